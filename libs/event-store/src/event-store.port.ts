@@ -1,0 +1,88 @@
+/**
+ * The one port every event store adapter implements. Adapters are deliberately
+ * dumb: hashing, idempotency and validation live above the port so that both
+ * stores behave identically (see `hash-chain/` and the ingestion slice).
+ */
+
+/** Zero-based index of an event inside its stream; contiguous. */
+export type StreamRevision = number;
+
+/**
+ * Total order over all events in the store. SQLite: the rowid. EventStoreDB:
+ * the commit position in the transaction log. Numbers stay exact up to 2^53.
+ */
+export type GlobalPosition = number;
+
+export type ExpectedRevision = StreamRevision | 'no_stream' | 'stream_exists' | 'any';
+
+export interface EventToAppend {
+  /** UUID; the store refuses a second event with the same id. */
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  id: string;
+  streamId: string;
+  revision: StreamRevision;
+  position: GlobalPosition;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  /** When the store committed the event. */
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  nextExpectedRevision: StreamRevision;
+  /** Position of the last appended event. */
+  position: GlobalPosition;
+  /** The appended events as stored, in order, with revisions and positions. */
+  events: RecordedEvent[];
+}
+
+export type ReadDirection = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  direction?: ReadDirection;
+  /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: StreamRevision | 'start' | 'end';
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive. Defaults to the beginning of the store. */
+  fromPosition?: GlobalPosition;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: the subscription delivers events strictly after it. Omit to start at the beginning. */
+  afterPosition?: GlobalPosition;
+}
+
+/** Catches up, then goes live. Iterate it; `close()` ends the iteration. */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Throws StreamNotFoundError when the stream has no events. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Looks events up by id inside one stream. Used for idempotent ingestion;
+   * the SQLite adapter answers from an index, EventStoreDB by scanning the stream.
+   */
+  findInStream(streamId: string, eventIds: string[]): Promise<RecordedEvent[]>;
+  subscribe(options?: SubscribeOptions): EventSubscription;
+  /** Cheap liveness check used by health and by 503 handling. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** DI token for the port. */
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,326 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamRevision,
+  SubscribeOptions,
+} from '../event-store.port';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../event-store.errors';
+import { pollingSubscription } from '../polling-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:' for throwaway stores in tests. */
+  path: string;
+  /** How often a live subscription looks for events written by another process. */
+  livePollIntervalMs?: number;
+}
+
+interface EventRow {
+  global_position: number;
+  event_id: string;
+  stream_id: string;
+  stream_revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: number;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expectedRevision: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  global_position INTEGER PRIMARY KEY,
+  event_id        TEXT    NOT NULL UNIQUE,
+  stream_id       TEXT    NOT NULL,
+  stream_revision INTEGER NOT NULL,
+  type            TEXT    NOT NULL,
+  data            TEXT    NOT NULL,
+  metadata        TEXT    NOT NULL,
+  recorded_at     INTEGER NOT NULL,
+  UNIQUE (stream_id, stream_revision)
+);
+-- The ledger is append-only: refuse edits through SQL so that only a raw
+-- edit of the file can change history, and that is what the hash chain catches.
+CREATE TRIGGER IF NOT EXISTS events_are_immutable_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS events_are_immutable_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+`;
+
+/** SQLite result codes that mean "the store cannot take writes right now", not "the request is wrong". */
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOMEM|CORRUPT|NOTADB)/;
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: row.stream_revision,
+    position: row.global_position,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: new Date(row.recorded_at),
+  };
+}
+
+function describeStoreFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new EventStoreUnavailableError(`SQLite store unavailable: ${code}`, error);
+  }
+  if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
+    return new EventStoreUnavailableError('SQLite store is closed', error);
+  }
+  return error;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode.
+ *
+ * Durability: `synchronous=FULL` makes every commit fsync the WAL, so an
+ * acknowledged append survives power loss, not only a crash of this process.
+ * Throughput: appends that arrive while the event loop is busy are grouped
+ * into one transaction (group commit), so one fsync acknowledges many
+ * requests. Each append keeps its own savepoint, so a wrong expected revision
+ * in one does not roll back the others.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly livePollIntervalMs: number;
+
+  private readonly selectStreamHead;
+  private readonly insertEvent;
+  private readonly selectByEventId;
+  private readonly selectStreamForwards;
+  private readonly selectStreamBackwards;
+  private readonly selectAll;
+  private readonly commitBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.livePollIntervalMs = options.livePollIntervalMs ?? 250;
+    this.appended.setMaxListeners(0);
+
+    this.selectStreamHead = this.db
+      .prepare<[string], { revision: number | null }>('SELECT max(stream_revision) AS revision FROM events WHERE stream_id = ?');
+    this.insertEvent = this.db.prepare(
+      `INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
+       VALUES (@event_id, @stream_id, @stream_revision, @type, @data, @metadata, @recorded_at)`,
+    );
+    this.selectByEventId = this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?');
+    this.selectStreamForwards = this.db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision ASC LIMIT ?',
+    );
+    this.selectStreamBackwards = this.db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_revision <= ? ORDER BY stream_revision DESC LIMIT ?',
+    );
+    this.selectAll = this.db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE global_position >= ? ORDER BY global_position ASC LIMIT ?',
+    );
+
+    const appendWithinSavepoint = this.db.transaction((request: PendingAppend) => this.appendNow(request));
+    this.commitBatch = this.db.transaction((batch: PendingAppend[]) =>
+      batch.map((request) => {
+        try {
+          return appendWithinSavepoint(request);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
+  append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new EventStoreUnavailableError('SQLite store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events, expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      outcomes = this.commitBatch(batch);
+    } catch (error) {
+      const failure = describeStoreFailure(error);
+      for (const request of batch) request.reject(failure);
+      return;
+    }
+    outcomes.forEach((outcome, i) => (outcome instanceof Error ? batch[i].reject(outcome) : batch[i].resolve(outcome)));
+    this.appended.emit('appended');
+  }
+
+  /** Runs inside a savepoint of the group transaction. */
+  private appendNow({ streamId, events, expectedRevision }: PendingAppend): AppendResult {
+    const replay = this.findIdempotentReplay(streamId, events, expectedRevision);
+    if (replay) return replay;
+
+    const current = this.selectStreamHead.get(streamId)?.revision ?? -1;
+    if (!revisionMatches(expectedRevision, current)) {
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
+    }
+    const recordedAt = Date.now();
+    const recorded = events.map((event, i): RecordedEvent => {
+      const revision = current + 1 + i;
+      let position: number;
+      try {
+        position = Number(
+          this.insertEvent.run({
+            event_id: event.id,
+            stream_id: streamId,
+            stream_revision: revision,
+            type: event.type,
+            data: JSON.stringify(event.data),
+            metadata: JSON.stringify(event.metadata),
+            recorded_at: recordedAt,
+          }).lastInsertRowid,
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String(error))) {
+          throw new DuplicateEventIdError(event.id);
+        }
+        throw error;
+      }
+      return { ...event, streamId, revision, position, recordedAt: new Date(recordedAt) };
+    });
+    return { nextExpectedRevision: current + events.length, position: recorded[recorded.length - 1].position, events: recorded };
+  }
+
+  /**
+   * The same events appended again at the same expected revision are one
+   * write, as in EventStoreDB: answer with what was stored the first time.
+   */
+  private findIdempotentReplay(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult | undefined {
+    const first = this.selectByEventId.get(events[0].id);
+    if (!first || first.stream_id !== streamId) return undefined;
+    const expectedBefore = first.stream_revision - 1;
+    if (typeof expected === 'number' ? expected !== expectedBefore : expected === 'no_stream' && expectedBefore !== -1) {
+      return undefined;
+    }
+    const stored = this.selectStreamForwards.all(streamId, first.stream_revision, events.length);
+    const sameEvents = stored.length === events.length && stored.every((row, i) => row.event_id === events[i].id);
+    if (!sameEvents) return undefined;
+    const recorded = stored.map(toRecordedEvent);
+    return {
+      nextExpectedRevision: recorded[recorded.length - 1].revision,
+      position: recorded[recorded.length - 1].position,
+      events: recorded,
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.guard(() => {
+      const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+      const backwards = options.direction === 'backwards';
+      const from = options.fromRevision ?? (backwards ? 'end' : 'start');
+      const rows = backwards
+        ? this.selectStreamBackwards.all(streamId, from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : from, maxCount)
+        : this.selectStreamForwards.all(streamId, from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : from, maxCount);
+      if (rows.length === 0 && this.selectStreamHead.get(streamId)?.revision == null) {
+        throw new StreamNotFoundError(streamId);
+      }
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.guard(() =>
+      this.selectAll.all(options.fromPosition ?? 0, options.maxCount ?? Number.MAX_SAFE_INTEGER).map(toRecordedEvent),
+    );
+  }
+
+  async findInStream(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {
+    return this.guard(() =>
+      eventIds
+        .map((id) => this.selectByEventId.get(id))
+        .filter((row): row is EventRow => row !== undefined && row.stream_id === streamId)
+        .map(toRecordedEvent),
+    );
+  }
+
+  subscribe(options: SubscribeOptions = {}): EventSubscription {
+    return pollingSubscription({
+      afterPosition: options.afterPosition,
+      readPage: (fromPosition: GlobalPosition) => this.readAll({ fromPosition, maxCount: 500 }),
+      onAppended: (wake) => {
+        this.appended.on('appended', wake);
+        return () => this.appended.off('appended', wake);
+      },
+      pollIntervalMs: this.livePollIntervalMs,
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pending.length > 0) this.flush();
+    this.appended.emit('appended');
+    this.db.close();
+  }
+
+  private guard<T>(read: () => T): T {
+    if (this.closed) throw new EventStoreUnavailableError('SQLite store is closed');
+    try {
+      return read();
+    } catch (error) {
+      throw describeStoreFailure(error);
+    }
+  }
+}
+
+function revisionMatches(expected: ExpectedRevision, current: StreamRevision | -1): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === -1;
+    case 'stream_exists':
+      return current >= 0;
+    default:
+      return current === expected;
+  }
+}
