@@ -1,4 +1,6 @@
 export * from './event-store.port';
 export * from './event-store.errors';
+export * from './hash-chain';
+export * from './stream-state';
 export * from './sqlite';
 export * from './eventstoredb';

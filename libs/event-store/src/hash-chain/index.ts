@@ -1,0 +1,4 @@
+export * from './event-hash';
+export * from './chain-events';
+export * from './verify-chain';
+export * from './keyed-mutex';
