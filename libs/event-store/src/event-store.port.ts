@@ -16,7 +16,11 @@ export type GlobalPosition = number;
 export type ExpectedRevision = StreamRevision | 'no_stream' | 'stream_exists' | 'any';
 
 export interface EventToAppend {
-  /** UUID; the store refuses a second event with the same id. */
+  /**
+   * UUID, derived by the caller so that a retry carries the same id. A repeated
+   * append of the same ids at the same expected revision is one write in both
+   * stores; SQLite also refuses the id in any other stream, EventStoreDB does not.
+   */
   id: string;
   type: string;
   data: Record<string, unknown>;
