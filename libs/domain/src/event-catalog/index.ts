@@ -1,0 +1,16 @@
+export * from './vocabulary';
+export * from './event-data';
+export { LIST_LIMITS, STRING_LIMITS } from './field-constraints';
+export {
+  type CatalogEvent,
+  currentSchemaVersion,
+  EVENT_TYPES,
+  type EventData,
+  type EventType,
+  isKnownEventType,
+  UnknownEventTypeError,
+} from './catalog';
+export { type CatalogIssue, validateEventData } from './validate-event-data';
+export { type EventTypeSchema, eventTypeSchemas } from './json-schemas';
+export * from './upcasting';
+export * from './stream-names';

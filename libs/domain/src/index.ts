@@ -1,0 +1,3 @@
+export * from './event-catalog';
+export * from './decider';
+export * from './subject';

@@ -1,0 +1,2 @@
+export * from './subject-state';
+export * from './subject.decider';

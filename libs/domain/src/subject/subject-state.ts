@@ -1,0 +1,213 @@
+import {
+  AuthenticatorKind,
+  CatalogEvent,
+  Channel,
+  DeviceData,
+  MethodUsed,
+  RecoveryData,
+  RecoveryMethod,
+} from '../event-catalog';
+import { ownEntry } from './own-entry';
+
+export type SubjectEvent = CatalogEvent;
+
+/** Enough history to spot a pattern without letting a noisy subject grow its state forever. */
+export const RECENT_HISTORY_LIMIT = 20;
+
+export interface ProofingRecord {
+  ial: number;
+  method: string;
+  evidence: string[];
+  proofedBy: string;
+  proofedAt?: string;
+}
+
+export type AuthenticatorStatus = 'active' | 'revoked';
+
+export interface AuthenticatorRecord {
+  authenticatorId: string;
+  kind: AuthenticatorKind;
+  phishingResistant: boolean;
+  hardwareBound: boolean;
+  syncable: boolean;
+  userVerification: boolean;
+  aaguid?: string;
+  deviceId?: string;
+  status: AuthenticatorStatus;
+  enrolledAt?: string;
+  revokedAt?: string;
+  revocationReason?: string;
+}
+
+export interface DeviceRecord {
+  deviceId: string;
+  platform: string;
+  managed: boolean;
+  compliant: boolean;
+  bound: boolean;
+  /** Occurrence time of the latest event about this device. */
+  updatedAt?: string;
+}
+
+export type AuthenticationOutcome = 'succeeded' | 'failed';
+
+export interface AuthenticationRecord {
+  outcome: AuthenticationOutcome;
+  at?: string;
+  applicationId: string;
+  methods: MethodUsed[];
+  failureReason?: string;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  channel: Channel;
+  applicationId: string;
+  startedAt?: string;
+  expiresAt?: string;
+}
+
+export interface FallbackRecord {
+  at?: string;
+  applicationId: string;
+  channel: Channel;
+  intendedMethod: AuthenticatorKind;
+  usedMethod: AuthenticatorKind;
+  reason: string;
+  exceptionId?: string;
+}
+
+export type RecoveryPhase = 'initiated' | 'completed' | 'failed';
+
+export interface RecoveryRecord {
+  phase: RecoveryPhase;
+  at?: string;
+  method: RecoveryMethod;
+  verifiedBy: string;
+  ticketId?: string;
+  userNotified: boolean;
+}
+
+export interface SubjectState {
+  proofing?: ProofingRecord;
+  /** Every authenticator ever enrolled, revoked ones included, by authenticatorId. */
+  authenticators: Readonly<Record<string, AuthenticatorRecord>>;
+  /** Every device ever seen, bound or not, by deviceId. */
+  devices: Readonly<Record<string, DeviceRecord>>;
+  lastAuthenticationByChannel: Readonly<Partial<Record<Channel, AuthenticationRecord>>>;
+  activeSessions: Readonly<Record<string, SessionRecord>>;
+  /** Oldest first, at most RECENT_HISTORY_LIMIT. */
+  recentFallbacks: readonly FallbackRecord[];
+  /** Oldest first, at most RECENT_HISTORY_LIMIT. */
+  recentRecoveries: readonly RecoveryRecord[];
+  breakglassUses: number;
+  eventCount: number;
+  lastRevision?: number;
+}
+
+export function initialSubjectState(): SubjectState {
+  return {
+    authenticators: {},
+    devices: {},
+    lastAuthenticationByChannel: {},
+    activeSessions: {},
+    recentFallbacks: [],
+    recentRecoveries: [],
+    breakglassUses: 0,
+    eventCount: 0,
+  };
+}
+
+/**
+ * Folds one event into the state. Total by design: it records history that was
+ * already accepted, so it never refuses an event (that is `decide`'s job).
+ */
+export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
+  const counted: SubjectState = {
+    ...state,
+    eventCount: state.eventCount + 1,
+    lastRevision: event.revision ?? state.lastRevision,
+  };
+  return applyFact(counted, event);
+}
+
+function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
+  const at = event.time;
+  switch (event.type) {
+    case 'assurance.identity.proofed': {
+      const { ial, method, evidence, proofedBy } = event.data;
+      return { ...state, proofing: { ial, method, evidence, proofedBy, proofedAt: at } };
+    }
+    case 'assurance.authenticator.enrolled': {
+      const record: AuthenticatorRecord = { ...event.data, status: 'active', enrolledAt: at };
+      return { ...state, authenticators: { ...state.authenticators, [record.authenticatorId]: record } };
+    }
+    case 'assurance.authenticator.revoked': {
+      const { authenticatorId, reason } = event.data;
+      const enrolled = ownEntry(state.authenticators, authenticatorId);
+      if (!enrolled) {
+        return state;
+      }
+      const revoked: AuthenticatorRecord = { ...enrolled, status: 'revoked', revokedAt: at, revocationReason: reason };
+      return { ...state, authenticators: { ...state.authenticators, [authenticatorId]: revoked } };
+    }
+    case 'assurance.device.bound':
+      return withDevice(state, event.data, at, true);
+    case 'assurance.device.unbound':
+      return withDevice(state, event.data, at, false);
+    case 'assurance.device.compliance-changed':
+      return withDevice(state, event.data, at, ownEntry(state.devices, event.data.deviceId)?.bound ?? false);
+    case 'assurance.authentication.succeeded':
+    case 'assurance.authentication.failed': {
+      const { channel, applicationId, methods } = event.data;
+      const record: AuthenticationRecord =
+        event.type === 'assurance.authentication.failed'
+          ? { outcome: 'failed', at, applicationId, methods, failureReason: event.data.failureReason }
+          : { outcome: 'succeeded', at, applicationId, methods };
+      return { ...state, lastAuthenticationByChannel: { ...state.lastAuthenticationByChannel, [channel]: record } };
+    }
+    case 'assurance.fallback.used':
+      return { ...state, recentFallbacks: keepRecent(state.recentFallbacks, { at, ...event.data }) };
+    case 'assurance.recovery.initiated':
+      return withRecovery(state, 'initiated', event.data, at);
+    case 'assurance.recovery.completed':
+      return withRecovery(state, 'completed', event.data, at);
+    case 'assurance.recovery.failed':
+      return withRecovery(state, 'failed', event.data, at);
+    case 'assurance.breakglass.used':
+      return { ...state, breakglassUses: state.breakglassUses + 1 };
+    case 'assurance.session.started': {
+      const { sessionId, channel, applicationId, expiresAt } = event.data;
+      const session: SessionRecord = { sessionId, channel, applicationId, startedAt: at, expiresAt };
+      return { ...state, activeSessions: { ...state.activeSessions, [sessionId]: session } };
+    }
+    case 'assurance.session.ended':
+    case 'assurance.session.revoked': {
+      const { [event.data.sessionId]: _closed, ...stillActive } = state.activeSessions;
+      return { ...state, activeSessions: stillActive };
+    }
+    case 'assurance.stepup.challenged':
+    case 'assurance.stepup.completed':
+    case 'assurance.stepup.failed':
+      return state;
+    default: {
+      // Compile-time exhaustiveness; at run time a retired type is simply history.
+      event satisfies never;
+      return state;
+    }
+  }
+}
+
+function withDevice(state: SubjectState, data: DeviceData, at: string | undefined, bound: boolean): SubjectState {
+  const { deviceId, platform, managed, compliant } = data;
+  const device: DeviceRecord = { deviceId, platform, managed, compliant, bound, updatedAt: at };
+  return { ...state, devices: { ...state.devices, [deviceId]: device } };
+}
+
+function withRecovery(state: SubjectState, phase: RecoveryPhase, data: RecoveryData, at: string | undefined): SubjectState {
+  return { ...state, recentRecoveries: keepRecent(state.recentRecoveries, { phase, at, ...data }) };
+}
+
+function keepRecent<T>(history: readonly T[], entry: T): T[] {
+  return [...history, entry].slice(-RECENT_HISTORY_LIMIT);
+}
