@@ -1,20 +1,20 @@
 import { RecordedEvent } from '../event-store.port';
 import { chainEvents, EMPTY_STREAM_TAIL } from './chain-events';
 import { computeEventHash, GENESIS_HASH } from './event-hash';
-import { verifyStreamChain } from './verify-chain';
+import { verifyAllStreams, verifyStreamChain } from './verify-chain';
 
 const STREAM = 'subject-alice';
 
-function storedChain(count: number): RecordedEvent[] {
+function storedChain(count: number, streamId = STREAM): RecordedEvent[] {
   const drafts = Array.from({ length: count }, (_, i) => ({
     id: `00000000-0000-4000-8000-00000000000${i}`,
     type: 'assurance.authenticator.enrolled',
     data: { authenticatorId: `key-${i}`, kind: 'security-key' },
     metadata: { source: 'idp', recordedAt: '2026-01-01T00:00:00.000Z' },
   }));
-  return chainEvents(STREAM, EMPTY_STREAM_TAIL, drafts).map((event, revision) => ({
+  return chainEvents(streamId, EMPTY_STREAM_TAIL, drafts).map((event, revision) => ({
     ...event,
-    streamId: STREAM,
+    streamId,
     revision,
     position: 100 + revision,
     recordedAt: new Date(0),
@@ -79,5 +79,24 @@ describe('hash chain', () => {
     const events = storedChain(3);
     const result = await verifyStreamChain(STREAM, [events[0], events[2]]);
     expect(result.firstBreak).toMatchObject({ revision: 1, reason: 'revision-gap' });
+  });
+});
+
+describe('verifying the whole store', () => {
+  it('checks interleaved streams and reports the first broken one', async () => {
+    const alice = storedChain(3);
+    const bob = storedChain(2, 'subject-bob');
+    const intact = await verifyAllStreams(
+      (async function* () {
+        yield* [alice[0], bob[0], alice[1], bob[1], alice[2]];
+      })(),
+    );
+    expect(intact).toMatchObject({ valid: true, streamsChecked: 2, eventsChecked: 5, firstBreak: null, brokenStreams: 0 });
+
+    const tampered = (async function* () {
+      yield* [alice[0], { ...alice[1], type: 'assurance.authenticator.revoked' }, alice[2], ...bob];
+    })();
+    const result = await verifyAllStreams(tampered);
+    expect(result).toMatchObject({ valid: false, brokenStreams: 1, firstBreak: { streamId: STREAM, revision: 1 } });
   });
 });

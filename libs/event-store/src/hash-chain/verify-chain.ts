@@ -20,48 +20,86 @@ export interface ChainVerification {
 }
 
 /**
- * Walks one stream from revision 0 and reports the first place where the
- * stored chain and the recomputed chain disagree. Streaming input keeps
- * memory flat for long streams.
+ * Follows one stream's chain event by event, in revision order, and keeps
+ * the first break it sees. Incremental so that one stream or the whole
+ * store can be verified in a single pass with flat memory per stream.
  */
+export class StreamChainVerifier {
+  private expectedRevision = 0;
+  private expectedPrevHash = GENESIS_HASH;
+  private eventsChecked = 0;
+  private firstBreak: ChainBreak | null = null;
+
+  constructor(readonly streamId: string) {}
+
+  get broken(): boolean {
+    return this.firstBreak !== null;
+  }
+
+  check(event: RecordedEvent): void {
+    if (this.firstBreak) return;
+    this.eventsChecked++;
+    const { prevHash, hash } = chainFieldsOf(event);
+    const fail = (revision: StreamRevision, reason: ChainBreakReason, expectedHash: string, actualHash: string | null) => {
+      this.firstBreak = { streamId: this.streamId, revision, reason, expectedHash, actualHash };
+    };
+    if (event.revision !== this.expectedRevision) return fail(this.expectedRevision, 'revision-gap', this.expectedPrevHash, null);
+    if (prevHash === undefined || hash === undefined) return fail(event.revision, 'missing-chain-fields', this.expectedPrevHash, hash ?? null);
+    if (prevHash !== this.expectedPrevHash) return fail(event.revision, 'prev-hash-mismatch', this.expectedPrevHash, prevHash);
+    const recomputed = computeEventHash({ ...event, prevHash });
+    if (recomputed !== hash) return fail(event.revision, 'hash-mismatch', recomputed, hash);
+    this.expectedPrevHash = hash;
+    this.expectedRevision++;
+  }
+
+  result(): ChainVerification {
+    return {
+      streamId: this.streamId,
+      eventsChecked: this.eventsChecked,
+      valid: this.firstBreak === null,
+      lastHash: this.firstBreak || this.eventsChecked === 0 ? null : this.expectedPrevHash,
+      firstBreak: this.firstBreak,
+    };
+  }
+}
+
 export async function verifyStreamChain(
   streamId: string,
   events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
 ): Promise<ChainVerification> {
-  let expectedPrevHash = GENESIS_HASH;
-  let expectedRevision = 0;
-  let eventsChecked = 0;
-  const broken = (
-    revision: StreamRevision,
-    reason: ChainBreakReason,
-    expectedHash: string,
-    actualHash: string | null,
-  ): ChainVerification => ({
-    streamId,
-    eventsChecked,
-    valid: false,
-    lastHash: null,
-    firstBreak: { streamId, revision, reason, expectedHash, actualHash },
-  });
+  const verifier = new StreamChainVerifier(streamId);
+  for await (const event of events) {
+    verifier.check(event);
+    if (verifier.broken) break;
+  }
+  return verifier.result();
+}
 
+export interface StoreVerification {
+  streamsChecked: number;
+  eventsChecked: number;
+  valid: boolean;
+  /** The break with the lowest global position, if any. */
+  firstBreak: ChainBreak | null;
+  brokenStreams: number;
+}
+
+/**
+ * Verifies every stream in one pass over the global log. Events reach each
+ * stream's verifier in revision order because global order preserves it.
+ */
+export async function verifyAllStreams(events: AsyncIterable<RecordedEvent>): Promise<StoreVerification> {
+  const verifiers = new Map<string, StreamChainVerifier>();
+  let eventsChecked = 0;
+  let firstBreak: ChainBreak | null = null;
   for await (const event of events) {
     eventsChecked++;
-    const { prevHash, hash } = chainFieldsOf(event);
-    if (event.revision !== expectedRevision) {
-      return broken(expectedRevision, 'revision-gap', expectedPrevHash, null);
-    }
-    if (prevHash === undefined || hash === undefined) {
-      return broken(event.revision, 'missing-chain-fields', expectedPrevHash, hash ?? null);
-    }
-    if (prevHash !== expectedPrevHash) {
-      return broken(event.revision, 'prev-hash-mismatch', expectedPrevHash, prevHash);
-    }
-    const recomputed = computeEventHash({ ...event, prevHash });
-    if (recomputed !== hash) {
-      return broken(event.revision, 'hash-mismatch', recomputed, hash);
-    }
-    expectedPrevHash = hash;
-    expectedRevision++;
+    let verifier = verifiers.get(event.streamId);
+    if (!verifier) verifiers.set(event.streamId, (verifier = new StreamChainVerifier(event.streamId)));
+    const wasBroken = verifier.broken;
+    verifier.check(event);
+    if (!wasBroken && verifier.broken && !firstBreak) firstBreak = verifier.result().firstBreak;
   }
-  return { streamId, eventsChecked, valid: true, lastHash: eventsChecked > 0 ? expectedPrevHash : null, firstBreak: null };
+  const brokenStreams = [...verifiers.values()].filter((verifier) => verifier.broken).length;
+  return { streamsChecked: verifiers.size, eventsChecked, valid: brokenStreams === 0, firstBreak, brokenStreams };
 }

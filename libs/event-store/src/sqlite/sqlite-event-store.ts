@@ -28,6 +28,8 @@ export interface SqliteEventStoreOptions {
   path: string;
   /** How often a live subscription looks for events written by another process. */
   livePollIntervalMs?: number;
+  /** How long a write waits for another connection's lock before failing as unavailable. */
+  busyTimeoutMs?: number;
 }
 
 interface EventRow {
@@ -127,7 +129,7 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.exec(SCHEMA);
     this.livePollIntervalMs = options.livePollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
@@ -150,15 +152,19 @@ export class SqliteEventStore implements EventStore {
     );
 
     const appendWithinSavepoint = this.db.transaction((request: PendingAppend) => this.appendNow(request));
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) =>
+    const groupTransaction = this.db.transaction((batch: PendingAppend[]) =>
       batch.map((request) => {
         try {
           return appendWithinSavepoint(request);
         } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
+          // A refused append only undoes its own savepoint; a store failure aborts the group.
+          if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) return error;
+          throw error;
         }
       }),
     );
+    // IMMEDIATE takes the write lock up front, so a competing writer makes us wait for busy_timeout instead of failing at once.
+    this.commitBatch = (batch) => groupTransaction.immediate(batch);
   }
 
   append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {

@@ -1,0 +1,72 @@
+export type StoreKind = 'sqlite' | 'eventstoredb';
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LedgerConfig {
+  host: string;
+  port: number;
+  store: StoreKind;
+  sqlitePath: string;
+  /** How long a write waits for another process's lock on the SQLite file before answering 503. */
+  sqliteBusyTimeoutMs: number;
+  eventStoreConnectionString: string | undefined;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Largest accepted batch, in events. */
+  maxBatchSize: number;
+  /** Least severe level that is logged. */
+  logLevel: LogLevel;
+}
+
+export class ConfigurationError extends Error {
+  readonly name = 'ConfigurationError';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === '') return 'log';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`LEDGER_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw as LogLevel;
+}
+
+/** Levels at or above the configured one, as Nest expects them. */
+export function enabledLogLevels(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/** Every setting comes from the environment and has a safe default for a laptop. */
+export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const store = (env.LEDGER_STORE ?? 'sqlite') as StoreKind;
+  if (store !== 'sqlite' && store !== 'eventstoredb') {
+    throw new ConfigurationError(`LEDGER_STORE must be "sqlite" or "eventstoredb", got "${env.LEDGER_STORE}"`);
+  }
+  const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
+  if (store === 'eventstoredb' && !eventStoreConnectionString) {
+    throw new ConfigurationError('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING, e.g. esdb://localhost:2113?tls=false');
+  }
+  return {
+    host: env.LEDGER_HOST ?? '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    store,
+    sqlitePath: env.LEDGER_SQLITE_PATH ?? 'data/ledger.sqlite',
+    sqliteBusyTimeoutMs: integer(env, 'LEDGER_SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600_000),
+    eventStoreConnectionString,
+    bodyLimitBytes: integer(env, 'LEDGER_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxBatchSize: integer(env, 'LEDGER_MAX_BATCH_SIZE', 1000, 1, 1000),
+    logLevel: logLevel(env.LEDGER_LOG_LEVEL),
+  };
+}
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { eventTypeSchemas } from '@ledger/domain';
+
+/** The catalog is static for a build, so it is computed once. */
+@Controller('v1/event-types')
+export class ListEventTypesController {
+  private readonly catalog = { types: eventTypeSchemas() };
+
+  @Get()
+  list() {
+    return this.catalog;
+  }
+}

@@ -1,0 +1,122 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsRFC3339, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
+import { EVENT_TYPES, EventType, validateEventData } from '@ledger/domain';
+import { FieldIssue } from '../../shared/api-errors';
+
+/**
+ * The context attributes of a CloudEvents 1.0 event as the ledger accepts
+ * it. `subject` is required because every event belongs to a subject stream,
+ * and `time` because the ledger reasons about when things happened.
+ */
+export class CloudEventEnvelopeDto {
+  @IsIn(['1.0'], { message: 'must be "1.0"' })
+  specversion: string;
+
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  id: string;
+
+  @IsString() @IsNotEmpty() @MaxLength(500)
+  source: string;
+
+  @IsIn(EVENT_TYPES as readonly string[], { message: `must be one of the catalog types: ${EVENT_TYPES.join(', ')}` })
+  type: EventType;
+
+  @IsString() @MaxLength(200)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, {
+    message: 'must start with a letter or digit and contain only letters, digits and . _ : @ + -',
+  })
+  subject: string;
+
+  @IsRFC3339({ message: 'must be an RFC 3339 date-time' })
+  time: string;
+
+  @IsOptional() @IsIn(['application/json'], { message: 'must be "application/json" when present' })
+  datacontenttype?: string;
+
+  @IsOptional() @IsString() @MaxLength(500)
+  dataschema?: string;
+
+  @IsObject({ message: 'must be a JSON object' })
+  data: Record<string, unknown>;
+}
+
+const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data']);
+/** CloudEvents extension attribute names: lower-case letters and digits. */
+const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
+const MAX_EXTENSION_VALUE_LENGTH = 1000;
+
+export interface IncomingCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: EventType;
+  subject: string;
+  time: string;
+  datacontenttype?: string;
+  dataschema?: string;
+  /** Extension attributes such as `correlationid`, kept as sent. */
+  extensions: Record<string, string | number | boolean>;
+  data: Record<string, unknown>;
+}
+
+function flatten(errors: ValidationError[], index: number, prefix = ''): FieldIssue[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    // class-validator starts its messages with the property name; the field already says it.
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ index, field, reason: message.replace(new RegExp(`^${error.property} `), '') }));
+    return [...own, ...flatten(error.children ?? [], index, field)];
+  });
+}
+
+/**
+ * Checks one event against the envelope rules and the catalog. Returns the
+ * typed event, or the list of everything wrong with it.
+ */
+export function parseCloudEvent(raw: unknown, index: number): { event?: IncomingCloudEvent; issues: FieldIssue[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { issues: [{ index, field: '', reason: 'each event must be a JSON object' }] };
+  }
+  const body = raw as Record<string, unknown>;
+  const envelope = plainToInstance(CloudEventEnvelopeDto, body);
+  const issues = flatten(validateSync(envelope, { forbidUnknownValues: true }), index);
+
+  const extensions: IncomingCloudEvent['extensions'] = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (CONTEXT_ATTRIBUTES.has(name)) continue;
+    if (!EXTENSION_NAME.test(name)) {
+      issues.push({ index, field: name, reason: `${name} is not a CloudEvents attribute; extension names are 1-20 lower-case letters or digits` });
+    } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
+      issues.push({ index, field: name, reason: `extension ${name} must be a string, number or boolean` });
+    } else if (typeof value === 'string' && value.length > MAX_EXTENSION_VALUE_LENGTH) {
+      issues.push({ index, field: name, reason: `extension ${name} must be at most ${MAX_EXTENSION_VALUE_LENGTH} characters` });
+    } else {
+      extensions[name] = value as string | number | boolean;
+    }
+  }
+
+  const typeIsKnown = (EVENT_TYPES as readonly string[]).includes(body.type as string);
+  const dataIsObject = typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data);
+  if (typeIsKnown && dataIsObject) {
+    for (const issue of validateEventData(body.type as EventType, body.data)) {
+      const field = issue.path ? `data.${issue.path}` : 'data';
+      issues.push({ index, field, reason: issue.reason });
+    }
+  }
+  if (issues.length > 0) return { issues };
+
+  return {
+    event: {
+      specversion: '1.0',
+      id: envelope.id,
+      source: envelope.source,
+      type: envelope.type,
+      subject: envelope.subject,
+      time: envelope.time,
+      ...(envelope.datacontenttype !== undefined && { datacontenttype: envelope.datacontenttype }),
+      ...(envelope.dataschema !== undefined && { dataschema: envelope.dataschema }),
+      extensions,
+      data: body.data as Record<string, unknown>,
+    },
+    issues: [],
+  };
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
+import { InvalidEventsError, PayloadTooLargeError } from '../../shared/api-errors';
+import { IncomingCloudEvent, parseCloudEvent } from './cloud-event.dto';
+import { RecordEventsCommand } from './record-events.command';
+
+export const STRUCTURED_MEDIA_TYPES = ['application/cloudevents+json', 'application/json'];
+export const BATCH_MEDIA_TYPE = 'application/cloudevents-batch+json';
+
+function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+@Controller('v1/events')
+export class RecordEventsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  /**
+   * CloudEvents 1.0 in structured mode (one event) or batch mode (an array).
+   * Answers 201 when anything new was recorded, 200 when every event was
+   * already in the ledger.
+   */
+  @Post()
+  @HttpCode(201)
+  async record(
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @Headers('x-request-id') requestHeader: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const events = this.parseBody(body, mediaTypeOf(contentType));
+    const requestId = requestHeader?.slice(0, 200) || randomUUID();
+    const results = await this.commandBus.execute(
+      new RecordEventsCommand(events, { causationId: requestId, correlationId: correlationHeader?.slice(0, 200) || requestId }),
+    );
+    if (results.every((result) => result.status === 'duplicate')) reply.status(200);
+    return { results };
+  }
+
+  private parseBody(body: unknown, mediaType: string): IncomingCloudEvent[] {
+    let rawEvents: unknown[];
+    if (mediaType === BATCH_MEDIA_TYPE) {
+      if (!Array.isArray(body)) throw new InvalidEventsError([{ index: 0, field: '', reason: `a ${BATCH_MEDIA_TYPE} body must be a JSON array of events` }]);
+      if (body.length === 0) throw new InvalidEventsError([{ index: 0, field: '', reason: 'a batch must hold at least one event' }]);
+      if (body.length > this.config.maxBatchSize) {
+        throw new PayloadTooLargeError(`a batch holds at most ${this.config.maxBatchSize} events, got ${body.length}`);
+      }
+      rawEvents = body;
+    } else if (STRUCTURED_MEDIA_TYPES.includes(mediaType)) {
+      if (Array.isArray(body)) {
+        throw new InvalidEventsError([{ index: 0, field: '', reason: `send arrays as ${BATCH_MEDIA_TYPE}; ${mediaType} carries one event` }]);
+      }
+      rawEvents = [body];
+    } else {
+      throw new UnsupportedMediaTypeException(
+        `content type must be one of ${[...STRUCTURED_MEDIA_TYPES, BATCH_MEDIA_TYPE].join(', ')}, got "${mediaType || 'none'}"`,
+      );
+    }
+    const parsed = rawEvents.map((raw, index) => parseCloudEvent(raw, index));
+    const issues = parsed.flatMap((result) => result.issues);
+    if (issues.length > 0) throw new InvalidEventsError(issues);
+    return parsed.map((result) => result.event!);
+  }
+}

@@ -1,0 +1,240 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  chainEvents,
+  DuplicateEventIdError,
+  EVENT_STORE,
+  EventStore,
+  EventStoreUnavailableError,
+  EventToAppend,
+  expectedRevisionAfter,
+  KeyedMutex,
+  RecordedEvent,
+  StreamState,
+  StreamStateCache,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
+import {
+  currentSchemaVersion,
+  decide,
+  DomainRuleViolation,
+  evolve,
+  initialSubjectState,
+  SubjectState,
+  subjectStream,
+  upcast,
+} from '@ledger/domain';
+import { LedgerConflictError } from '../../shared/api-errors';
+import { IncomingCloudEvent } from './cloud-event.dto';
+import { RecordedEventResult, RecordEventsCommand, WriteContext } from './record-events.command';
+
+/**
+ * Namespace for event ids derived from (source, id). Deterministic ids make a
+ * retried request map onto the events it already wrote, in both stores.
+ */
+const EVENT_ID_NAMESPACE = '5b0c4f0e-2a51-4c38-9d0c-8f3e3c1f2a77';
+/** Bounded retries when another process appends to the same stream between our read and our write. */
+const MAX_APPEND_ATTEMPTS = 8;
+
+interface PreparedEvent {
+  index: number;
+  incoming: IncomingCloudEvent;
+  eventId: string;
+  streamId: string;
+  contentDigest: string;
+  toAppend: EventToAppend;
+}
+
+interface StreamPlan {
+  streamId: string;
+  loaded: StreamState<SubjectState>;
+  fresh: PreparedEvent[];
+  duplicates: Array<{ item: PreparedEvent; stored: RecordedEvent }>;
+  conflicts: PreparedEvent[];
+}
+
+export function eventIdFor(source: string, id: string): string {
+  return uuidv5(`${source}\u0000${id}`, EVENT_ID_NAMESPACE);
+}
+
+/** Everything the emitter sent counts as content: a retry must be identical. */
+function contentDigestOf(event: IncomingCloudEvent): string {
+  return createHash('sha256').update(canonicalize(event)!, 'utf8').digest('hex');
+}
+
+function prepare(incoming: IncomingCloudEvent, index: number, context: WriteContext, recordedAt: string): PreparedEvent {
+  const eventId = eventIdFor(incoming.source, incoming.id);
+  const contentDigest = contentDigestOf(incoming);
+  const { correlationid, causationid, ...otherExtensions } = incoming.extensions;
+  const metadata: Record<string, unknown> = {
+    schemaVersion: currentSchemaVersion(incoming.type),
+    source: incoming.source,
+    cloudEventId: incoming.id,
+    subject: incoming.subject,
+    time: incoming.time,
+    recordedAt,
+    correlationId: String(correlationid ?? context.correlationId),
+    causationId: String(causationid ?? context.causationId),
+    contentDigest,
+    ...(incoming.dataschema !== undefined && { dataschema: incoming.dataschema }),
+    ...(Object.keys(otherExtensions).length > 0 && { extensions: otherExtensions }),
+  };
+  return {
+    index,
+    incoming,
+    eventId,
+    streamId: subjectStream(incoming.subject),
+    contentDigest,
+    toAppend: { id: eventId, type: incoming.type, data: incoming.data, metadata },
+  };
+}
+
+export function evolveRecorded(state: SubjectState, recorded: RecordedEvent): SubjectState {
+  const { data } = upcast(recorded.type as never, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
+  return evolve(state, {
+    type: recorded.type as never,
+    data: data as never,
+    time: typeof recorded.metadata.time === 'string' ? recorded.metadata.time : undefined,
+    revision: recorded.revision,
+  });
+}
+
+function resultOf(item: PreparedEvent, stored: RecordedEvent, status: RecordedEventResult['status']): RecordedEventResult {
+  return {
+    id: item.incoming.id,
+    source: item.incoming.source,
+    status,
+    stream: stored.streamId,
+    revision: stored.revision,
+    position: stored.position,
+    hash: String(stored.metadata.hash),
+  };
+}
+
+function conflictError(items: PreparedEvent[], message: string): LedgerConflictError {
+  return new LedgerConflictError(
+    'idempotency-key-reused',
+    message,
+    items.map((item) => ({ index: item.index, id: item.incoming.id, source: item.incoming.source })),
+  );
+}
+
+/**
+ * Records a batch of CloudEvents. The whole batch is checked (idempotency,
+ * subject rules) before anything is written, under per-stream locks, and
+ * every stream is then appended in the same turn of the event loop, so the
+ * SQLite store commits the batch in one transaction.
+ */
+@CommandHandler(RecordEventsCommand)
+export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, RecordedEventResult[]> {
+  private readonly streamLocks = new KeyedMutex();
+  private readonly subjects: StreamStateCache<SubjectState>;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.subjects = new StreamStateCache(store, { initialState: initialSubjectState, evolve: evolveRecorded });
+  }
+
+  async execute({ events, context }: RecordEventsCommand): Promise<RecordedEventResult[]> {
+    const recordedAt = new Date().toISOString();
+    const prepared = events.map((event, index) => prepare(event, index, context, recordedAt));
+
+    // A key repeated inside one batch: same content is one event, different content is a conflict.
+    const firstByEventId = new Map<string, PreparedEvent>();
+    const repeats: Array<{ item: PreparedEvent; original: PreparedEvent }> = [];
+    const repeatConflicts: PreparedEvent[] = [];
+    for (const item of prepared) {
+      const original = firstByEventId.get(item.eventId);
+      if (!original) firstByEventId.set(item.eventId, item);
+      else if (original.contentDigest === item.contentDigest) repeats.push({ item, original });
+      else repeatConflicts.push(item);
+    }
+    if (repeatConflicts.length > 0) {
+      throw conflictError(repeatConflicts, 'the batch uses the same source and id twice with different content');
+    }
+
+    const byStream = new Map<string, PreparedEvent[]>();
+    for (const item of firstByEventId.values()) byStream.set(item.streamId, [...(byStream.get(item.streamId) ?? []), item]);
+
+    const storedByEventId = await this.streamLocks.runExclusive([...byStream.keys()], async () => {
+      const plans = await Promise.all([...byStream].map(([streamId, items]) => this.plan(streamId, items)));
+      const conflicts = plans.flatMap((plan) => plan.conflicts);
+      if (conflicts.length > 0) {
+        throw conflictError(conflicts, 'an event with the same source and id is already recorded with different content');
+      }
+      const written = await Promise.all(plans.map((plan) => this.write(plan)));
+      return new Map(written.flat().map((outcome) => [outcome.item.eventId, outcome]));
+    });
+
+    return prepared.map((item) => {
+      const outcome = storedByEventId.get(item.eventId)!;
+      const isFirstOccurrence = !repeats.some((repeat) => repeat.item === item);
+      return resultOf(item, outcome.stored, isFirstOccurrence ? outcome.status : 'duplicate');
+    });
+  }
+
+  private async plan(streamId: string, items: PreparedEvent[]): Promise<StreamPlan> {
+    const [existing, loaded] = await Promise.all([
+      this.store.findInStream(streamId, items.map((item) => item.eventId)),
+      this.subjects.load(streamId),
+    ]);
+    const storedById = new Map(existing.map((event) => [event.id, event]));
+    const plan: StreamPlan = { streamId, loaded, fresh: [], duplicates: [], conflicts: [] };
+    let state = loaded.state;
+    for (const item of items) {
+      const stored = storedById.get(item.eventId);
+      if (stored) {
+        if (stored.metadata.contentDigest === item.contentDigest) plan.duplicates.push({ item, stored });
+        else plan.conflicts.push(item);
+        continue;
+      }
+      const command = { type: 'RecordSubjectEvent' as const, event: { type: item.incoming.type, data: item.incoming.data, time: item.incoming.time } };
+      try {
+        for (const decided of decide(command as never, state)) state = evolve(state, decided as never);
+      } catch (error) {
+        if (error instanceof DomainRuleViolation) {
+          throw new LedgerConflictError(error.code, `events[${item.index}]: ${error.message}`, [
+            { index: item.index, id: item.incoming.id, source: item.incoming.source },
+          ]);
+        }
+        throw error;
+      }
+      plan.fresh.push(item);
+    }
+    return plan;
+  }
+
+  private async write(
+    plan: StreamPlan,
+    attempt = 1,
+  ): Promise<Array<{ item: PreparedEvent; stored: RecordedEvent; status: RecordedEventResult['status'] }>> {
+    const duplicates = plan.duplicates.map(({ item, stored }) => ({ item, stored, status: 'duplicate' as const }));
+    if (plan.fresh.length === 0) return duplicates;
+    const chained = chainEvents(plan.streamId, plan.loaded.tail, plan.fresh.map((item) => item.toAppend));
+    try {
+      const result = await this.store.append(plan.streamId, chained, expectedRevisionAfter(plan.loaded.tail));
+      this.subjects.applyAppended(plan.streamId, plan.loaded, result);
+      return [...duplicates, ...plan.fresh.map((item, i) => ({ item, stored: result.events[i], status: 'recorded' as const }))];
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) {
+        // Another process wrote to this stream: re-read, re-decide, re-chain.
+        this.subjects.forget(plan.streamId);
+        if (attempt >= MAX_APPEND_ATTEMPTS) {
+          throw new EventStoreUnavailableError(`stream ${plan.streamId} is contended; gave up after ${attempt} attempts`, error);
+        }
+        const replanned = await this.plan(plan.streamId, [...plan.fresh, ...plan.duplicates.map((d) => d.item)]);
+        if (replanned.conflicts.length > 0) {
+          throw conflictError(replanned.conflicts, 'an event with the same source and id is already recorded with different content');
+        }
+        return this.write(replanned, attempt + 1);
+      }
+      if (error instanceof DuplicateEventIdError) {
+        const item = plan.fresh.find((candidate) => candidate.eventId === error.eventId);
+        throw conflictError(item ? [item] : plan.fresh, 'an event with the same source and id is already recorded for another subject');
+      }
+      throw error;
+    }
+  }
+}

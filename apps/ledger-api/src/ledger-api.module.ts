@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LedgerConfig } from './config/ledger-config';
+import { EventStoreModule } from './infrastructure/event-store.module';
+import { HealthController } from './health/health.controller';
+import { RecordEventsController } from './ingestion/record-events/record-events.controller';
+import { RecordEventsHandler } from './ingestion/record-events/record-events.handler';
+import { ListSubjectEventsController } from './ingestion/list-subject-events/list-subject-events.controller';
+import { ListSubjectEventsHandler } from './ingestion/list-subject-events/list-subject-events.handler';
+import { ListEventTypesController } from './ingestion/list-event-types/list-event-types.controller';
+import { VerifyChainController } from './audit/verify-chain/verify-chain.controller';
+import { VerifyChainHandler } from './audit/verify-chain/verify-chain.handler';
+
+@Module({})
+export class LedgerApiModule {
+  static forConfig(config: LedgerConfig): DynamicModule {
+    return {
+      module: LedgerApiModule,
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
+      controllers: [
+        HealthController,
+        RecordEventsController,
+        ListSubjectEventsController,
+        ListEventTypesController,
+        VerifyChainController,
+      ],
+      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler],
+    };
+  }
+}

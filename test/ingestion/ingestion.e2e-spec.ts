@@ -1,0 +1,261 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { RunningLedger, startLedger } from '../support/ledger-test-app';
+
+const BATCH = 'application/cloudevents-batch+json';
+
+function newSubject(): string {
+  return `u-${randomUUID()}`;
+}
+
+describe('ingestion API (SQLite store)', () => {
+  let ledger: RunningLedger;
+
+  beforeAll(async () => {
+    ledger = await startLedger({ LEDGER_BODY_LIMIT_BYTES: String(1024 * 1024) });
+  });
+  afterAll(async () => {
+    await ledger.stop();
+  });
+
+  async function storedEvents(subject: string): Promise<any[]> {
+    const response = await ledger.get(`/v1/subjects/${subject}/events?limit=1000`);
+    return response.status === 404 ? [] : response.body.events;
+  }
+
+  it('records an enrollment and returns it from the subject stream with revision, position and hash', async () => {
+    const subject = newSubject();
+    const event = enrolledEvent(subject);
+    const posted = await ledger.post(event);
+    expect(posted.status).toBe(201);
+    expect(posted.body.results).toEqual([
+      {
+        id: event.id,
+        source: event.source,
+        status: 'recorded',
+        stream: `subject-${subject}`,
+        revision: 0,
+        position: expect.any(Number),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
+
+    const read = await ledger.get(`/v1/subjects/${subject}/events`);
+    expect(read.status).toBe(200);
+    expect(read.body.events).toHaveLength(1);
+    expect(read.body.events[0]).toMatchObject({
+      revision: 0,
+      position: posted.body.results[0].position,
+      hash: posted.body.results[0].hash,
+      prevHash: '0'.repeat(64),
+      id: event.id,
+      source: event.source,
+      type: 'assurance.authenticator.enrolled',
+      time: event.time,
+      schemaVersion: 1,
+      data: event.data,
+    });
+    expect(Date.parse(read.body.events[0].recordedAt)).not.toBeNaN();
+  });
+
+  it('accepts plain application/json in structured mode and records correlation ids', async () => {
+    const subject = newSubject();
+    const posted = await ledger.post(enrolledEvent(subject), 'application/json', { 'x-correlation-id': 'login-flow-42' });
+    expect(posted.status).toBe(201);
+    const [stored] = await storedEvents(subject);
+    expect(stored.correlationId).toBe('login-flow-42');
+    expect(stored.causationId).toEqual(expect.any(String));
+  });
+
+  it('answers a repeated batch with 200 duplicate and the original positions, storing nothing new', async () => {
+    const subject = newSubject();
+    const batch = [enrolledEvent(subject), authenticationSucceeded(subject), authenticationSucceeded(subject)];
+    const first = await ledger.post(batch, BATCH);
+    expect(first.status).toBe(201);
+    expect(first.body.results.map((r: any) => r.status)).toEqual(['recorded', 'recorded', 'recorded']);
+    expect(first.body.results.map((r: any) => r.revision)).toEqual([0, 1, 2]);
+
+    const second = await ledger.post(batch, BATCH);
+    expect(second.status).toBe(200);
+    expect(second.body.results.map((r: any) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    for (const [i, result] of second.body.results.entries()) {
+      expect(result).toMatchObject({
+        stream: first.body.results[i].stream,
+        revision: first.body.results[i].revision,
+        position: first.body.results[i].position,
+        hash: first.body.results[i].hash,
+      });
+    }
+    expect(await storedEvents(subject)).toHaveLength(3);
+  });
+
+  it('records the new events of a partly repeated batch and reports the rest as duplicates', async () => {
+    const subject = newSubject();
+    const known = enrolledEvent(subject);
+    await ledger.post(known);
+    const fresh = authenticationSucceeded(subject);
+    const mixed = await ledger.post([known, fresh, fresh], BATCH);
+    expect(mixed.status).toBe(201);
+    expect(mixed.body.results.map((r: any) => [r.status, r.revision])).toEqual([
+      ['duplicate', 0],
+      ['recorded', 1],
+      ['duplicate', 1],
+    ]);
+    expect(await storedEvents(subject)).toHaveLength(2);
+  });
+
+  it('refuses the same source and id with different content with 409, storing nothing', async () => {
+    const subject = newSubject();
+    const original = enrolledEvent(subject);
+    await ledger.post(original);
+    const changed = { ...original, data: { ...original.data, kind: 'sms', phishingResistant: false } };
+    const conflict = await ledger.post([authenticationSucceeded(subject), changed], BATCH);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toBe('idempotency-key-reused');
+    expect(conflict.body.conflicts).toEqual([{ index: 1, id: original.id, source: original.source }]);
+    expect(await storedEvents(subject)).toHaveLength(1);
+  });
+
+  it('refuses a batch with one invalid event with 400 naming index and field, and stores none of it', async () => {
+    const subject = newSubject();
+    const bad = authenticationSucceeded(subject);
+    (bad.data as any).methods = [{ kind: 'security-key', amr: ['hwk'] }, { kind: 'carrier-pigeon', amr: ['hwk'] }];
+    const batch = [enrolledEvent(subject), authenticationSucceeded(subject), bad];
+    const response = await ledger.post(batch, BATCH);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ index: 2, field: 'data.methods[1].kind', reason: expect.stringContaining('passkey-synced') }),
+    ]);
+    expect(await storedEvents(subject)).toEqual([]);
+  });
+
+  it('refuses an unknown type with 400 listing the catalog', async () => {
+    const response = await ledger.post(enrolledEvent(newSubject(), { type: 'assurance.password.guessed' }));
+    expect(response.status).toBe(400);
+    const typeIssue = response.body.errors.find((issue: any) => issue.field === 'type');
+    expect(typeIssue.reason).toContain('assurance.authenticator.enrolled');
+    expect(typeIssue.reason).toContain('assurance.session.revoked');
+  });
+
+  it('names envelope fields that are missing or malformed, and unknown data properties', async () => {
+    const event: any = enrolledEvent(newSubject(), { time: 'yesterday' });
+    delete event.source;
+    event.data.favouriteColour = 'blue';
+    const response = await ledger.post(event);
+    expect(response.status).toBe(400);
+    const fields = response.body.errors.map((issue: any) => issue.field);
+    expect(fields).toEqual(expect.arrayContaining(['source', 'time', 'data.favouriteColour']));
+  });
+
+  it('answers 415 for an unsupported content type and 413 for an oversized body or batch', async () => {
+    const wrongType = await ledger.post('hello', 'text/plain');
+    expect(wrongType.status).toBe(415);
+    const xml = await ledger.post('<event/>', 'application/xml');
+    expect(xml.status).toBe(415);
+
+    const huge = enrolledEvent(newSubject(), { padding: 'x'.repeat(1100 * 1024) } as any);
+    expect((await ledger.post(huge)).status).toBe(413);
+
+    const subject = newSubject();
+    const tooMany = Array.from({ length: 1001 }, () => authenticationSucceeded(subject, { data: { channel: 'web', applicationId: 'a', methods: [] } }));
+    const response = await ledger.post(tooMany, BATCH);
+    expect(response.status).toBe(413);
+    expect(response.body.message).toContain('1000');
+  });
+
+  it('answers 400 for malformed JSON and for a batch sent as a single event', async () => {
+    expect((await ledger.post('{"specversion": ', 'application/cloudevents+json')).status).toBe(400);
+    const arrayAsStructured = await ledger.post([enrolledEvent(newSubject())], 'application/cloudevents+json');
+    expect(arrayAsStructured.status).toBe(400);
+    expect(arrayAsStructured.body.errors[0].reason).toContain(BATCH);
+  });
+
+  it('refuses a lifecycle contradiction (revoking an authenticator never enrolled) with 409', async () => {
+    const subject = newSubject();
+    const response = await ledger.post({
+      ...enrolledEvent(subject),
+      type: 'assurance.authenticator.revoked',
+      data: { authenticatorId: 'never-seen', reason: 'lost' },
+    });
+    expect(response.status).toBe(409);
+    expect(response.body.error).toBe('authenticator-not-active');
+    expect(await storedEvents(subject)).toEqual([]);
+  });
+
+  it('gives 50 concurrent writers of 20 events each contiguous revisions 0..999 and a valid chain', async () => {
+    const subject = newSubject();
+    const writers = Array.from({ length: 50 }, async () => {
+      for (let i = 0; i < 20; i++) {
+        const response = await ledger.post(authenticationSucceeded(subject));
+        expect(response.status).toBe(201);
+      }
+    });
+    await Promise.all(writers);
+
+    const events: any[] = [];
+    for (let from: number | null = 0; from !== null; ) {
+      const page: any = await ledger.get(`/v1/subjects/${subject}/events?fromRevision=${from}&limit=1000`);
+      events.push(...page.body.events);
+      from = page.body.nextRevision;
+    }
+    expect(events.map((event) => event.revision)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    const verification = await ledger.get(`/v1/audit/verify?stream=subject-${subject}`);
+    expect(verification.body).toMatchObject({ valid: true, eventsChecked: 1000, firstBreak: null });
+  });
+
+  it('pages subject events and answers 404 for an unknown subject', async () => {
+    const subject = newSubject();
+    await ledger.post([enrolledEvent(subject), authenticationSucceeded(subject), authenticationSucceeded(subject)], BATCH);
+    const page = await ledger.get(`/v1/subjects/${subject}/events?limit=2`);
+    expect(page.body.events.map((e: any) => e.revision)).toEqual([0, 1]);
+    expect(page.body.nextRevision).toBe(2);
+    const rest = await ledger.get(`/v1/subjects/${subject}/events?fromRevision=2&limit=2`);
+    expect(rest.body.events.map((e: any) => e.revision)).toEqual([2]);
+    expect(rest.body.nextRevision).toBeNull();
+    expect((await ledger.get(`/v1/subjects/${newSubject()}/events`)).status).toBe(404);
+    expect((await ledger.get(`/v1/subjects/${subject}/events?limit=5000`)).status).toBe(400);
+  });
+
+  it('publishes the catalog with a JSON Schema per type', async () => {
+    const response = await ledger.get('/v1/event-types');
+    expect(response.status).toBe(200);
+    expect(response.body.types).toHaveLength(19);
+    const enrolled = response.body.types.find((t: any) => t.type === 'assurance.authenticator.enrolled');
+    expect(enrolled.schemaVersion).toBe(1);
+    expect(JSON.stringify(enrolled.schema)).toContain('passkey-device-bound');
+  });
+
+  it('reports healthy while the store answers', async () => {
+    const response = await ledger.get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', store: 'sqlite' });
+  });
+});
+
+describe('ingestion API when the SQLite store is locked by another process', () => {
+  it('answers 503 with Retry-After, and a retry of the same batch afterwards stores it exactly once', async () => {
+    const ledger = await startLedger({ LEDGER_SQLITE_BUSY_TIMEOUT_MS: '200' });
+    const subject = newSubject();
+    const batch = [enrolledEvent(subject), authenticationSucceeded(subject)];
+    const other = new Database(ledger.config.sqlitePath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const refused = await ledger.post(batch, BATCH);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect((await ledger.get('/health')).status).toBe(200);
+      other.exec('ROLLBACK');
+
+      const retried = await ledger.post(batch, BATCH);
+      expect(retried.status).toBe(201);
+      const again = await ledger.post(batch, BATCH);
+      expect(again.status).toBe(200);
+      const stored = await ledger.get(`/v1/subjects/${subject}/events`);
+      expect(stored.body.events).toHaveLength(2);
+    } finally {
+      other.close();
+      await ledger.stop();
+    }
+  });
+});
