@@ -10,13 +10,15 @@ import { ListSubjectEventsHandler } from './ingestion/list-subject-events/list-s
 import { ListEventTypesController } from './ingestion/list-event-types/list-event-types.controller';
 import { VerifyChainController } from './audit/verify-chain/verify-chain.controller';
 import { VerifyChainHandler } from './audit/verify-chain/verify-chain.handler';
+import { PolicyModule } from './policy/policy.module';
+import { ProjectionsModule } from './projections/projections.module';
 
 @Module({})
 export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), PolicyModule, ProjectionsModule],
       controllers: [
         HealthController,
         RecordEventsController,

@@ -1,3 +1,4 @@
 export * from './event-catalog';
 export * from './decider';
 export * from './subject';
+export * from './ledger-events';

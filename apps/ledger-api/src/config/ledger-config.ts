@@ -15,6 +15,10 @@ export interface LedgerConfig {
   bodyLimitBytes: number;
   /** Largest accepted batch, in events. */
   maxBatchSize: number;
+  /** SQLite file of the read models; separate from the events so it can be dropped and rebuilt. */
+  readModelPath: string;
+  /** Longest a query with ?minPosition waits for the projections before answering 503. */
+  consistencyWaitMs: number;
   /** Least severe level that is logged. */
   logLevel: LogLevel;
 }
@@ -65,6 +69,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     eventStoreConnectionString,
     bodyLimitBytes: integer(env, 'LEDGER_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxBatchSize: integer(env, 'LEDGER_MAX_BATCH_SIZE', 1000, 1, 1000),
+    readModelPath: env.LEDGER_READ_MODEL_PATH ?? 'data/read-models.sqlite',
+    consistencyWaitMs: integer(env, 'LEDGER_CONSISTENCY_WAIT_MS', 5000, 0, 60_000),
     logLevel: logLevel(env.LEDGER_LOG_LEVEL),
   };
 }
