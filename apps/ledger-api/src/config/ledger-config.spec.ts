@@ -1,0 +1,40 @@
+import { ConfigurationError, enabledLogLevels, loadLedgerConfig } from './ledger-config';
+
+describe('ledger configuration from the environment', () => {
+  it('runs on the embedded SQLite store on loopback with no settings at all', () => {
+    expect(loadLedgerConfig({})).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      store: 'sqlite',
+      sqlitePath: 'data/ledger.sqlite',
+      readModelPath: 'data/read-models.sqlite',
+      bodyLimitBytes: 5 * 1024 * 1024,
+      maxBatchSize: 1000,
+      logLevel: 'log',
+    });
+  });
+
+  it('switches to EventStoreDB only with a connection string', () => {
+    expect(() => loadLedgerConfig({ LEDGER_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
+    expect(loadLedgerConfig({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://db:2113?tls=false' })).toMatchObject({
+      store: 'eventstoredb',
+      eventStoreConnectionString: 'esdb://db:2113?tls=false',
+    });
+  });
+
+  it.each([
+    [{ LEDGER_STORE: 'postgres' }, /LEDGER_STORE must be "sqlite" or "eventstoredb", got "postgres"/],
+    [{ PORT: 'eighty' }, /PORT must be an integer from 0 to 65535, got "eighty"/],
+    [{ PORT: '70000' }, /PORT must be an integer/],
+    [{ LEDGER_MAX_BATCH_SIZE: '5000' }, /LEDGER_MAX_BATCH_SIZE must be an integer from 1 to 1000/],
+    [{ LEDGER_LOG_LEVEL: 'loud' }, /LEDGER_LOG_LEVEL must be one of error, warn, log, debug, verbose/],
+  ])('refuses %j naming the variable and the allowed values', (env, message) => {
+    expect(() => loadLedgerConfig(env)).toThrow(ConfigurationError);
+    expect(() => loadLedgerConfig(env)).toThrow(message);
+  });
+
+  it('logs the chosen level and everything more severe', () => {
+    expect(enabledLogLevels('warn')).toEqual(['error', 'warn']);
+    expect(enabledLogLevels('log')).toEqual(['error', 'warn', 'log']);
+  });
+});
