@@ -74,6 +74,8 @@ export interface EventStoreDbDouble {
   activeSubscriptions(): number;
   /** Force-shuts the server down, cancelling every open call. */
   stop(): Promise<void>;
+  /** Starts a stopped double again on the same port with the same events, like a server coming back after an outage. */
+  restart(): Promise<void>;
 }
 
 interface StoredEvent {
@@ -286,7 +288,7 @@ class Double implements EventStoreDbDouble {
   port = 0;
   connectionString = '';
   readonly options: Readonly<Required<EventStoreDbDoubleOptions>>;
-  private readonly server = new grpc.Server();
+  private server: grpc.Server;
   private readonly log = new InMemoryLog();
   private readonly counters: EventStoreDbDoubleCalls = {
     getSupportedMethods: 0,
@@ -308,6 +310,12 @@ class Double implements EventStoreDbDouble {
       serverVersion: '24.10.0',
       ...options,
     };
+    this.server = this.createServer();
+    if (this.options.seedSystemEvents) this.seed();
+  }
+
+  private createServer(): grpc.Server {
+    const server = new grpc.Server();
     const streams: streamsGrpc.IStreamsServer = {
       read: (call) => this.read(call),
       append: (call, callback) => this.append(call, callback),
@@ -318,14 +326,14 @@ class Double implements EventStoreDbDouble {
     const features: featuresGrpc.IServerFeaturesServer = {
       getSupportedMethods: (_call, callback) => this.getSupportedMethods(callback),
     };
-    this.server.addService(streamsGrpc.StreamsService, streams);
-    this.server.addService(featuresGrpc.ServerFeaturesService, features);
-    if (this.options.seedSystemEvents) this.seed();
+    server.addService(streamsGrpc.StreamsService, streams);
+    server.addService(featuresGrpc.ServerFeaturesService, features);
+    return server;
   }
 
-  async start(): Promise<void> {
+  async start(port = 0): Promise<void> {
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
+      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
         error ? reject(error) : resolve(port),
       ),
     );
@@ -353,6 +361,13 @@ class Double implements EventStoreDbDouble {
     }
     this.openCalls.clear();
     this.server.forceShutdown();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    this.server = this.createServer();
+    this.stopped = false;
+    await this.start(this.port);
   }
 
   /** A fresh server has system events in `$all`; the adapter must filter them out. */

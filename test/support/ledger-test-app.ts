@@ -18,7 +18,10 @@ export interface RunningLedger {
 /** Starts the real HTTP application on loopback with a fresh SQLite file. */
 export async function startLedger(env: Record<string, string> = {}): Promise<RunningLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
-  const config = loadLedgerConfig({ LEDGER_SQLITE_PATH: join(dir, 'events.sqlite'), PORT: '0', LEDGER_LOG_LEVEL: 'warn', ...env });
+  const config = loadLedgerConfig({
+    LEDGER_SQLITE_PATH: join(dir, 'events.sqlite'),
+    LEDGER_READ_MODEL_PATH: join(dir, 'read-models.sqlite'),
+    PORT: '0', LEDGER_LOG_LEVEL: 'warn', ...env });
   const app = await createLedgerApp(config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -31,7 +31,7 @@ function describe(error: unknown): ErrorResponse | undefined {
   if (error instanceof EventStoreUnavailableError) {
     return {
       status: 503,
-      body: { error: 'store-unavailable', message: 'the event store is unavailable; retry the same request later' },
+      body: { error: 'store-unavailable', message: 'the event store is unavailable; retry the same request later', detail: error.message },
       headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     };
   }

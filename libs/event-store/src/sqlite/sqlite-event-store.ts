@@ -89,6 +89,9 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 
 function describeStoreFailure(error: unknown): unknown {
   const code = (error as { code?: unknown })?.code;
+  if (code === 'SQLITE_FULL') {
+    return new EventStoreUnavailableError('SQLite store is out of disk space (SQLITE_FULL); nothing was written', error);
+  }
   if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
     return new EventStoreUnavailableError(`SQLite store unavailable: ${code}`, error);
   }

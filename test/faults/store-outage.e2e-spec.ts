@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
+import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { RunningLedger, startLedger } from '../support/ledger-test-app';
+
+const BATCH = 'application/cloudevents-batch+json';
+
+async function eventually<T>(attempt: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('fault: EventStoreDB goes away mid-run and comes back', () => {
+  let double: EventStoreDbDouble;
+  let ledger: RunningLedger;
+
+  beforeAll(async () => {
+    double = await startEventStoreDbDouble({ batchAppend: true });
+    ledger = await startLedger({
+      LEDGER_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: `${double.connectionString}&defaultDeadline=2000`,
+    });
+  });
+  afterAll(async () => {
+    await ledger?.stop();
+    await double?.stop();
+  });
+
+  it('answers 503 with Retry-After during the outage, writes nothing half-way, and recovers without a restart', async () => {
+    const subject = `u-${randomUUID()}`;
+    const before = await ledger.post([enrolledEvent(subject), authenticationSucceeded(subject)], BATCH);
+    expect(before.status).toBe(201);
+
+    await double.stop();
+    const duringOutage = [authenticationSucceeded(subject), authenticationSucceeded(subject), authenticationSucceeded(subject)];
+    const refused = await ledger.post(duringOutage, BATCH);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(refused.body.error).toBe('store-unavailable');
+    expect((await ledger.get('/health')).status).toBe(503);
+
+    await double.restart();
+    // The client reconnects on its own; the emitter simply retries the same batch.
+    const retried = await eventually(
+      () => ledger.post(duringOutage, BATCH),
+      (response) => response.status !== 503,
+    );
+    expect(retried.status).toBe(201);
+    expect(retried.body.results.map((r: any) => r.revision)).toEqual([2, 3, 4]);
+    expect((await ledger.post(duringOutage, BATCH)).status).toBe(200);
+
+    const stored = await ledger.get(`/v1/subjects/${subject}/events`);
+    expect(stored.body.events.map((e: any) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect((await ledger.get(`/v1/audit/verify?stream=subject-${subject}`)).body).toMatchObject({ valid: true, eventsChecked: 5 });
+    expect((await ledger.get('/health')).status).toBe(200);
+  });
+});
