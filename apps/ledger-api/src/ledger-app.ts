@@ -10,13 +10,27 @@ import { LedgerExceptionFilter } from './shared/ledger-exception.filter';
 export async function createLedgerApp(config: LedgerConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
   const fastify = adapter.getInstance();
-  // CloudEvents media types are JSON underneath; parse them with Fastify's own JSON parser.
+  // CloudEvents media types are JSON underneath. Decode strictly: a body that
+  // is not valid UTF-8 is refused rather than stored with replacement characters,
+  // and __proto__ / constructor keys are refused by Fastify's JSON parser.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+  fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
-    ['application/cloudevents+json', BATCH_MEDIA_TYPE],
-    { parseAs: 'string' },
-    fastify.getDefaultJsonParser('error', 'error'),
+    ['application/json', 'application/cloudevents+json', BATCH_MEDIA_TYPE],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      let text: string;
+      try {
+        text = strictUtf8.decode(body as Buffer);
+      } catch {
+        return done(Object.assign(new Error('the request body is not valid UTF-8'), { statusCode: 400 }), undefined);
+      }
+      parseJson(request, text, done);
+    },
   );
   const app = await NestFactory.create<NestFastifyApplication>(LedgerApiModule.forConfig(config), adapter, {
+    bodyParser: false,
     logger: enabledLogLevels(config.logLevel),
   });
   app.useGlobalFilters(new LedgerExceptionFilter());

@@ -7,11 +7,18 @@ export interface FieldIssue {
   reason: string;
 }
 
+/** Enough to fix a request; a hostile one could otherwise make the answer larger than the request. */
+const MAX_REPORTED_ISSUES = 100;
+
 /** 400: the request is malformed; nothing from it was stored. */
 export class InvalidEventsError extends Error {
   readonly name = 'InvalidEventsError';
-  constructor(readonly issues: FieldIssue[]) {
+  readonly issues: FieldIssue[];
+  readonly issueCount: number;
+  constructor(issues: FieldIssue[]) {
     super(`${issues.length} problem(s) in the submitted events; nothing was stored`);
+    this.issues = issues.slice(0, MAX_REPORTED_ISSUES);
+    this.issueCount = issues.length;
   }
 }
 

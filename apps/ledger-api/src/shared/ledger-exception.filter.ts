@@ -14,7 +14,7 @@ interface ErrorResponse {
 
 function describe(error: unknown): ErrorResponse | undefined {
   if (error instanceof InvalidEventsError) {
-    return { status: 400, body: { error: 'invalid-events', message: error.message, errors: error.issues } };
+    return { status: 400, body: { error: 'invalid-events', message: error.message, errorCount: error.issueCount, errors: error.issues } };
   }
   if (error instanceof LedgerConflictError) {
     return { status: 409, body: { error: error.code, message: error.message, conflicts: error.details } };

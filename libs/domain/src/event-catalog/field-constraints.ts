@@ -8,7 +8,6 @@ import {
   IsInt,
   IsIP,
   IsObject,
-  IsRFC3339,
   IsString,
   Matches,
   Max,
@@ -19,6 +18,7 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
+import { IsRfc3339DateTime } from './rfc3339';
 
 /**
  * Upper bounds for every string and list in event data. Events are kept forever
@@ -108,7 +108,7 @@ export const IntegerBetween = (min: number, max: number, options: FieldOptions =
 export const Timestamp = (options: FieldOptions = {}): PropertyDecorator =>
   compose(
     presence(options),
-    IsRFC3339(because('must be an RFC 3339 date-time')),
+    IsRfc3339DateTime(because('must be an RFC 3339 date-time from 1970 on, e.g. 2026-11-02T09:15:00Z')),
     MaxLength(STRING_LIMITS.timestamp, because(`must be at most ${STRING_LIMITS.timestamp} characters`)),
   );
 

@@ -14,3 +14,4 @@ export { type CatalogIssue, validateEventData } from './validate-event-data';
 export { type EventTypeSchema, eventTypeSchemas } from './json-schemas';
 export * from './upcasting';
 export * from './stream-names';
+export * from './rfc3339';

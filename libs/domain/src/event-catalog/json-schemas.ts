@@ -1,5 +1,6 @@
 import type { MetadataStorage as ClassTransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
-import { IS_IP, IS_RFC_3339, ValidationTypes } from 'class-validator';
+import { IS_IP, ValidationTypes } from 'class-validator';
+import { IS_RFC3339_DATE_TIME } from './rfc3339';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { currentSchemaVersion, dataClassOf, EVENT_TYPES, EventType } from './catalog';
 import { MethodUsed, RiskAssessment } from './event-data';
@@ -35,7 +36,7 @@ const SCHEMA_OPTIONS: Parameters<typeof targetConstructorToSchema>[1] = {
     [ValidationTypes.IS_DEFINED]: {},
     // The stock converters get these two wrong: RFC 3339 has no converter at all
     // and an IP without a version is described as IPv4 only.
-    [IS_RFC_3339]: { type: 'string', format: 'date-time' },
+    [IS_RFC3339_DATE_TIME]: { type: 'string', format: 'date-time' },
     [IS_IP]: { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] },
   },
 };

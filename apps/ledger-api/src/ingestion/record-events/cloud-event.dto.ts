@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsRFC3339, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
-import { EVENT_TYPES, EventType, validateEventData } from '@ledger/domain';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
+import { EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
 import { FieldIssue } from '../../shared/api-errors';
+import { exceedsJsonDepth } from '../../shared/json-depth';
 
 /**
  * The context attributes of a CloudEvents 1.0 event as the ledger accepts
@@ -27,7 +28,7 @@ export class CloudEventEnvelopeDto {
   })
   subject: string;
 
-  @IsRFC3339({ message: 'must be an RFC 3339 date-time' })
+  @IsRfc3339DateTime()
   time: string;
 
   @IsOptional() @IsIn(['application/json'], { message: 'must be "application/json" when present' })
@@ -44,6 +45,8 @@ const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subj
 /** CloudEvents extension attribute names: lower-case letters and digits. */
 const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
 const MAX_EXTENSION_VALUE_LENGTH = 1000;
+/** No catalog type nests deeper than this; deeper input is hostile and would strain the validators. */
+const MAX_EVENT_DEPTH = 8;
 
 export interface IncomingCloudEvent {
   specversion: '1.0';
@@ -75,6 +78,9 @@ function flatten(errors: ValidationError[], index: number, prefix = ''): FieldIs
 export function parseCloudEvent(raw: unknown, index: number): { event?: IncomingCloudEvent; issues: FieldIssue[] } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { issues: [{ index, field: '', reason: 'each event must be a JSON object' }] };
+  }
+  if (exceedsJsonDepth(raw, MAX_EVENT_DEPTH)) {
+    return { issues: [{ index, field: '', reason: `an event may nest at most ${MAX_EVENT_DEPTH} levels deep` }] };
   }
   const body = raw as Record<string, unknown>;
   const envelope = plainToInstance(CloudEventEnvelopeDto, body);
