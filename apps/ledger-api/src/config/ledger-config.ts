@@ -19,6 +19,12 @@ export interface LedgerConfig {
   readModelPath: string;
   /** Longest a query with ?minPosition waits for the projections before answering 503. */
   consistencyWaitMs: number;
+  /** JSON file of API key records (hashes only). */
+  apiKeysFile: string;
+  /** API key records as JSON, for containers that cannot mount a file; added to those in the file. */
+  apiKeysInline: string | undefined;
+  /** Requests per minute per API key before 429. */
+  rateLimitPerMinute: number;
   /** Least severe level that is logged. */
   logLevel: LogLevel;
 }
@@ -71,6 +77,9 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     maxBatchSize: integer(env, 'LEDGER_MAX_BATCH_SIZE', 1000, 1, 1000),
     readModelPath: env.LEDGER_READ_MODEL_PATH ?? 'data/read-models.sqlite',
     consistencyWaitMs: integer(env, 'LEDGER_CONSISTENCY_WAIT_MS', 5000, 0, 60_000),
+    apiKeysFile: env.LEDGER_API_KEYS_FILE ?? 'data/api-keys.json',
+    apiKeysInline: env.LEDGER_API_KEYS || undefined,
+    rateLimitPerMinute: integer(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 360_000, 1, 100_000_000),
     logLevel: logLevel(env.LEDGER_LOG_LEVEL),
   };
 }
