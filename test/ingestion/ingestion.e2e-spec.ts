@@ -259,3 +259,18 @@ describe('ingestion API when the SQLite store is locked by another process', () 
     }
   });
 });
+
+describe('HTTP hygiene', () => {
+  it('sets security headers on every answer', async () => {
+    const ledger = await startLedger();
+    try {
+      const response = await ledger.get('/health');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    } finally {
+      await ledger.stop();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { enabledLogLevels, LedgerConfig } from './config/ledger-config';
@@ -33,6 +34,8 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
     bodyParser: false,
     logger: enabledLogLevels(config.logLevel),
   });
+  // The console (served by this app) sets its own stricter policy on its pages; the API answers JSON only.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
   app.useGlobalFilters(new LedgerExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({
