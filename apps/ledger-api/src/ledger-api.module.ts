@@ -10,6 +10,7 @@ import { ListSubjectEventsHandler } from './ingestion/list-subject-events/list-s
 import { ListEventTypesController } from './ingestion/list-event-types/list-event-types.controller';
 import { VerifyChainController } from './audit/verify-chain/verify-chain.controller';
 import { VerifyChainHandler } from './audit/verify-chain/verify-chain.handler';
+import { ExportEventsController } from './audit/export-events/export-events.controller';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 
@@ -25,6 +26,7 @@ export class LedgerApiModule {
         ListSubjectEventsController,
         ListEventTypesController,
         VerifyChainController,
+        ExportEventsController,
       ],
       providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler],
     };

@@ -2,3 +2,4 @@ export * from './event-catalog';
 export * from './decider';
 export * from './subject';
 export * from './ledger-events';
+export * from './audit-export';

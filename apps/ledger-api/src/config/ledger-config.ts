@@ -1,3 +1,5 @@
+import { version as PRODUCT_VERSION } from '../../../../package.json';
+
 export type StoreKind = 'sqlite' | 'eventstoredb';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -25,6 +27,10 @@ export interface LedgerConfig {
   apiKeysInline: string | undefined;
   /** Requests per minute per API key before 429. */
   rateLimitPerMinute: number;
+  /** Key of the keyed hash that replaces IP addresses in exports shared outside; exports refuse to pseudonymise without it. */
+  pseudonymisationKey: string | undefined;
+  /** Reported in exports and health. */
+  productVersion: string;
   /** Least severe level that is logged. */
   logLevel: LogLevel;
 }
@@ -80,6 +86,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     apiKeysFile: env.LEDGER_API_KEYS_FILE ?? 'data/api-keys.json',
     apiKeysInline: env.LEDGER_API_KEYS || undefined,
     rateLimitPerMinute: integer(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 360_000, 1, 100_000_000),
+    pseudonymisationKey: env.LEDGER_PSEUDONYMISATION_KEY || undefined,
+    productVersion: PRODUCT_VERSION,
     logLevel: logLevel(env.LEDGER_LOG_LEVEL),
   };
 }

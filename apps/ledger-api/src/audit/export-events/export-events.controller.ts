@@ -1,0 +1,55 @@
+import { BadRequestException, Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { IsRfc3339DateTime } from '@ledger/domain';
+import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
+import { ExportFormat, exportStream } from './export-events';
+
+export class ExportEventsParams {
+  @IsIn(['jsonl', 'ocsf'], { message: 'must be one of: jsonl, ocsf' })
+  format: ExportFormat;
+
+  @IsOptional() @IsRfc3339DateTime()
+  from?: string;
+
+  @IsOptional() @IsRfc3339DateTime()
+  to?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  pseudonymise?: boolean;
+}
+
+function invalidRequest(field: string, reason: string): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'invalid-request', message: 'invalid request parameters', errors: [{ field, reason }] });
+}
+
+@Controller('v1/audit')
+export class ExportEventsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  /** Streams NDJSON: CloudEvents (`jsonl`) or OCSF records (`ocsf`). */
+  @Get('export')
+  export(@Query() params: ExportEventsParams, @Res() reply: FastifyReply) {
+    if (params.pseudonymise && !this.config.pseudonymisationKey) {
+      throw invalidRequest('pseudonymise', 'needs LEDGER_PSEUDONYMISATION_KEY to be configured on the server');
+    }
+    if (params.from && params.to && Date.parse(params.from) > Date.parse(params.to)) {
+      throw invalidRequest('to', 'must not be before from');
+    }
+    const stream = exportStream(this.store, {
+      format: params.format,
+      from: params.from ? new Date(params.from) : undefined,
+      to: params.to ? new Date(params.to) : undefined,
+      pseudonymisationKey: params.pseudonymise ? this.config.pseudonymisationKey : undefined,
+      productVersion: this.config.productVersion,
+    });
+    return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(stream);
+  }
+}

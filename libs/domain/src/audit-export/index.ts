@@ -1,0 +1,3 @@
+export * from './exportable-event';
+export * from './cloud-event-line';
+export * from './ocsf';

@@ -1,0 +1,175 @@
+import { AuthenticatorKind } from '../event-catalog/vocabulary';
+import { AuthenticationEvaluatedData, LEDGER_EVENT_TYPES } from '../ledger-events/ledger-events';
+import { ExportableEvent, metadataString } from './exportable-event';
+
+/** The OCSF schema version the mapping follows. */
+export const OCSF_VERSION = '1.3.0';
+
+const IDENTITY_AND_ACCESS_MANAGEMENT = { category_uid: 3, category_name: 'Identity & Access Management' } as const;
+
+/** OCSF `auth_factor.factor_type_id` for each authenticator kind; kinds OCSF has no name for are Other (99). */
+const FACTOR_TYPES: Record<AuthenticatorKind, { id: number; name: string }> = {
+  'passkey-synced': { id: 10, name: 'WebAuthn' },
+  'passkey-device-bound': { id: 10, name: 'WebAuthn' },
+  'security-key': { id: 10, name: 'WebAuthn' },
+  'platform-authenticator': { id: 10, name: 'WebAuthn' },
+  'smart-card': { id: 6, name: 'Hardware Token' },
+  push: { id: 5, name: 'Push Notification' },
+  'push-number-match': { id: 5, name: 'Push Notification' },
+  totp: { id: 7, name: 'OTP' },
+  sms: { id: 1, name: 'SMS' },
+  voice: { id: 3, name: 'Phone Call' },
+  'email-otp': { id: 8, name: 'Email' },
+  password: { id: 11, name: 'Password' },
+  'recovery-code': { id: 99, name: 'Recovery Code' },
+  'temporary-access-pass': { id: 99, name: 'Temporary Access Pass' },
+};
+
+export interface OcsfOptions {
+  productVersion: string;
+  /** Replaces IP addresses, e.g. with a keyed hash, when an export is shared. */
+  pseudonymiseIp?: (ip: string) => string;
+}
+
+interface MethodUsed {
+  kind: AuthenticatorKind;
+  authenticatorId?: string;
+  amr?: string[];
+}
+
+function baseOf(event: ExportableEvent, classUid: number, className: string, activityId: number, activityName: string, options: OcsfOptions) {
+  const time = metadataString(event, 'time');
+  const recordedAt = metadataString(event, 'recordedAt');
+  return {
+    ...IDENTITY_AND_ACCESS_MANAGEMENT,
+    class_uid: classUid,
+    class_name: className,
+    activity_id: activityId,
+    activity_name: activityName,
+    type_uid: classUid * 100 + activityId,
+    type_name: `${className}: ${activityName}`,
+    time: time ? Date.parse(time) : 0,
+    metadata: {
+      version: OCSF_VERSION,
+      product: { name: 'Assurance Ledger', vendor_name: 'Assurance Ledger', version: options.productVersion },
+      uid: metadataString(event, 'cloudEventId'),
+      original_time: time,
+      logged_time: recordedAt ? Date.parse(recordedAt) : undefined,
+      correlation_uid: metadataString(event, 'correlationId'),
+      log_name: event.streamId,
+      sequence: event.position,
+    },
+    user: { uid: metadataString(event, 'subject'), type_id: 1, type: 'User' },
+  };
+}
+
+function ledgerPlace(event: ExportableEvent) {
+  return { stream: event.streamId, revision: event.revision, position: event.position, hash: metadataString(event, 'hash'), source: metadataString(event, 'source') };
+}
+
+function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEvaluatedData | undefined, options: OcsfOptions) {
+  const succeeded = event.type === 'assurance.authentication.succeeded';
+  const data = event.data as {
+    channel: string;
+    applicationId: string;
+    methods: MethodUsed[];
+    sessionId?: string;
+    deviceId?: string;
+    ipAddress?: string;
+    risk?: unknown;
+    failureReason?: string;
+  };
+  const amr = [...new Set(data.methods.flatMap((method) => method.amr ?? []))];
+  const isMfa = verdict ? verdict.achievedAal >= 2 : amr.includes('mfa') || new Set(data.methods.map((method) => FACTOR_TYPES[method.kind]?.id)).size >= 2;
+  const violation = verdict?.verdict === 'violation';
+  return {
+    ...baseOf(event, 3002, 'Authentication', 1, 'Logon', options),
+    status_id: succeeded ? 1 : 2,
+    status: succeeded ? 'Success' : 'Failure',
+    ...(data.failureReason !== undefined && { status_detail: data.failureReason }),
+    // A success below the required level is the finding this product exists for.
+    severity_id: violation ? 3 : succeeded ? 1 : 2,
+    severity: violation ? 'Medium' : succeeded ? 'Informational' : 'Low',
+    is_mfa: isMfa,
+    auth_factors: data.methods.map((method) => ({
+      factor_type_id: FACTOR_TYPES[method.kind]?.id ?? 0,
+      factor_type: FACTOR_TYPES[method.kind]?.name ?? 'Unknown',
+      ...(method.kind === 'totp' && { is_totp: true }),
+      ...(data.deviceId !== undefined && { device: { uid: data.deviceId, type_id: 0 } }),
+    })),
+    service: { name: data.applicationId, uid: data.applicationId },
+    ...(data.ipAddress !== undefined && { src_endpoint: { ip: options.pseudonymiseIp ? options.pseudonymiseIp(data.ipAddress) : data.ipAddress } }),
+    ...(data.sessionId !== undefined && { session: { uid: data.sessionId } }),
+    unmapped: {
+      channel: data.channel,
+      amr,
+      ...(data.risk !== undefined && { risk: data.risk }),
+      ...(verdict && {
+        acr: verdict.acr,
+        aal: verdict.achievedAal,
+        required_aal: verdict.requiredAal,
+        verdict: verdict.verdict,
+        verdict_reasons: verdict.reasons,
+        policy_version: verdict.policyVersion,
+        decision_path: verdict.decisionPath,
+      }),
+      ledger: ledgerPlace(event),
+    },
+  };
+}
+
+function accountChangeToOcsf(event: ExportableEvent, options: OcsfOptions) {
+  const enabled = event.type === 'assurance.authenticator.enrolled';
+  return {
+    ...baseOf(event, 3001, 'Account Change', enabled ? 10 : 11, enabled ? 'MFA Factor Enable' : 'MFA Factor Disable', options),
+    status_id: 1,
+    status: 'Success',
+    severity_id: 1,
+    severity: 'Informational',
+    unmapped: { ...event.data, ledger: ledgerPlace(event) },
+  };
+}
+
+export type OcsfRecord = Record<string, unknown>;
+
+/**
+ * Maps the ledger's events to OCSF one by one. An authentication is held back
+ * until the next event, because the ledger writes its verdict right after it
+ * in the same append; the verdict goes into the authentication's `unmapped`.
+ * Types with no OCSF class here (fallbacks, recoveries, sessions...) are
+ * left to the JSONL export.
+ */
+export class OcsfMapper {
+  private pendingAuthentication: ExportableEvent | undefined;
+
+  constructor(private readonly options: OcsfOptions) {}
+
+  push(event: ExportableEvent): OcsfRecord[] {
+    const out: OcsfRecord[] = [];
+    const pending = this.pendingAuthentication;
+    this.pendingAuthentication = undefined;
+    if (pending) {
+      const verdict =
+        event.type === LEDGER_EVENT_TYPES.authenticationEvaluated &&
+        event.streamId === pending.streamId &&
+        (event.data as unknown as AuthenticationEvaluatedData).authentication?.revision === pending.revision
+          ? (event.data as unknown as AuthenticationEvaluatedData)
+          : undefined;
+      out.push(authenticationToOcsf(pending, verdict, this.options));
+      if (verdict) return out;
+    }
+    if (event.type === 'assurance.authentication.succeeded' || event.type === 'assurance.authentication.failed') {
+      this.pendingAuthentication = event;
+    } else if (event.type === 'assurance.authenticator.enrolled' || event.type === 'assurance.authenticator.revoked') {
+      out.push(accountChangeToOcsf(event, this.options));
+    }
+    return out;
+  }
+
+  /** Emits what is still held back at the end of the export. */
+  flush(): OcsfRecord[] {
+    const pending = this.pendingAuthentication;
+    this.pendingAuthentication = undefined;
+    return pending ? [authenticationToOcsf(pending, undefined, this.options)] : [];
+  }
+}
