@@ -11,6 +11,8 @@ import { ListEventTypesController } from './ingestion/list-event-types/list-even
 import { VerifyChainController } from './audit/verify-chain/verify-chain.controller';
 import { VerifyChainHandler } from './audit/verify-chain/verify-chain.handler';
 import { ExportEventsController } from './audit/export-events/export-events.controller';
+import { CheckpointsController } from './audit/checkpoints/checkpoints.controller';
+import { CheckpointRecorder } from './audit/checkpoints/checkpoint-recorder';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 
@@ -27,8 +29,9 @@ export class LedgerApiModule {
         ListEventTypesController,
         VerifyChainController,
         ExportEventsController,
+        CheckpointsController,
       ],
-      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler],
+      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder],
     };
   }
 }

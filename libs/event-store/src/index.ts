@@ -2,5 +2,6 @@ export * from './event-store.port';
 export * from './event-store.errors';
 export * from './hash-chain';
 export * from './stream-state';
+export * from './paged-reads';
 export * from './sqlite';
 export * from './eventstoredb';

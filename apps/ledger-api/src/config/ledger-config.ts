@@ -29,6 +29,8 @@ export interface LedgerConfig {
   rateLimitPerMinute: number;
   /** Key of the keyed hash that replaces IP addresses in exports shared outside; exports refuse to pseudonymise without it. */
   pseudonymisationKey: string | undefined;
+  /** How often a checkpoint digest is recorded; 0 turns the timer off. */
+  checkpointIntervalMs: number;
   /** Reported in exports and health. */
   productVersion: string;
   /** Least severe level that is logged. */
@@ -87,6 +89,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     apiKeysInline: env.LEDGER_API_KEYS || undefined,
     rateLimitPerMinute: integer(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 360_000, 1, 100_000_000),
     pseudonymisationKey: env.LEDGER_PSEUDONYMISATION_KEY || undefined,
+    checkpointIntervalMs: integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 3_600_000, 0, 31 * 24 * 3_600_000),
     productVersion: PRODUCT_VERSION,
     logLevel: logLevel(env.LEDGER_LOG_LEVEL),
   };

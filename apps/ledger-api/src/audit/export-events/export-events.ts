@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { EventStore, readAllPaged, RecordedEvent } from '@ledger/event-store';
 import { OcsfMapper, toCloudEventLine } from '@ledger/domain';
 
 export type ExportFormat = 'jsonl' | 'ocsf';
@@ -13,17 +13,6 @@ export interface ExportRequest {
   /** Key for the keyed hash that replaces IP addresses; absent means addresses are exported as stored. */
   pseudonymisationKey?: string;
   productVersion: string;
-}
-
-const PAGE = 1000;
-
-async function* everyEvent(store: EventStore): AsyncGenerator<RecordedEvent> {
-  for (let from = 0; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
-    yield* page;
-    if (page.length < PAGE) return;
-    from = page[page.length - 1].position + 1;
-  }
 }
 
 function within(event: RecordedEvent, from?: Date, to?: Date): boolean {
@@ -44,7 +33,7 @@ export function pseudonymiserFor(key: string): (ip: string) => string {
 export async function* exportLines(store: EventStore, request: ExportRequest): AsyncGenerator<string> {
   const pseudonymiseIp = request.pseudonymisationKey ? pseudonymiserFor(request.pseudonymisationKey) : undefined;
   if (request.format === 'jsonl') {
-    for await (const event of everyEvent(store)) {
+    for await (const event of readAllPaged(store)) {
       if (!within(event, request.from, request.to)) continue;
       const line = toCloudEventLine(event);
       const data = line.data as Record<string, unknown>;
@@ -54,7 +43,7 @@ export async function* exportLines(store: EventStore, request: ExportRequest): A
     return;
   }
   const mapper = new OcsfMapper({ productVersion: request.productVersion, pseudonymiseIp });
-  for await (const event of everyEvent(store)) {
+  for await (const event of readAllPaged(store)) {
     // Verdicts are written right after their authentication; keep them in view even at the window's edge.
     if (!within(event, request.from, request.to) && event.type !== 'assurance.authentication.evaluated') continue;
     for (const record of mapper.push(event)) yield JSON.stringify(record) + '\n';
