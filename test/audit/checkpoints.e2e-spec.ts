@@ -15,7 +15,7 @@ describe('checkpoint digests', () => {
 
     const checkpointResponse = await fetch(`${first.url}/v1/audit/checkpoints`, { method: 'POST' });
     expect(checkpointResponse.status).toBe(201);
-    const checkpoint = await checkpointResponse.json();
+    const checkpoint: any = await checkpointResponse.json();
     expect(checkpoint).toMatchObject({ algorithm: 'sha256-stream-heads-v1', stream: 'audit-checkpoints', revision: 0, streamCount: 2 });
     expect(checkpoint.digest).toMatch(/^[0-9a-f]{64}$/);
 

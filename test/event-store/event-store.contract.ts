@@ -235,6 +235,11 @@ export function describeEventStoreContract(adapterName: string, createSubject: (
       await expect(pending).resolves.toBe('ended');
     });
 
+    it('reports the position of the newest event', async () => {
+      const result = await store.append(uniqueStream('head'), [newEvent(), newEvent()], 'no_stream');
+      await expect(store.headPosition()).resolves.toBe(result.position);
+    });
+
     it('answers ping while reachable', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

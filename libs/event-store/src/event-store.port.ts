@@ -83,6 +83,8 @@ export interface EventStore {
    */
   findInStream(streamId: string, eventIds: string[]): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): EventSubscription;
+  /** Position of the newest event, or -1 for an empty store: how far behind a reader is, and how long a full pass will take. */
+  headPosition(): Promise<GlobalPosition | -1>;
   /** Cheap liveness check used by health and by 503 handling. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -211,6 +211,22 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
+  async headPosition(): Promise<GlobalPosition | -1> {
+    // The newest entries of $all may be system events; walk back until a user event shows up.
+    let head: GlobalPosition | -1 = -1;
+    try {
+      const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END }) as unknown as CancellableRead;
+      await consume(read, (resolved) => {
+        const event = toRecordedEvent(resolved);
+        if (event && isUserEvent(event)) head = event.position;
+        return head === -1;
+      });
+    } catch (error) {
+      throw mapError(error, {});
+    }
+    return head;
+  }
+
   async ping(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }) as unknown as CancellableRead;

@@ -125,6 +125,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStreamForwards;
   private readonly selectStreamBackwards;
   private readonly selectAll;
+  private readonly selectHead;
   private readonly commitBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -153,6 +154,8 @@ export class SqliteEventStore implements EventStore {
     this.selectAll = this.db.prepare<[number, number], EventRow>(
       'SELECT * FROM events WHERE global_position >= ? ORDER BY global_position ASC LIMIT ?',
     );
+
+    this.selectHead = this.db.prepare<[], { position: number | null }>('SELECT max(global_position) AS position FROM events');
 
     const appendWithinSavepoint = this.db.transaction((request: PendingAppend) => this.appendNow(request));
     const groupTransaction = this.db.transaction((batch: PendingAppend[]) =>
@@ -297,6 +300,10 @@ export class SqliteEventStore implements EventStore {
       },
       pollIntervalMs: this.livePollIntervalMs,
     });
+  }
+
+  async headPosition(): Promise<GlobalPosition | -1> {
+    return this.guard(() => this.selectHead.get()?.position ?? -1);
   }
 
   async ping(): Promise<void> {
