@@ -1,11 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createEventStoreDbEventStore, EVENT_STORE, EventStore, SqliteEventStore } from '@ledger/event-store';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
-
-function openEventStore(config: LedgerConfig): EventStore {
-  if (config.store === 'eventstoredb') return createEventStoreDbEventStore(config.eventStoreConnectionString!);
-  return new SqliteEventStore({ path: config.sqlitePath, busyTimeoutMs: config.sqliteBusyTimeoutMs });
-}
+import { openEventStore } from './open-event-store';
 
 /** Chooses the adapter behind the EVENT_STORE port from configuration. */
 @Global()
