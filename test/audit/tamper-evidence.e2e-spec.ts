@@ -8,26 +8,31 @@ describe('tamper evidence on the SQLite file', () => {
     const first = await startLedger();
     const subject = `u-${randomUUID()}`;
     const bystander = `u-${randomUUID()}`;
-    const marker = `corp-vpn-${randomUUID()}`;
-    const batch = [enrolledEvent(subject), authenticationSucceeded(subject, { data: { channel: 'vpn', applicationId: marker, methods: [{ kind: 'security-key', amr: ['hwk'] }] } }), authenticationSucceeded(subject)];
+    // The address is in the authentication only: the verdict the ledger writes after it does not repeat it.
+    const address = `2001:db8::${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}`;
+    const login = authenticationSucceeded(subject, { data: { channel: 'vpn', applicationId: 'corp-vpn', methods: [{ kind: 'security-key', amr: ['hwk'] }], ipAddress: address } });
+    const batch = [enrolledEvent(subject), login, authenticationSucceeded(subject)];
     expect((await first.post(batch, 'application/cloudevents-batch+json')).status).toBe(201);
     expect((await first.post(enrolledEvent(bystander))).status).toBe(201);
     const intact = await first.get(`/v1/audit/verify?stream=subject-${subject}`);
-    expect(intact.body).toMatchObject({ valid: true, eventsChecked: 3 });
+    expect(intact.body).toMatchObject({ valid: true, eventsChecked: 5 });
     // Closing checkpoints the WAL, so the rows are in the main file.
     await first.stop({ keepFiles: true });
 
+    // A page split can leave a stale copy of the row in a free page; edit every copy, as an attacker would.
     const file = readFileSync(first.config.sqlitePath);
-    const at = file.indexOf(Buffer.from(marker));
-    expect(at).toBeGreaterThan(0);
-    expect(file.indexOf(Buffer.from(marker), at + 1)).toBe(-1);
-    file.write('payroll', at); // same length as 'corp-vp', so the row still parses
+    let edits = 0;
+    for (let at = file.indexOf(Buffer.from(address)); at >= 0; at = file.indexOf(Buffer.from(address), at + 1)) {
+      file.write('2001:db9', at); // same length, so the row still parses
+      edits++;
+    }
+    expect(edits).toBeGreaterThan(0);
     writeFileSync(first.config.sqlitePath, file);
 
     const reopened = await startLedger({ LEDGER_SQLITE_PATH: first.config.sqlitePath });
     try {
       const edited = await reopened.get(`/v1/subjects/${subject}/events`);
-      expect(edited.body.events[1].data.applicationId).toMatch(/^payroll/);
+      expect(edited.body.events[1].data.ipAddress).toBe(address.replace('2001:db8', '2001:db9'));
 
       const verification = await reopened.get(`/v1/audit/verify?stream=subject-${subject}`);
       expect(verification.status).toBe(200);
@@ -37,7 +42,7 @@ describe('tamper evidence on the SQLite file', () => {
       });
 
       const everything = await reopened.get('/v1/audit/verify');
-      expect(everything.body).toMatchObject({ valid: false, streamsChecked: 2, eventsChecked: 4, brokenStreams: 1 });
+      expect(everything.body).toMatchObject({ valid: false, streamsChecked: 2, eventsChecked: 6, brokenStreams: 1 });
       expect(everything.body.firstBreak).toMatchObject({ streamId: `subject-${subject}`, revision: 1 });
     } finally {
       await reopened.stop();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -49,12 +49,12 @@ describe('fault: the disk under the SQLite store fills up', () => {
 
   it('answers 503 with a clear reason, stays consistent, and takes the same batch once space is freed', async () => {
     const subject = `u-${randomUUID()}`;
-    expect((await ledger.post([enrolledEvent(subject), authenticationSucceeded(subject)], BATCH)).status).toBe(201);
+    expect((await ledger.post([enrolledEvent(subject), sessionStarted(subject)], BATCH)).status).toBe(201);
 
     const filler = join(mountPoint, 'filler');
     fillUp(filler);
     // Large enough that the WAL must grow by more than any page SQLite may already hold.
-    const batch = Array.from({ length: 200 }, () => authenticationSucceeded(subject, { padding: 'x'.repeat(900) } as any));
+    const batch = Array.from({ length: 200 }, () => sessionStarted(subject, { padding: 'x'.repeat(900) } as any));
     const refused = await ledger.post(batch, BATCH);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');

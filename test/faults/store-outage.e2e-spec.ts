@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
-import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -32,11 +32,11 @@ describe('fault: EventStoreDB goes away mid-run and comes back', () => {
 
   it('answers 503 with Retry-After during the outage, writes nothing half-way, and recovers without a restart', async () => {
     const subject = `u-${randomUUID()}`;
-    const before = await ledger.post([enrolledEvent(subject), authenticationSucceeded(subject)], BATCH);
+    const before = await ledger.post([enrolledEvent(subject), sessionStarted(subject)], BATCH);
     expect(before.status).toBe(201);
 
     await double.stop();
-    const duringOutage = [authenticationSucceeded(subject), authenticationSucceeded(subject), authenticationSucceeded(subject)];
+    const duringOutage = [sessionStarted(subject), sessionStarted(subject), sessionStarted(subject)];
     const refused = await ledger.post(duringOutage, BATCH);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');

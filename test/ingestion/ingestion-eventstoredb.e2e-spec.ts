@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
-import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { authenticationSucceeded, enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -41,9 +41,16 @@ describe('ingestion API on the EventStoreDB store (gRPC test double)', () => {
     expect(again.body.results.map((r: any) => r.position)).toEqual(first.body.results.map((r: any) => r.position));
 
     const stored = await ledger.get(`/v1/subjects/${subject}/events`);
-    expect(stored.body.events.map((e: any) => e.hash)).toEqual(first.body.results.map((r: any) => r.hash));
+    const emitted = stored.body.events.filter((e: any) => e.source !== 'assurance-ledger');
+    expect(emitted.map((e: any) => e.hash)).toEqual(first.body.results.map((r: any) => r.hash));
+    // The ledger's verdict on the authentication is chained right after it.
+    expect(stored.body.events.map((e: any) => e.type)).toEqual([
+      'assurance.authenticator.enrolled',
+      'assurance.authentication.succeeded',
+      'assurance.authentication.evaluated',
+    ]);
     const verification = await ledger.get(`/v1/audit/verify?stream=subject-${subject}`);
-    expect(verification.body).toMatchObject({ valid: true, eventsChecked: 2 });
+    expect(verification.body).toMatchObject({ valid: true, eventsChecked: 3 });
     expect((await ledger.get('/health')).body).toEqual({ status: 'ok', store: 'eventstoredb' });
   });
 
@@ -51,7 +58,7 @@ describe('ingestion API on the EventStoreDB store (gRPC test double)', () => {
     const subject = `u-${randomUUID()}`;
     await Promise.all(
       Array.from({ length: 10 }, async () => {
-        for (let i = 0; i < 5; i++) expect((await ledger.post(authenticationSucceeded(subject))).status).toBe(201);
+        for (let i = 0; i < 5; i++) expect((await ledger.post(sessionStarted(subject))).status).toBe(201);
       }),
     );
     const stored = await ledger.get(`/v1/subjects/${subject}/events?limit=100`);

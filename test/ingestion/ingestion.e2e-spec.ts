@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { authenticationSucceeded, enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -19,9 +19,10 @@ describe('ingestion API (SQLite store)', () => {
     await ledger.stop();
   });
 
+  /** What emitters wrote; the ledger's own verdicts sit between them in the stream. */
   async function storedEvents(subject: string): Promise<any[]> {
     const response = await ledger.get(`/v1/subjects/${subject}/events?limit=1000`);
-    return response.status === 404 ? [] : response.body.events;
+    return response.status === 404 ? [] : response.body.events.filter((event: any) => event.source !== 'assurance-ledger');
   }
 
   it('records an enrollment and returns it from the subject stream with revision, position and hash', async () => {
@@ -74,7 +75,8 @@ describe('ingestion API (SQLite store)', () => {
     const first = await ledger.post(batch, BATCH);
     expect(first.status).toBe(201);
     expect(first.body.results.map((r: any) => r.status)).toEqual(['recorded', 'recorded', 'recorded']);
-    expect(first.body.results.map((r: any) => r.revision)).toEqual([0, 1, 2]);
+    // Each authentication is followed by the ledger's verdict on it.
+    expect(first.body.results.map((r: any) => r.revision)).toEqual([0, 1, 3]);
 
     const second = await ledger.post(batch, BATCH);
     expect(second.status).toBe(200);
@@ -187,7 +189,7 @@ describe('ingestion API (SQLite store)', () => {
     const subject = newSubject();
     const writers = Array.from({ length: 50 }, async () => {
       for (let i = 0; i < 20; i++) {
-        const response = await ledger.post(authenticationSucceeded(subject));
+        const response = await ledger.post(sessionStarted(subject));
         expect(response.status).toBe(201);
       }
     });
@@ -206,7 +208,7 @@ describe('ingestion API (SQLite store)', () => {
 
   it('pages subject events and answers 404 for an unknown subject', async () => {
     const subject = newSubject();
-    await ledger.post([enrolledEvent(subject), authenticationSucceeded(subject), authenticationSucceeded(subject)], BATCH);
+    await ledger.post([enrolledEvent(subject), sessionStarted(subject), sessionStarted(subject)], BATCH);
     const page = await ledger.get(`/v1/subjects/${subject}/events?limit=2`);
     expect(page.body.events.map((e: any) => e.revision)).toEqual([0, 1]);
     expect(page.body.nextRevision).toBe(2);
@@ -252,7 +254,7 @@ describe('ingestion API when the SQLite store is locked by another process', () 
       const again = await ledger.post(batch, BATCH);
       expect(again.status).toBe(200);
       const stored = await ledger.get(`/v1/subjects/${subject}/events`);
-      expect(stored.body.events).toHaveLength(2);
+      expect(stored.body.events.map((event: any) => event.id)).toEqual([batch[0].id, batch[1].id, `${batch[1].id}#verdict`]);
     } finally {
       other.close();
       await ledger.stop();

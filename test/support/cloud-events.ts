@@ -43,3 +43,17 @@ export function authenticationSucceeded(subject: string, overrides: Partial<Clou
     ...overrides,
   };
 }
+
+/** An event the ledger records without writing anything of its own next to it. */
+export function sessionStarted(subject: string, overrides: Partial<CloudEventBody> = {}): CloudEventBody {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'https://idp.example.com',
+    type: 'assurance.session.started',
+    subject,
+    time: '2026-11-02T09:21:00Z',
+    data: { sessionId: `s-${randomUUID()}`, channel: 'web', applicationId: 'intranet' },
+    ...overrides,
+  };
+}

@@ -1,1 +1,2 @@
 export * from './ledger-events';
+export * from './stored-event-upcasting';

@@ -1,4 +1,5 @@
 import { Channel } from '../event-catalog/vocabulary';
+import type { AssurancePolicy } from '../policy/policy-document';
 
 /**
  * Events the ledger itself writes. Emitters cannot post these: they are
@@ -12,6 +13,9 @@ export const LEDGER_EVENT_TYPES = {
 } as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[keyof typeof LEDGER_EVENT_TYPES];
 
+/** `metadata.source` of every event the ledger writes; refused as the source of an ingested event. */
+export const LEDGER_SOURCE = 'assurance-ledger';
+
 export type AssuranceLevel = 1 | 2 | 3;
 /** 0: nothing the subject presented counts toward any AAL. */
 export type AchievedAssuranceLevel = 0 | AssuranceLevel;
@@ -24,9 +28,11 @@ export interface RuleFiring {
 
 /** Stream `policy-<tenant>`; `default` when there is one tenant. */
 export interface PolicyPublishedData {
+  /** 2 for the first publication: version 1 is the built-in default, never written. */
   version: number;
   /** The whole validated policy document of this version. */
-  policy: Record<string, unknown>;
+  policy: AssurancePolicy;
+  /** Server time of publication; the version is in force from this instant. */
   publishedAt: string;
   publishedBy?: string;
 }
@@ -40,9 +46,12 @@ export interface AuthenticationEvaluatedData {
   authentication: { revision: number; id: string; source: string; time: string };
   applicationId: string;
   channel: Channel;
+  sessionId?: string;
+  deviceId?: string;
   requiredAal: AssuranceLevel;
   achievedAal: AchievedAssuranceLevel;
   phishingResistant: boolean;
+  /** RFC 8176, derived from the enrolled authenticators rather than copied from the emitter. */
   amr: string[];
   acr: string[];
   verdict: 'compliant' | 'violation';
@@ -52,21 +61,55 @@ export interface AuthenticationEvaluatedData {
   decisionPath: RuleFiring[];
 }
 
+export type AccessDecision = 'allow' | 'step-up' | 'deny';
+
+export interface DecisionContext {
+  deviceId?: string;
+  ipAddress?: string;
+  riskLevel?: 'low' | 'medium' | 'high';
+  signals: string[];
+}
+
 /** A step-up decision answered by `POST /v1/decisions`, kept in the subject stream. */
 export interface AccessDecidedData {
   decisionId: string;
   applicationId: string;
   channel: Channel;
   sessionId?: string;
-  context: { deviceId?: string; ipAddress?: string; riskLevel?: string; signals: string[] };
-  decision: 'allow' | 'step-up' | 'deny';
-  requiredAal: AssuranceLevel | null;
+  context: DecisionContext;
+  decision: AccessDecision;
+  requiredAal: AssuranceLevel;
   currentAal: AchievedAssuranceLevel;
   acrValues: string[];
-  /** Seconds, as RFC 9470 `max_age`. */
+  /** Seconds, as RFC 9470 `max_age`; null when the answer is deny. */
   maxAge: number | null;
   acceptableMethods: string[];
   reasons: RuleFiring[];
   policyVersion: number;
   decidedAt: string;
+  /** The limits of the session named in the request, as the policy sets them for its AAL and channel. */
+  session?: SessionLimitsApplied;
+}
+
+export interface SessionLimitsApplied {
+  sessionId: string;
+  aal: AchievedAssuranceLevel;
+  authenticatedAt: string;
+  /** The earlier of the policy's lifetime limit and the emitter's own expiresAt. */
+  expiresAt: string;
+  /** null when the AAL has no idle limit. */
+  idleExpiresAt: string | null;
+  /** The version in force when the session was authenticated, which sets its limits. */
+  policyVersion: number;
+}
+
+/** Schema version each ledger event type is written at; there are no older versions yet. */
+export const LEDGER_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> = {
+  'assurance.policy.published': 1,
+  'assurance.authentication.evaluated': 1,
+  'assurance.access.decided': 1,
+};
+
+export function isLedgerEventType(type: string): type is LedgerEventType {
+  return Object.hasOwn(LEDGER_SCHEMA_VERSIONS, type);
 }

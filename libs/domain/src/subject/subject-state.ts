@@ -7,9 +7,20 @@ import {
   RecoveryData,
   RecoveryMethod,
 } from '../event-catalog';
+import {
+  AccessDecidedData,
+  AchievedAssuranceLevel,
+  AssuranceLevel,
+  AuthenticationEvaluatedData,
+} from '../ledger-events/ledger-events';
 import { ownEntry } from './own-entry';
 
-export type SubjectEvent = CatalogEvent;
+/** An event the ledger writes into a subject stream itself, shaped like a catalog event. */
+export type LedgerSubjectEvent =
+  | { type: 'assurance.authentication.evaluated'; data: AuthenticationEvaluatedData; time?: string; revision?: number }
+  | { type: 'assurance.access.decided'; data: AccessDecidedData; time?: string; revision?: number };
+
+export type SubjectEvent = CatalogEvent | LedgerSubjectEvent;
 
 /** Enough history to spot a pattern without letting a noisy subject grow its state forever. */
 export const RECENT_HISTORY_LIMIT = 20;
@@ -57,6 +68,13 @@ export interface AuthenticationRecord {
   applicationId: string;
   methods: MethodUsed[];
   failureReason?: string;
+  sessionId?: string;
+  deviceId?: string;
+  /** From the ledger's verdict, folded from `assurance.authentication.evaluated`. */
+  achievedAal?: AchievedAssuranceLevel;
+  requiredAal?: AssuranceLevel;
+  verdict?: AuthenticationEvaluatedData['verdict'];
+  policyVersion?: number;
 }
 
 export interface SessionRecord {
@@ -64,7 +82,14 @@ export interface SessionRecord {
   channel: Channel;
   applicationId: string;
   startedAt?: string;
+  /** As the emitter reported it; the policy's own limits apply as well. */
   expiresAt?: string;
+  /** The AAL of the evaluated authentication that started or last refreshed the session. */
+  achievedAal?: AchievedAssuranceLevel;
+  authenticatedAt?: string;
+  deviceId?: string;
+  /** The latest authentication in the session or decision that allowed access through it. */
+  lastActivityAt?: string;
 }
 
 export interface FallbackRecord {
@@ -160,10 +185,11 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
     case 'assurance.authentication.succeeded':
     case 'assurance.authentication.failed': {
       const { channel, applicationId, methods } = event.data;
+      const { sessionId, deviceId } = event.data;
       const record: AuthenticationRecord =
         event.type === 'assurance.authentication.failed'
-          ? { outcome: 'failed', at, applicationId, methods, failureReason: event.data.failureReason }
-          : { outcome: 'succeeded', at, applicationId, methods };
+          ? { outcome: 'failed', at, applicationId, methods, failureReason: event.data.failureReason, sessionId, deviceId }
+          : { outcome: 'succeeded', at, applicationId, methods, sessionId, deviceId };
       return { ...state, lastAuthenticationByChannel: { ...state.lastAuthenticationByChannel, [channel]: record } };
     }
     case 'assurance.fallback.used':
@@ -178,7 +204,24 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
       return { ...state, breakglassUses: state.breakglassUses + 1 };
     case 'assurance.session.started': {
       const { sessionId, channel, applicationId, expiresAt } = event.data;
-      const session: SessionRecord = { sessionId, channel, applicationId, startedAt: at, expiresAt };
+      const lastAuthentication = state.lastAuthenticationByChannel[channel];
+      const startedBy =
+        lastAuthentication?.outcome === 'succeeded' && lastAuthentication.sessionId === sessionId && lastAuthentication.achievedAal !== undefined
+          ? lastAuthentication
+          : undefined;
+      const session: SessionRecord = {
+        sessionId,
+        channel,
+        applicationId,
+        startedAt: at,
+        expiresAt,
+        ...(startedBy && {
+          achievedAal: startedBy.achievedAal,
+          authenticatedAt: startedBy.at,
+          deviceId: startedBy.deviceId,
+          lastActivityAt: at,
+        }),
+      };
       return { ...state, activeSessions: { ...state.activeSessions, [sessionId]: session } };
     }
     case 'assurance.session.ended':
@@ -190,12 +233,40 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
     case 'assurance.stepup.completed':
     case 'assurance.stepup.failed':
       return state;
+    case 'assurance.authentication.evaluated':
+      return withVerdict(state, event.data);
+    case 'assurance.access.decided':
+      return withDecision(state, event.data);
     default: {
       // Compile-time exhaustiveness; at run time a retired type is simply history.
       event satisfies never;
       return state;
     }
   }
+}
+
+function withVerdict(state: SubjectState, verdict: AuthenticationEvaluatedData): SubjectState {
+  const { channel, sessionId, achievedAal, requiredAal, policyVersion } = verdict;
+  const evaluatedAt = verdict.authentication.time;
+  const last = state.lastAuthenticationByChannel[channel];
+  const lastAuthenticationByChannel = last
+    ? { ...state.lastAuthenticationByChannel, [channel]: { ...last, achievedAal, requiredAal, verdict: verdict.verdict, policyVersion } }
+    : state.lastAuthenticationByChannel;
+  const session = sessionId === undefined ? undefined : ownEntry(state.activeSessions, sessionId);
+  const activeSessions = session
+    ? {
+        ...state.activeSessions,
+        [session.sessionId]: { ...session, achievedAal, authenticatedAt: evaluatedAt, deviceId: verdict.deviceId, lastActivityAt: evaluatedAt },
+      }
+    : state.activeSessions;
+  return { ...state, lastAuthenticationByChannel, activeSessions };
+}
+
+/** Access allowed through a session is activity on it, which resets its idle clock. */
+function withDecision(state: SubjectState, decision: AccessDecidedData): SubjectState {
+  const session = decision.sessionId === undefined ? undefined : ownEntry(state.activeSessions, decision.sessionId);
+  if (!session || decision.decision !== 'allow') return state;
+  return { ...state, activeSessions: { ...state.activeSessions, [session.sessionId]: { ...session, lastActivityAt: decision.decidedAt } } };
 }
 
 function withDevice(state: SubjectState, data: DeviceData, at: string | undefined, bound: boolean): SubjectState {

@@ -1,16 +1,50 @@
 import { Decider, DomainRuleViolation } from '../decider';
+import { AccessRequest, decideAccess, evaluateAuthentication } from '../policy/evaluation';
+import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
 import { ownEntry } from './own-entry';
 import { evolve, initialSubjectState, SubjectEvent, SubjectState } from './subject-state';
+
+/** What the ledger needs to judge an authentication it is about to record. */
+export interface EvaluationContext {
+  policies: PolicyHistory;
+  /** CloudEvents identity of the incoming event. */
+  id: string;
+  source: string;
+  /** The revision the incoming event will take in its stream. */
+  revision: number;
+  /**
+   * When the ledger received it. The policy in force is taken at the earlier
+   * of the event's time and this, so that a future-dated event is not judged
+   * by a policy published after it arrived: replay then finds the same version.
+   */
+  recordedAt: string;
+}
 
 /** A service reports a fact about a subject; the ledger records it unless history contradicts it. */
 export interface RecordSubjectEvent {
   type: 'RecordSubjectEvent';
   event: SubjectEvent;
+  /** Without it no verdict is written: only for callers that record history the ledger does not judge. */
+  evaluation?: EvaluationContext;
 }
 
-export type SubjectCommand = RecordSubjectEvent;
+/** A resource asks whether the subject may proceed; the answer is itself recorded. */
+export interface DecideSubjectAccess {
+  type: 'DecideSubjectAccess';
+  request: AccessRequest;
+  policies: PolicyHistory;
+  /** Server clock at the boundary. */
+  now: string;
+  decisionId: string;
+}
 
-export type SubjectRuleViolationCode = 'authenticator-already-active' | 'authenticator-not-active' | 'device-not-bound';
+export type SubjectCommand = RecordSubjectEvent | DecideSubjectAccess;
+
+export type SubjectRuleViolationCode =
+  | 'authenticator-already-active'
+  | 'authenticator-not-active'
+  | 'device-not-bound'
+  | 'ledger-event-not-recordable';
 
 export class SubjectRuleViolation extends DomainRuleViolation<SubjectRuleViolationCode> {}
 
@@ -19,6 +53,10 @@ export class SubjectRuleViolation extends DomainRuleViolation<SubjectRuleViolati
  * by another service, and a ledger that second-guessed facts would lose them.
  */
 export function decide(command: SubjectCommand, state: SubjectState): SubjectEvent[] {
+  if (command.type === 'DecideSubjectAccess') {
+    const data = decideAccess(command.request, state, command.policies, command.now, command.decisionId);
+    return [{ type: 'assurance.access.decided', data, time: command.now }];
+  }
   const { event } = command;
   switch (event.type) {
     case 'assurance.authenticator.enrolled': {
@@ -49,6 +87,16 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
         throw new SubjectRuleViolation('device-not-bound', `device ${deviceId} cannot be unbound: it is not bound to this subject`);
       }
       break;
+    }
+    case 'assurance.authentication.evaluated':
+    case 'assurance.access.decided':
+      throw new SubjectRuleViolation('ledger-event-not-recordable', `${event.type} is written by the ledger itself and cannot be recorded from outside`);
+    case 'assurance.authentication.succeeded': {
+      if (!command.evaluation || event.time === undefined) break;
+      const { policies, id, source, revision, recordedAt } = command.evaluation;
+      const judgedAt = Date.parse(event.time) <= Date.parse(recordedAt) ? event.time : recordedAt;
+      const verdict = evaluateAuthentication(event.data, state, policyInForceAt(policies, judgedAt));
+      return [event, { type: 'assurance.authentication.evaluated', data: { authentication: { revision, id, source, time: event.time }, ...verdict }, time: event.time }];
     }
   }
   return [event];

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
-import { subjectStream, upcast } from '@ledger/domain';
+import { subjectStream, upcastStoredEvent } from '@ledger/domain';
 import { NotFoundError } from '../../shared/api-errors';
 import { ListSubjectEventsQuery, SubjectEventsPage, SubjectEventView } from './list-subject-events.query';
 
 export function toSubjectEventView(event: RecordedEvent): SubjectEventView {
   const metadata = event.metadata as Record<string, unknown>;
-  const upcasted = upcast(event.type as never, Number(metadata.schemaVersion ?? 1), event.data);
+  const upcasted = upcastStoredEvent(event.type, Number(metadata.schemaVersion ?? 1), event.data);
   return {
     revision: event.revision,
     position: event.position,

@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
 import {
   chainEvents,
   DuplicateEventIdError,
@@ -23,19 +22,21 @@ import {
   DomainRuleViolation,
   evolve,
   initialSubjectState,
+  LEDGER_SOURCE,
+  PolicyHistory,
+  SubjectEvent,
   SubjectState,
   subjectStream,
-  upcast,
 } from '@ledger/domain';
-import { LedgerConflictError } from '../../shared/api-errors';
+import { InvalidEventsError, LedgerConflictError } from '../../shared/api-errors';
+import { eventIdFor } from '../../shared/event-ids';
+import { ledgerEventToAppend } from '../../shared/ledger-written-event';
+import { evolveRecordedSubjectEvent } from '../../shared/stored-subject-events';
+import { PolicyHistoryStore } from '../../policy/policy-history.store';
 import { IncomingCloudEvent } from './cloud-event.dto';
 import { RecordedEventResult, RecordEventsCommand, WriteContext } from './record-events.command';
 
-/**
- * Namespace for event ids derived from (source, id). Deterministic ids make a
- * retried request map onto the events it already wrote, in both stores.
- */
-const EVENT_ID_NAMESPACE = '5b0c4f0e-2a51-4c38-9d0c-8f3e3c1f2a77';
+export { eventIdFor };
 /** Bounded retries when another process appends to the same stream between our read and our write. */
 const MAX_APPEND_ATTEMPTS = 8;
 
@@ -52,12 +53,13 @@ interface StreamPlan {
   streamId: string;
   loaded: StreamState<SubjectState>;
   fresh: PreparedEvent[];
+  /** The fresh events and, right after each authentication, the ledger's verdict on it. */
+  toAppend: EventToAppend[];
+  /** Where each fresh event sits in `toAppend`. */
+  appendIndexOf: Map<PreparedEvent, number>;
   duplicates: Array<{ item: PreparedEvent; stored: RecordedEvent }>;
   conflicts: PreparedEvent[];
-}
-
-export function eventIdFor(source: string, id: string): string {
-  return uuidv5(`${source}\u0000${id}`, EVENT_ID_NAMESPACE);
+  policies: PolicyHistory;
 }
 
 /** Everything the emitter sent counts as content: a retry must be identical. */
@@ -92,13 +94,31 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
   };
 }
 
-export function evolveRecorded(state: SubjectState, recorded: RecordedEvent): SubjectState {
-  const { data } = upcast(recorded.type as never, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
-  return evolve(state, {
-    type: recorded.type as never,
-    data: data as never,
-    time: typeof recorded.metadata.time === 'string' ? recorded.metadata.time : undefined,
-    revision: recorded.revision,
+/** Folds ingested and ledger-written events alike. */
+export const evolveRecorded = evolveRecordedSubjectEvent;
+
+/** The ledger writes under its own source; an emitter claiming it could forge verdicts' ids. */
+function refuseReservedSource(events: IncomingCloudEvent[]): void {
+  const issues = events.flatMap((event, index) =>
+    event.source === LEDGER_SOURCE ? [{ index, field: 'source', reason: `"${LEDGER_SOURCE}" is reserved for events the ledger writes itself` }] : [],
+  );
+  if (issues.length > 0) throw new InvalidEventsError(issues);
+}
+
+/** The ledger's verdict, with metadata linking it to the authentication it judges. */
+function verdictToAppend(item: PreparedEvent, verdict: SubjectEvent): EventToAppend {
+  const { incoming, toAppend } = item;
+  return ledgerEventToAppend({
+    type: 'assurance.authentication.evaluated',
+    data: verdict.data,
+    cloudEventId: `${incoming.id}#verdict`,
+    // Emitters may reuse an id under different sources; the (source, id) pair is what is unique.
+    idKey: `${incoming.source}\u0000${incoming.id}#verdict`,
+    subject: incoming.subject,
+    time: incoming.time,
+    recordedAt: String(toAppend.metadata.recordedAt),
+    correlationId: String(toAppend.metadata.correlationId),
+    causationId: item.eventId,
   });
 }
 
@@ -133,12 +153,16 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
   private readonly streamLocks = new KeyedMutex();
   private readonly subjects: StreamStateCache<SubjectState>;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly policies: PolicyHistoryStore,
+  ) {
     this.subjects = new StreamStateCache(store, { initialState: initialSubjectState, evolve: evolveRecorded });
   }
 
   async execute({ events, context }: RecordEventsCommand): Promise<RecordedEventResult[]> {
-    const recordedAt = new Date().toISOString();
+    refuseReservedSource(events);
+    const { at: recordedAt, history: policies } = await this.policies.snapshot(() => new Date().toISOString());
     const prepared = events.map((event, index) => prepare(event, index, context, recordedAt));
 
     // A key repeated inside one batch: same content is one event, different content is a conflict.
@@ -159,7 +183,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     for (const item of firstByEventId.values()) byStream.set(item.streamId, [...(byStream.get(item.streamId) ?? []), item]);
 
     const storedByEventId = await this.streamLocks.runExclusive([...byStream.keys()], async () => {
-      const plans = await Promise.all([...byStream].map(([streamId, items]) => this.plan(streamId, items)));
+      const plans = await Promise.all([...byStream].map(([streamId, items]) => this.plan(streamId, items, policies)));
       const conflicts = plans.flatMap((plan) => plan.conflicts);
       if (conflicts.length > 0) {
         throw conflictError(conflicts, 'an event with the same source and id is already recorded with different content');
@@ -175,13 +199,13 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     });
   }
 
-  private async plan(streamId: string, items: PreparedEvent[]): Promise<StreamPlan> {
+  private async plan(streamId: string, items: PreparedEvent[], policies: PolicyHistory): Promise<StreamPlan> {
     const [existing, loaded] = await Promise.all([
       this.store.findInStream(streamId, items.map((item) => item.eventId)),
       this.subjects.load(streamId),
     ]);
     const storedById = new Map(existing.map((event) => [event.id, event]));
-    const plan: StreamPlan = { streamId, loaded, fresh: [], duplicates: [], conflicts: [] };
+    const plan: StreamPlan = { streamId, loaded, fresh: [], toAppend: [], appendIndexOf: new Map(), duplicates: [], conflicts: [], policies };
     let state = loaded.state;
     for (const item of items) {
       const stored = storedById.get(item.eventId);
@@ -190,9 +214,16 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         else plan.conflicts.push(item);
         continue;
       }
-      const command = { type: 'RecordSubjectEvent' as const, event: { type: item.incoming.type, data: item.incoming.data, time: item.incoming.time } };
+      const revision = loaded.tail.revision + 1 + plan.toAppend.length;
+      const command = {
+        type: 'RecordSubjectEvent' as const,
+        // The DTO validated the data against the catalog class of its type.
+        event: { type: item.incoming.type, data: item.incoming.data, time: item.incoming.time, revision } as unknown as SubjectEvent,
+        evaluation: { policies, id: item.incoming.id, source: item.incoming.source, revision, recordedAt: String(item.toAppend.metadata.recordedAt) },
+      };
+      let decided: SubjectEvent[];
       try {
-        for (const decided of decide(command as never, state)) state = evolve(state, decided as never);
+        decided = decide(command, state);
       } catch (error) {
         if (error instanceof DomainRuleViolation) {
           throw new LedgerConflictError(error.code, `events[${item.index}]: ${error.message}`, [
@@ -201,7 +232,11 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         }
         throw error;
       }
+      const [, ...ledgerWritten] = decided;
+      for (const event of decided) state = evolve(state, event);
       plan.fresh.push(item);
+      plan.appendIndexOf.set(item, plan.toAppend.length);
+      plan.toAppend.push(item.toAppend, ...ledgerWritten.map((verdict) => verdictToAppend(item, verdict)));
     }
     return plan;
   }
@@ -212,11 +247,14 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
   ): Promise<Array<{ item: PreparedEvent; stored: RecordedEvent; status: RecordedEventResult['status'] }>> {
     const duplicates = plan.duplicates.map(({ item, stored }) => ({ item, stored, status: 'duplicate' as const }));
     if (plan.fresh.length === 0) return duplicates;
-    const chained = chainEvents(plan.streamId, plan.loaded.tail, plan.fresh.map((item) => item.toAppend));
+    const chained = chainEvents(plan.streamId, plan.loaded.tail, plan.toAppend);
     try {
       const result = await this.store.append(plan.streamId, chained, expectedRevisionAfter(plan.loaded.tail));
       this.subjects.applyAppended(plan.streamId, plan.loaded, result);
-      return [...duplicates, ...plan.fresh.map((item, i) => ({ item, stored: result.events[i], status: 'recorded' as const }))];
+      return [
+        ...duplicates,
+        ...plan.fresh.map((item) => ({ item, stored: result.events[plan.appendIndexOf.get(item)!], status: 'recorded' as const })),
+      ];
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) {
         // Another process wrote to this stream: re-read, re-decide, re-chain.
@@ -224,7 +262,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         if (attempt >= MAX_APPEND_ATTEMPTS) {
           throw new EventStoreUnavailableError(`stream ${plan.streamId} is contended; gave up after ${attempt} attempts`, error);
         }
-        const replanned = await this.plan(plan.streamId, [...plan.fresh, ...plan.duplicates.map((d) => d.item)]);
+        const replanned = await this.plan(plan.streamId, [...plan.fresh, ...plan.duplicates.map((d) => d.item)], plan.policies);
         if (replanned.conflicts.length > 0) {
           throw conflictError(replanned.conflicts, 'an event with the same source and id is already recorded with different content');
         }

@@ -1,0 +1,52 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import { validatedBody } from '../../shared/invalid-request';
+import { DecideAccessCommand } from './decide-access.command';
+import { DecideAccessDto } from './decide-access.dto';
+
+/** Namespace for decision ids derived from an Idempotency-Key, so a retried request finds its decision. */
+const DECISION_ID_NAMESPACE = 'c1f6a7f2-8c39-4f0e-9a55-5b7f1f0d3e21';
+
+@Controller('v1/decisions')
+export class DecideAccessController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  /**
+   * Answers allow, step-up or deny and records the answer in the subject's
+   * stream. 201 for a new decision; 200 when `Idempotency-Key` repeats one.
+   */
+  @Post()
+  @HttpCode(201)
+  async decide(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @Headers('x-request-id') requestHeader: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const now = new Date().toISOString();
+    const { subjectId, channel, applicationId, sessionId, context } = validatedBody(DecideAccessDto, body);
+    const key = idempotencyKey?.slice(0, 200);
+    const decisionId = key ? uuidv5(`${subjectId}\u0000${key}`, DECISION_ID_NAMESPACE) : randomUUID();
+    const requestId = requestHeader?.slice(0, 200) || randomUUID();
+    const request = {
+      channel,
+      applicationId,
+      ...(sessionId !== undefined && { sessionId }),
+      context: {
+        ...(context.deviceId !== undefined && { deviceId: context.deviceId }),
+        ...(context.ipAddress !== undefined && { ipAddress: context.ipAddress }),
+        ...(context.riskLevel !== undefined && { riskLevel: context.riskLevel }),
+        signals: [...context.signals],
+      },
+    };
+    const answer = await this.commandBus.execute(
+      new DecideAccessCommand(subjectId, request, decisionId, now, { causationId: requestId, correlationId: correlationHeader?.slice(0, 200) || requestId }),
+    );
+    if (answer.replayed) reply.status(200);
+    return answer;
+  }
+}

@@ -1,0 +1,358 @@
+import { AuthenticationData, AuthenticatorKind, Channel, RiskLevel } from '../event-catalog';
+import {
+  AccessDecidedData,
+  AccessDecision,
+  AchievedAssuranceLevel,
+  AssuranceLevel,
+  AuthenticationEvaluatedData,
+  DecisionContext,
+  RuleFiring,
+  SessionLimitsApplied,
+} from '../ledger-events/ledger-events';
+import { ownEntry } from '../subject/own-entry';
+import { AuthenticatorRecord, SubjectState } from '../subject/subject-state';
+import { deriveAssurance } from './assurance-level';
+import { aalKey, AssurancePolicy, DeviceCondition, RiskRule, SessionLimits } from './policy-document';
+import { PolicyHistory, policyInForceAt, PolicyVersion } from './policy-history';
+
+/** What the requirement depends on, whether it comes from an authentication or a decision request. */
+export interface RequirementInput {
+  channel: Channel;
+  applicationId: string;
+  riskLevel?: RiskLevel;
+  signals: readonly string[];
+  deviceId?: string;
+}
+
+export interface Requirement {
+  requiredAal: AssuranceLevel;
+  /** The first deny rule that fired, if any. */
+  denial?: RuleFiring;
+  /** A step-up rule fired: only an authentication on the request's device satisfies it. */
+  freshAuthentication?: RuleFiring;
+  path: RuleFiring[];
+}
+
+export function requirementFor(policy: AssurancePolicy, input: RequirementInput, state: SubjectState): Requirement {
+  let requiredAal = policy.requiredAal[input.channel];
+  const path: RuleFiring[] = [{ rule: 'channel-minimum', detail: `channel ${input.channel} requires AAL${requiredAal}` }];
+  const override = ownEntry(policy.applications, input.applicationId);
+  if (override) {
+    const tier = override.tier ? ` (tier ${override.tier})` : '';
+    const effect =
+      override.requiredAal > requiredAal ? `requires AAL${override.requiredAal}` : `asks AAL${override.requiredAal}; the channel minimum AAL${requiredAal} stands`;
+    path.push({ rule: 'application-override', detail: `application ${input.applicationId}${tier} ${effect}` });
+    requiredAal = Math.max(requiredAal, override.requiredAal) as AssuranceLevel;
+  }
+  let denial: RuleFiring | undefined;
+  let freshAuthentication: RuleFiring | undefined;
+  for (const rule of policy.riskRules) {
+    const why = whyRuleMatches(rule, input, state);
+    if (!why) continue;
+    if (rule.action === 'deny') {
+      const firing = { rule: rule.name, detail: `${why}: deny` };
+      path.push(firing);
+      denial ??= firing;
+    } else if (rule.action === 'require-aal') {
+      const raisedTo = Math.max(requiredAal, rule.aal ?? requiredAal) as AssuranceLevel;
+      path.push({ rule: rule.name, detail: `${why}: requires AAL${rule.aal}` });
+      requiredAal = raisedTo;
+    } else {
+      const firing = { rule: rule.name, detail: `${why}: step-up with a fresh authentication on this device` };
+      path.push(firing);
+      freshAuthentication ??= firing;
+    }
+  }
+  return { requiredAal, denial, freshAuthentication, path };
+}
+
+function whyRuleMatches(rule: RiskRule, input: RequirementInput, state: SubjectState): string | undefined {
+  const { riskLevels = [], signals = [], devices = [] } = rule.when;
+  if (input.riskLevel && riskLevels.includes(input.riskLevel)) return `risk level ${input.riskLevel}`;
+  const signal = signals.find((candidate) => input.signals.includes(candidate));
+  if (signal) return `signal ${signal}`;
+  const condition = devices.find((candidate) => deviceMatches(candidate, input.deviceId, state));
+  if (condition) return `device ${input.deviceId} is ${condition}`;
+  return undefined;
+}
+
+/** Without a device id nothing can be said about the device, so no device condition holds. */
+function deviceMatches(condition: DeviceCondition, deviceId: string | undefined, state: SubjectState): boolean {
+  if (deviceId === undefined) return false;
+  const device = ownEntry(state.devices, deviceId);
+  switch (condition) {
+    case 'new':
+      return !device?.bound;
+    case 'unmanaged':
+      return device !== undefined && !device.managed;
+    case 'non-compliant':
+      return device !== undefined && !device.compliant;
+  }
+}
+
+export type VerdictOnAuthentication = Omit<AuthenticationEvaluatedData, 'authentication'>;
+
+/** The verdict on one successful authentication under one policy version, against the state just before it. */
+export function evaluateAuthentication(authentication: AuthenticationData, state: SubjectState, policy: PolicyVersion): VerdictOnAuthentication {
+  const { channel, applicationId, sessionId, deviceId, risk } = authentication;
+  const requirement = requirementFor(policy.policy, { channel, applicationId, deviceId, riskLevel: risk?.level, signals: risk?.signals ?? [] }, state);
+  const assurance = deriveAssurance(authentication.methods, state.authenticators);
+  const discounted = assurance.discounted.map(({ reason, detail }) => ({ rule: reason, detail }));
+  const kinds = assurance.counted.map((method) => method.kind).join(' + ') || 'no counted method';
+  const path = [...requirement.path, ...discounted, { rule: assurance.rule, detail: `achieved AAL${assurance.achievedAal} from ${kinds}` }];
+  const reasons: RuleFiring[] = [];
+  if (assurance.achievedAal < requirement.requiredAal) {
+    reasons.push({ rule: 'aal-below-required', detail: `achieved AAL${assurance.achievedAal}, policy requires AAL${requirement.requiredAal}` });
+  }
+  if (requirement.denial) {
+    reasons.push({ rule: 'access-should-have-been-denied', detail: `${requirement.denial.rule} denies this access, yet the authentication succeeded` });
+  }
+  const verdict = reasons.length > 0 ? 'violation' : 'compliant';
+  path.push(verdict === 'compliant' ? { rule: 'aal-met', detail: `AAL${assurance.achievedAal} meets AAL${requirement.requiredAal}` } : reasons[0]);
+  return {
+    applicationId,
+    channel,
+    ...(sessionId !== undefined && { sessionId }),
+    ...(deviceId !== undefined && { deviceId }),
+    requiredAal: requirement.requiredAal,
+    achievedAal: assurance.achievedAal,
+    phishingResistant: assurance.phishingResistant,
+    amr: assurance.amr,
+    acr: assurance.acr,
+    verdict,
+    reasons: verdict === 'violation' ? [...reasons, ...discounted] : [],
+    policyVersion: policy.version,
+    decisionPath: path,
+  };
+}
+
+export function sessionLimitsFor(policy: AssurancePolicy, aal: AssuranceLevel, channel: Channel): SessionLimits {
+  const byAal = policy.sessions[aalKey(aal)];
+  if (channel !== 'privileged') return byAal;
+  const privileged = policy.sessions.privileged;
+  const idleLimits = [byAal.idleTimeoutSeconds, privileged.idleTimeoutSeconds].filter((limit): limit is number => limit !== null);
+  return {
+    maxLifetimeSeconds: Math.min(byAal.maxLifetimeSeconds, privileged.maxLifetimeSeconds),
+    idleTimeoutSeconds: idleLimits.length > 0 ? Math.min(...idleLimits) : null,
+  };
+}
+
+/** RFC 9470 `acr_values`: every level that satisfies the requirement; AAL3 must also be phishing resistant on hardware. */
+export function acrValuesRequiring(requiredAal: AssuranceLevel): string[] {
+  const levels = ([1, 2, 3] as const).filter((aal) => aal >= requiredAal).map((aal) => `nist-aal${aal}`);
+  return requiredAal === 3 ? ['phrh', ...levels] : levels;
+}
+
+/**
+ * Kinds of the subject's active authenticators that reach `requiredAal` alone
+ * or together with one other such authenticator that does not reach it alone.
+ * Phishing-resistant kinds are always offered; the others only when the
+ * policy lists them for fallback, as partners too.
+ */
+export function acceptableMethodsFor(state: SubjectState, requiredAal: AssuranceLevel, policy: AssurancePolicy): AuthenticatorKind[] {
+  const active = Object.values(state.authenticators).filter((authenticator) => authenticator.status === 'active');
+  const reach = (combination: AuthenticatorRecord[]) =>
+    deriveAssurance(
+      combination.map(({ kind, authenticatorId }) => ({ kind, authenticatorId, amr: [] })),
+      state.authenticators,
+    );
+  const offerable = active.filter((authenticator) => reach([authenticator]).phishingResistant || policy.fallback.acceptableMethods.includes(authenticator.kind));
+  const acceptable = new Map<AuthenticatorKind, AchievedAssuranceLevel>();
+  for (const authenticator of offerable) {
+    const alone = reach([authenticator]);
+    // A partner that reaches the level on its own does not make this one useful.
+    const reaches =
+      alone.achievedAal >= requiredAal ||
+      offerable.some(
+        (partner) => partner !== authenticator && reach([partner]).achievedAal < requiredAal && reach([authenticator, partner]).achievedAal >= requiredAal,
+      );
+    if (reaches) acceptable.set(authenticator.kind, Math.max(acceptable.get(authenticator.kind) ?? 0, alone.achievedAal) as AchievedAssuranceLevel);
+  }
+  // Strongest alone first, so a client can offer the first entry as the default.
+  return [...acceptable].sort(([kindA, aalA], [kindB, aalB]) => aalB - aalA || kindA.localeCompare(kindB)).map(([kind]) => kind);
+}
+
+export interface AccessRequest {
+  channel: Channel;
+  applicationId: string;
+  sessionId?: string;
+  context: DecisionContext;
+}
+
+interface CurrentAssurance {
+  aal: AchievedAssuranceLevel;
+  deviceId?: string;
+  session?: SessionLimitsApplied;
+  /** Why the current AAL is 0, or which limits it stays within. */
+  firing: RuleFiring;
+}
+
+function secondsBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 1000;
+}
+
+function plusSeconds(instant: string, seconds: number): string {
+  return new Date(Date.parse(instant) + seconds * 1000).toISOString();
+}
+
+interface LimitsCheck {
+  /** Set when a limit has passed. */
+  passed?: RuleFiring;
+  expiresAt: string;
+  idleExpiresAt: string | null;
+  policyVersion: number;
+}
+
+/** Checks the limits of one authenticated session (or lone authentication) at `now`. */
+function checkLimits(
+  label: string,
+  aal: AssuranceLevel,
+  authenticatedAt: string,
+  lastActivityAt: string,
+  channel: Channel,
+  history: PolicyHistory,
+  now: string,
+): LimitsCheck {
+  const started = policyInForceAt(history, authenticatedAt);
+  const limits = sessionLimitsFor(started.policy, aal, channel);
+  const check: LimitsCheck = {
+    expiresAt: plusSeconds(authenticatedAt, limits.maxLifetimeSeconds),
+    idleExpiresAt: limits.idleTimeoutSeconds === null ? null : plusSeconds(lastActivityAt, limits.idleTimeoutSeconds),
+    policyVersion: started.version,
+  };
+  const age = secondsBetween(authenticatedAt, now);
+  if (age > limits.maxLifetimeSeconds) {
+    check.passed = {
+      rule: 'session-lifetime-exceeded',
+      detail: `${label} authenticated at AAL${aal} ${Math.floor(age)} s ago; policy v${started.version} allows ${limits.maxLifetimeSeconds} s`,
+    };
+    return check;
+  }
+  const idle = secondsBetween(lastActivityAt, now);
+  if (limits.idleTimeoutSeconds !== null && idle > limits.idleTimeoutSeconds) {
+    check.passed = {
+      rule: 'session-idle-timeout-exceeded',
+      detail: `${label} idle for ${Math.floor(idle)} s; policy v${started.version} allows ${limits.idleTimeoutSeconds} s at AAL${aal}`,
+    };
+  }
+  return check;
+}
+
+function currentAssurance(request: AccessRequest, state: SubjectState, history: PolicyHistory, now: string): CurrentAssurance {
+  const { sessionId, channel } = request;
+  if (sessionId !== undefined) {
+    const session = ownEntry(state.activeSessions, sessionId);
+    if (!session) return { aal: 0, firing: { rule: 'session-not-active', detail: `session ${sessionId} was never started, or has ended or been revoked` } };
+    const { achievedAal, authenticatedAt } = session;
+    if (achievedAal === undefined || authenticatedAt === undefined) {
+      return { aal: 0, firing: { rule: 'session-assurance-unknown', detail: `no evaluated authentication started session ${sessionId}` } };
+    }
+    if (achievedAal === 0) return { aal: 0, firing: { rule: 'no-assurance', detail: `the authentication of session ${sessionId} reached no AAL` } };
+    // A session opened on the privileged channel keeps the privileged limits wherever it is used.
+    const limitsChannel = session.channel === 'privileged' ? session.channel : channel;
+    const check = checkLimits(`session ${sessionId}`, achievedAal, authenticatedAt, session.lastActivityAt ?? authenticatedAt, limitsChannel, history, now);
+    const emitterExpiry = session.expiresAt !== undefined && Date.parse(session.expiresAt) < Date.parse(check.expiresAt) ? session.expiresAt : undefined;
+    const applied: SessionLimitsApplied = {
+      sessionId,
+      aal: achievedAal,
+      authenticatedAt,
+      expiresAt: emitterExpiry ?? check.expiresAt,
+      idleExpiresAt: check.idleExpiresAt,
+      policyVersion: check.policyVersion,
+    };
+    if (emitterExpiry !== undefined && Date.parse(now) > Date.parse(emitterExpiry)) {
+      return { aal: 0, session: applied, firing: { rule: 'session-expired', detail: `session ${sessionId} expired at ${emitterExpiry}, as its emitter reported` } };
+    }
+    if (check.passed) return { aal: 0, session: applied, firing: check.passed };
+    return {
+      aal: achievedAal,
+      deviceId: session.deviceId,
+      session: applied,
+      firing: { rule: 'current-session', detail: `session ${sessionId} holds AAL${achievedAal} within its limits` },
+    };
+  }
+  const last = state.lastAuthenticationByChannel[channel];
+  if (!last || last.outcome !== 'succeeded' || last.achievedAal === undefined || last.at === undefined) {
+    return { aal: 0, firing: { rule: 'no-recent-authentication', detail: `no evaluated successful authentication on channel ${channel}` } };
+  }
+  if (last.achievedAal === 0) return { aal: 0, firing: { rule: 'no-assurance', detail: `the last ${channel} authentication reached no AAL` } };
+  const check = checkLimits(`the last ${channel} authentication`, last.achievedAal, last.at, last.at, channel, history, now);
+  if (check.passed) return { aal: 0, firing: check.passed };
+  return {
+    aal: last.achievedAal,
+    deviceId: last.deviceId,
+    firing: { rule: 'recent-authentication', detail: `the last ${channel} authentication, at ${last.at}, reached AAL${last.achievedAal}` },
+  };
+}
+
+/**
+ * Whether the subject may proceed now, or must step up. `now` is the server's
+ * clock at the HTTP boundary; nothing here reads a clock.
+ */
+export function decideAccess(
+  request: AccessRequest,
+  state: SubjectState,
+  history: PolicyHistory,
+  now: string,
+  decisionId: string,
+): AccessDecidedData {
+  const policy = policyInForceAt(history, now);
+  const { context } = request;
+  const requirement = requirementFor(
+    policy.policy,
+    { channel: request.channel, applicationId: request.applicationId, riskLevel: context.riskLevel, signals: context.signals, deviceId: context.deviceId },
+    state,
+  );
+  const current = currentAssurance(request, state, history, now);
+  const reasons: RuleFiring[] = [...requirement.path, current.firing];
+  const acceptableMethods = acceptableMethodsFor(state, requirement.requiredAal, policy.policy);
+  const freshOnThisDevice = requirement.freshAuthentication !== undefined && current.deviceId !== undefined && current.deviceId === context.deviceId;
+
+  let decision: AccessDecision;
+  if (requirement.denial) {
+    decision = 'deny';
+  } else if (current.aal >= requirement.requiredAal && (!requirement.freshAuthentication || freshOnThisDevice)) {
+    decision = 'allow';
+    reasons.push({ rule: 'aal-met', detail: `current AAL${current.aal} meets AAL${requirement.requiredAal}` });
+  } else if (acceptableMethods.length === 0) {
+    decision = 'deny';
+    reasons.push({ rule: 'no-enrolled-method-meets-aal', detail: `no active enrolled authenticator acceptable to the policy reaches AAL${requirement.requiredAal}` });
+  } else {
+    decision = 'step-up';
+    reasons.push(
+      current.aal < requirement.requiredAal
+        ? { rule: 'aal-below-required', detail: `current AAL${current.aal}, policy requires AAL${requirement.requiredAal}` }
+        : { rule: 'fresh-authentication-required', detail: `${requirement.freshAuthentication!.rule} needs an authentication on device ${context.deviceId}` },
+    );
+  }
+  return {
+    decisionId,
+    applicationId: request.applicationId,
+    channel: request.channel,
+    ...(request.sessionId !== undefined && { sessionId: request.sessionId }),
+    context,
+    decision,
+    requiredAal: requirement.requiredAal,
+    currentAal: current.aal,
+    acrValues: acrValuesRequiring(requirement.requiredAal),
+    maxAge: maxAgeFor(decision, requirement, freshOnThisDevice, policy.policy, request.channel),
+    acceptableMethods: decision === 'deny' ? [] : acceptableMethods,
+    reasons,
+    policyVersion: policy.version,
+    decidedAt: now,
+    ...(current.session && { session: current.session }),
+  };
+}
+
+/** RFC 9470 `max_age`: 0 demands a new authentication now; otherwise the lifetime the required AAL allows. */
+function maxAgeFor(
+  decision: AccessDecision,
+  requirement: Requirement,
+  freshOnThisDevice: boolean,
+  policy: AssurancePolicy,
+  channel: Channel,
+): number | null {
+  if (decision === 'deny') return null;
+  if (requirement.freshAuthentication && !freshOnThisDevice) return 0;
+  return sessionLimitsFor(policy, requirement.requiredAal, channel).maxLifetimeSeconds;
+}

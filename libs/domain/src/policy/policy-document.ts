@@ -1,0 +1,301 @@
+import {
+  AUTHENTICATOR_KINDS,
+  AuthenticatorKind,
+  Channel,
+  CHANNELS,
+  RECOVERY_METHODS,
+  RecoveryMethod,
+  RISK_LEVELS,
+  RiskLevel,
+} from '../event-catalog/vocabulary';
+import { AssuranceLevel } from '../ledger-events/ledger-events';
+
+/** Durations are whole seconds, the unit of RFC 9470 `max_age`. */
+export interface SessionLimits {
+  maxLifetimeSeconds: number;
+  /** null: no idle limit (AAL1 in SP 800-63B-4). */
+  idleTimeoutSeconds: number | null;
+}
+
+export const DEVICE_CONDITIONS = ['new', 'unmanaged', 'non-compliant'] as const;
+export type DeviceCondition = (typeof DEVICE_CONDITIONS)[number];
+
+export const RISK_ACTIONS = ['require-aal', 'step-up', 'deny'] as const;
+export type RiskAction = (typeof RISK_ACTIONS)[number];
+
+/** A rule fires when any listed condition holds; at least one condition is required. */
+export interface RiskRule {
+  name: string;
+  when: { riskLevels?: RiskLevel[]; signals?: string[]; devices?: DeviceCondition[] };
+  action: RiskAction;
+  /** Only for `require-aal`. */
+  aal?: AssuranceLevel;
+}
+
+export interface ApplicationOverride {
+  requiredAal: AssuranceLevel;
+  /** A label for reports, e.g. `critical`; it does not change evaluation. */
+  tier?: string;
+}
+
+export type AalKey = 'aal1' | 'aal2' | 'aal3';
+
+export interface AssurancePolicy {
+  requiredAal: Record<Channel, AssuranceLevel>;
+  applications: Record<string, ApplicationOverride>;
+  riskRules: RiskRule[];
+  fallback: { acceptableMethods: AuthenticatorKind[] };
+  recovery: { acceptableMethods: Record<AalKey, RecoveryMethod[]> };
+  sessions: Record<AalKey, SessionLimits> & { privileged: SessionLimits };
+  exceptions: { maxDurationSeconds: number };
+}
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Version 1 of every tenant's policy, in force until something is published.
+ * It is frozen history: verdicts already recorded under version 1 are replayed
+ * against it, so a change here must ship as a published version instead.
+ */
+export const DEFAULT_POLICY: AssurancePolicy = deepFreeze({
+  requiredAal: { web: 2, vpn: 2, saas: 2, privileged: 3, api: 2 },
+  applications: {},
+  riskRules: [
+    { name: 'impossible-travel-denies', when: { signals: ['impossible-travel'] }, action: 'deny' },
+    { name: 'high-risk-requires-aal3', when: { riskLevels: ['high'] }, action: 'require-aal', aal: 3 },
+    { name: 'new-or-unmanaged-device-steps-up', when: { devices: ['new', 'unmanaged'] }, action: 'step-up' },
+  ],
+  fallback: { acceptableMethods: ['push-number-match', 'totp', 'password', 'recovery-code', 'temporary-access-pass'] },
+  recovery: {
+    acceptableMethods: {
+      aal1: ['recovery-code', 'help-desk', 're-proofing', 'temporary-access-pass', 'recovery-contact', 'password-reset'],
+      aal2: ['recovery-code', 'help-desk', 're-proofing', 'temporary-access-pass'],
+      aal3: ['re-proofing', 'temporary-access-pass'],
+    },
+  },
+  sessions: {
+    aal1: { maxLifetimeSeconds: 30 * DAY, idleTimeoutSeconds: null },
+    aal2: { maxLifetimeSeconds: 24 * HOUR, idleTimeoutSeconds: 1 * HOUR },
+    aal3: { maxLifetimeSeconds: 12 * HOUR, idleTimeoutSeconds: 15 * MINUTE },
+    privileged: { maxLifetimeSeconds: 12 * HOUR, idleTimeoutSeconds: 15 * MINUTE },
+  },
+  exceptions: { maxDurationSeconds: 30 * DAY },
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface PolicyIssue {
+  /** Dotted path inside the policy document, e.g. `sessions.aal2.idleTimeoutSeconds`. */
+  field: string;
+  reason: string;
+}
+
+export type PolicyValidation = { valid: true; policy: AssurancePolicy } | { valid: false; issues: PolicyIssue[] };
+
+const LONGEST_DURATION_SECONDS = 366 * DAY;
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,79}$/;
+const APPLICATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/;
+const SIGNAL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/;
+const AAL_KEYS: readonly AalKey[] = ['aal1', 'aal2', 'aal3'];
+
+/**
+ * Validates a whole policy document. It collects every problem rather than the
+ * first, so that an author fixes a document in one round trip.
+ */
+export function validatePolicyDocument(document: unknown): PolicyValidation {
+  const issues: PolicyIssue[] = [];
+  const check = new Checker(issues);
+  const root = check.object(document, '', ['requiredAal', 'applications', 'riskRules', 'fallback', 'recovery', 'sessions', 'exceptions'], {
+    allRequired: true,
+  });
+  if (!root) return { valid: false, issues };
+
+  const requiredAal = check.object(root.requiredAal, 'requiredAal', CHANNELS, { allRequired: true });
+  if (requiredAal) {
+    for (const channel of CHANNELS) check.aal(requiredAal[channel], `requiredAal.${channel}`);
+    if (requiredAal.privileged !== undefined && requiredAal.privileged !== 3 && check.isAal(requiredAal.privileged)) {
+      issues.push({ field: 'requiredAal.privileged', reason: 'the privileged channel requires AAL3' });
+    }
+  }
+
+  const applications = check.record(root.applications, 'applications');
+  if (applications) {
+    for (const [applicationId, override] of Object.entries(applications)) {
+      const field = `applications.${applicationId}`;
+      if (!APPLICATION_ID_PATTERN.test(applicationId)) issues.push({ field, reason: 'must be an application id: letters, digits and . _ : @ + -' });
+      const entry = check.object(override, field, ['requiredAal', 'tier']);
+      if (entry) {
+        check.aal(entry.requiredAal, `${field}.requiredAal`);
+        if (entry.tier !== undefined) check.name(entry.tier, `${field}.tier`);
+      }
+    }
+  }
+
+  const riskRules = check.list(root.riskRules, 'riskRules', 50);
+  if (riskRules) {
+    const names = new Set<string>();
+    riskRules.forEach((rule, index) => {
+      const field = `riskRules[${index}]`;
+      const entry = check.object(rule, field, ['name', 'when', 'action', 'aal']);
+      if (!entry) return;
+      if (check.name(entry.name, `${field}.name`)) {
+        if (names.has(entry.name as string)) issues.push({ field: `${field}.name`, reason: `duplicate rule name ${String(entry.name)}` });
+        names.add(entry.name as string);
+      }
+      const when = check.object(entry.when, `${field}.when`, ['riskLevels', 'signals', 'devices']);
+      if (when) {
+        const conditions = [
+          check.oneOfList(when.riskLevels, `${field}.when.riskLevels`, RISK_LEVELS),
+          check.stringList(when.signals, `${field}.when.signals`, SIGNAL_PATTERN),
+          check.oneOfList(when.devices, `${field}.when.devices`, DEVICE_CONDITIONS),
+        ];
+        if (conditions.every((list) => !list || list.length === 0)) {
+          issues.push({ field: `${field}.when`, reason: 'must name at least one risk level, signal or device condition' });
+        }
+      }
+      if (check.oneOf(entry.action, `${field}.action`, RISK_ACTIONS)) {
+        if (entry.action === 'require-aal') check.aal(entry.aal, `${field}.aal`);
+        else if (entry.aal !== undefined) issues.push({ field: `${field}.aal`, reason: `only a require-aal rule names an aal, not ${String(entry.action)}` });
+      }
+    });
+  }
+
+  const fallback = check.object(root.fallback, 'fallback', ['acceptableMethods'], { allRequired: true });
+  if (fallback) check.oneOfList(fallback.acceptableMethods, 'fallback.acceptableMethods', AUTHENTICATOR_KINDS, { required: true });
+
+  const recovery = check.object(root.recovery, 'recovery', ['acceptableMethods'], { allRequired: true });
+  if (recovery) {
+    const byAal = check.object(recovery.acceptableMethods, 'recovery.acceptableMethods', AAL_KEYS, { allRequired: true });
+    if (byAal) for (const key of AAL_KEYS) check.oneOfList(byAal[key], `recovery.acceptableMethods.${key}`, RECOVERY_METHODS, { required: true });
+  }
+
+  const sessions = check.object(root.sessions, 'sessions', [...AAL_KEYS, 'privileged'], { allRequired: true });
+  if (sessions) {
+    const limits = Object.fromEntries(
+      [...AAL_KEYS, 'privileged'].map((key) => [key, check.sessionLimits(sessions[key], `sessions.${key}`)]),
+    ) as Record<AalKey | 'privileged', SessionLimits | undefined>;
+    const { aal3, privileged } = limits;
+    if (aal3 && privileged) {
+      if (privileged.maxLifetimeSeconds > aal3.maxLifetimeSeconds) {
+        issues.push({ field: 'sessions.privileged.maxLifetimeSeconds', reason: 'must not exceed sessions.aal3.maxLifetimeSeconds' });
+      }
+      if (aal3.idleTimeoutSeconds !== null && (privileged.idleTimeoutSeconds === null || privileged.idleTimeoutSeconds > aal3.idleTimeoutSeconds)) {
+        issues.push({ field: 'sessions.privileged.idleTimeoutSeconds', reason: 'must not exceed sessions.aal3.idleTimeoutSeconds' });
+      }
+    }
+  }
+
+  const exceptions = check.object(root.exceptions, 'exceptions', ['maxDurationSeconds'], { allRequired: true });
+  if (exceptions) check.duration(exceptions.maxDurationSeconds, 'exceptions.maxDurationSeconds');
+
+  return issues.length > 0 ? { valid: false, issues } : { valid: true, policy: document as AssurancePolicy };
+}
+
+type Json = Record<string, unknown>;
+
+class Checker {
+  constructor(private readonly issues: PolicyIssue[]) {}
+
+  private fail(field: string, reason: string): undefined {
+    this.issues.push({ field, reason });
+    return undefined;
+  }
+
+  object(value: unknown, field: string, allowed: readonly string[], { allRequired = false } = {}): Json | undefined {
+    if (value === undefined) return this.fail(field || '(document)', 'is required');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(field || '(document)', 'must be an object');
+    const prefix = field ? `${field}.` : '';
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.fail(`${prefix}${key}`, `unknown field; expected one of: ${allowed.join(', ')}`);
+    }
+    const object = value as Json;
+    if (allRequired) {
+      for (const key of allowed) {
+        if (object[key] === undefined) this.fail(`${prefix}${key}`, 'is required');
+      }
+    }
+    return object;
+  }
+
+  record(value: unknown, field: string): Json | undefined {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(field, 'must be an object');
+    return value as Json;
+  }
+
+  list(value: unknown, field: string, maxItems: number): unknown[] | undefined {
+    if (!Array.isArray(value)) return this.fail(field, 'must be an array');
+    if (value.length > maxItems) return this.fail(field, `must hold at most ${maxItems} items`);
+    return value;
+  }
+
+  isAal(value: unknown): value is AssuranceLevel {
+    return value === 1 || value === 2 || value === 3;
+  }
+
+  aal(value: unknown, field: string): boolean {
+    if (this.isAal(value)) return true;
+    this.fail(field, value === undefined ? 'is required' : `must be an AAL: 1, 2 or 3, got ${JSON.stringify(value)}`);
+    return false;
+  }
+
+  name(value: unknown, field: string): boolean {
+    if (typeof value === 'string' && NAME_PATTERN.test(value)) return true;
+    this.fail(field, 'must be a lowercase name of letters, digits and -, at most 80 characters');
+    return false;
+  }
+
+  oneOf(value: unknown, field: string, allowed: readonly string[]): boolean {
+    if (typeof value === 'string' && allowed.includes(value)) return true;
+    this.fail(field, `must be one of: ${allowed.join(', ')}`);
+    return false;
+  }
+
+  oneOfList(value: unknown, field: string, allowed: readonly string[], { required = false } = {}): unknown[] | undefined {
+    if (value === undefined && !required) return undefined;
+    const list = this.list(value, field, allowed.length);
+    if (!list) return undefined;
+    list.forEach((item, index) => this.oneOf(item, `${field}[${index}]`, allowed));
+    if (new Set(list).size !== list.length) this.fail(field, 'must not repeat a value');
+    return list;
+  }
+
+  stringList(value: unknown, field: string, pattern: RegExp): unknown[] | undefined {
+    if (value === undefined) return undefined;
+    const list = this.list(value, field, 50);
+    list?.forEach((item, index) => {
+      if (typeof item !== 'string' || !pattern.test(item)) this.fail(`${field}[${index}]`, 'must be a signal name of letters, digits and . _ : -');
+    });
+    return list;
+  }
+
+  duration(value: unknown, field: string): boolean {
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= LONGEST_DURATION_SECONDS) return true;
+    this.fail(field, `must be a whole number of seconds from 1 to ${LONGEST_DURATION_SECONDS}, got ${JSON.stringify(value)}`);
+    return false;
+  }
+
+  sessionLimits(value: unknown, field: string): SessionLimits | undefined {
+    const limits = this.object(value, field, ['maxLifetimeSeconds', 'idleTimeoutSeconds'], { allRequired: true });
+    if (!limits) return undefined;
+    const lifetimeValid = this.duration(limits.maxLifetimeSeconds, `${field}.maxLifetimeSeconds`);
+    const idleValid = limits.idleTimeoutSeconds === null || this.duration(limits.idleTimeoutSeconds, `${field}.idleTimeoutSeconds`);
+    if (!lifetimeValid || !idleValid) return undefined;
+    const parsed = limits as unknown as SessionLimits;
+    if (parsed.idleTimeoutSeconds !== null && parsed.idleTimeoutSeconds > parsed.maxLifetimeSeconds) {
+      return this.fail(`${field}.idleTimeoutSeconds`, 'must not exceed maxLifetimeSeconds');
+    }
+    return parsed;
+  }
+}
+
+export function aalKey(aal: AssuranceLevel): AalKey {
+  return `aal${aal}`;
+}

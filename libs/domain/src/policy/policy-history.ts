@@ -1,0 +1,106 @@
+import { Decider, DomainRuleViolation } from '../decider';
+import { PolicyPublishedData } from '../ledger-events/ledger-events';
+import { AssurancePolicy, DEFAULT_POLICY, PolicyIssue, validatePolicyDocument } from './policy-document';
+
+export interface PolicyVersion {
+  version: number;
+  policy: AssurancePolicy;
+  /** null for the built-in version 1, in force from the beginning of time. */
+  effectiveFrom: string | null;
+  publishedBy?: string;
+}
+
+export const BUILT_IN_POLICY_VERSION: PolicyVersion = Object.freeze({ version: 1, policy: DEFAULT_POLICY, effectiveFrom: null });
+
+/** Every version of one tenant's policy, oldest first; version n sits at index n - 1. */
+export interface PolicyHistory {
+  versions: readonly PolicyVersion[];
+}
+
+export interface PolicyPublishedEvent {
+  type: 'assurance.policy.published';
+  data: PolicyPublishedData;
+  time?: string;
+  revision?: number;
+}
+
+export interface PublishPolicy {
+  type: 'PublishPolicy';
+  /** Untrusted: validated here. */
+  document: unknown;
+  /** The version the author edited; the publication is refused if another landed since. */
+  expectedVersion: number;
+  publishedAt: string;
+  publishedBy?: string;
+}
+
+export class InvalidPolicyError extends Error {
+  constructor(readonly issues: PolicyIssue[]) {
+    super(`the policy document has ${issues.length} problem(s); nothing was published`);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+export class PolicyVersionConflict extends DomainRuleViolation<'policy-version-conflict'> {}
+
+export function initialPolicyHistory(): PolicyHistory {
+  return { versions: [BUILT_IN_POLICY_VERSION] };
+}
+
+export function evolvePolicyHistory(history: PolicyHistory, event: PolicyPublishedEvent): PolicyHistory {
+  const { version, policy, publishedAt, publishedBy } = event.data;
+  return { versions: [...history.versions, { version, policy, effectiveFrom: publishedAt, ...(publishedBy && { publishedBy }) }] };
+}
+
+export function decidePolicyPublication(command: PublishPolicy, history: PolicyHistory): PolicyPublishedEvent[] {
+  // Validation first: the author learns every problem before rebasing on a newer version.
+  const validation = validatePolicyDocument(command.document);
+  if (!validation.valid) throw new InvalidPolicyError(validation.issues);
+  const current = currentPolicy(history);
+  if (command.expectedVersion !== current.version) {
+    throw new PolicyVersionConflict(
+      'policy-version-conflict',
+      `expectedVersion is ${command.expectedVersion} but the current policy version is ${current.version}; reload it and edit again`,
+    );
+  }
+  if (current.effectiveFrom !== null && Date.parse(command.publishedAt) < Date.parse(current.effectiveFrom)) {
+    // Versions must take effect in publication order, or "the version in force at t" would be ambiguous.
+    throw new PolicyVersionConflict('policy-version-conflict', `publishedAt ${command.publishedAt} is before version ${current.version} took effect`);
+  }
+  const data: PolicyPublishedData = {
+    version: current.version + 1,
+    policy: validation.policy,
+    publishedAt: command.publishedAt,
+    ...(command.publishedBy !== undefined && { publishedBy: command.publishedBy }),
+  };
+  return [{ type: 'assurance.policy.published', data, time: command.publishedAt }];
+}
+
+export const policyDecider: Decider<PolicyHistory, PublishPolicy, PolicyPublishedEvent> = {
+  decide: decidePolicyPublication,
+  evolve: evolvePolicyHistory,
+  initialState: initialPolicyHistory,
+};
+
+export function currentPolicy(history: PolicyHistory): PolicyVersion {
+  return history.versions[history.versions.length - 1];
+}
+
+export function policyVersionNumbered(history: PolicyHistory, version: number): PolicyVersion | undefined {
+  return Number.isInteger(version) && version >= 1 ? history.versions[version - 1] : undefined;
+}
+
+/** The latest version whose effective instant is not after `at`. */
+export function policyInForceAt(history: PolicyHistory, at: string): PolicyVersion {
+  const instant = Date.parse(at);
+  for (let index = history.versions.length - 1; index > 0; index--) {
+    const candidate = history.versions[index];
+    if (candidate.effectiveFrom !== null && Date.parse(candidate.effectiveFrom) <= instant) return candidate;
+  }
+  return history.versions[0];
+}
+
+/** Policy stream of one tenant. */
+export function policyStream(tenant = 'default'): string {
+  return `policy-${tenant}`;
+}
