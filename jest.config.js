@@ -10,6 +10,7 @@ module.exports = {
   moduleNameMapper: {
     '^@ledger/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@ledger/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
+    '^@ledger/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,

@@ -20,7 +20,7 @@ describe('durability: SIGKILL during sustained ingestion', () => {
 
   it('loses no acknowledged event and leaves every chain valid', async () => {
     const sqlitePath = join(dir, 'events.sqlite');
-    const server = await startServerProcess({ LEDGER_SQLITE_PATH: sqlitePath });
+    const server = await startServerProcess({ LEDGER_SQLITE_PATH: sqlitePath, LEDGER_READ_MODEL_PATH: join(dir, 'read-models.sqlite') });
     const acknowledged = new Set<string>();
     let killed = false;
     let attempted = 0;

@@ -1,0 +1,17 @@
+import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ProjectionErrorFilter } from '../projection-errors';
+import { MinPositionParams } from '../read-consistency';
+import { GetProjectionChecksumsQuery } from './get-projection-checksums.query';
+
+@Controller('v1/projections')
+@UseFilters(ProjectionErrorFilter)
+export class GetProjectionChecksumsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  /** The content checksums `npm run projections:rebuild` prints, taken from the live read models. */
+  @Get('checksums')
+  checksums(@Query() { minPosition }: MinPositionParams) {
+    return this.queryBus.execute(new GetProjectionChecksumsQuery(minPosition));
+  }
+}

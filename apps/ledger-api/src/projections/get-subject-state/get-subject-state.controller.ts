@@ -1,0 +1,18 @@
+import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { SubjectIdParams } from '../../shared/subject-id.params';
+import { ProjectionErrorFilter } from '../projection-errors';
+import { MinPositionParams } from '../read-consistency';
+import { GetSubjectStateQuery } from './get-subject-state.query';
+
+@Controller('v1/subjects')
+@UseFilters(ProjectionErrorFilter)
+export class GetSubjectStateController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  /** The help desk's view of one subject; 404 when no event names it. */
+  @Get(':subjectId')
+  get(@Param() { subjectId }: SubjectIdParams, @Query() { minPosition }: MinPositionParams) {
+    return this.queryBus.execute(new GetSubjectStateQuery(subjectId, minPosition));
+  }
+}

@@ -1,0 +1,31 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { NotFoundError } from '../../shared/api-errors';
+import { ReadConsistency } from '../read-consistency';
+import { GetSubjectStateQuery } from './get-subject-state.query';
+import { SubjectStateView, toSubjectStateView } from './subject-state.view';
+
+/** A subject with more open items than this is shown the oldest ones; the queue has them all. */
+const OPEN_ITEMS_SHOWN = 100;
+
+@QueryHandler(GetSubjectStateQuery)
+export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuery, SubjectStateView> {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  async execute({ subjectId, minPosition }: GetSubjectStateQuery): Promise<SubjectStateView> {
+    await this.consistency.ensure(minPosition);
+    const { position, value: document } = await this.readModels.getSubject(subjectId);
+    if (!document) throw new NotFoundError(`subject ${subjectId} is unknown to the read models at position ${position}`);
+    const { value: openItems } = await this.readModels.listReviewItems({
+      status: 'open',
+      subjectId,
+      order: 'oldest-first',
+      limit: OPEN_ITEMS_SHOWN,
+    });
+    return toSubjectStateView(document, position, openItems, new Date());
+  }
+}

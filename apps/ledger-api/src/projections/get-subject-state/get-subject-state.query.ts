@@ -1,0 +1,11 @@
+import { Query } from '@nestjs/cqrs';
+import type { SubjectStateView } from './subject-state.view';
+
+export class GetSubjectStateQuery extends Query<SubjectStateView> {
+  constructor(
+    readonly subjectId: string,
+    readonly minPosition: number | undefined,
+  ) {
+    super();
+  }
+}

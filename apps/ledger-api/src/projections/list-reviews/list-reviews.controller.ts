@@ -1,0 +1,54 @@
+import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
+import { ProjectionErrorFilter } from '../projection-errors';
+import { MinPositionParams } from '../read-consistency';
+import { ListReviewsQuery } from './list-reviews.query';
+
+/** `-age`: oldest first (the default, what a reviewer works through); `age`: newest first. */
+export const REVIEW_SORTS = ['-age', 'age'] as const;
+
+export class ListReviewsParams extends MinPositionParams {
+  @IsOptional() @IsIn(REVIEW_ITEM_STATUSES)
+  status?: ReviewItemStatus;
+
+  @IsOptional() @IsIn(REVIEW_ITEM_KINDS)
+  kind?: ReviewItemKind;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/, { message: '$property must be an application id' })
+  applicationId?: string;
+
+  @IsOptional() @IsIn(REVIEW_SORTS)
+  sort?: (typeof REVIEW_SORTS)[number];
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @IsOptional() @IsString() @MaxLength(1000)
+  cursor?: string;
+}
+
+@Controller('v1/reviews')
+@UseFilters(ProjectionErrorFilter)
+export class ListReviewsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  /** Items that need a human: fallbacks, policy violations, denials nothing enrolled could pass, recoveries, break-glass. */
+  @Get()
+  list(@Query() params: ListReviewsParams) {
+    return this.queryBus.execute(
+      new ListReviewsQuery(
+        params.status ?? 'open',
+        params.kind,
+        params.applicationId,
+        params.sort === 'age' ? 'newest-first' : 'oldest-first',
+        params.limit ?? 50,
+        params.cursor,
+        params.minPosition,
+      ),
+    );
+  }
+}

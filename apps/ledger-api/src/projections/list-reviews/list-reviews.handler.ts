@@ -1,0 +1,39 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { ReadConsistency } from '../read-consistency';
+import { ListReviewsQuery, ReviewQueuePage } from './list-reviews.query';
+
+@QueryHandler(ListReviewsQuery)
+export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, ReviewQueuePage> {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  async execute(query: ListReviewsQuery): Promise<ReviewQueuePage> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
+    await this.consistency.ensure(query.minPosition);
+    const { position, value } = await this.readModels.listReviewItems({
+      status: query.status,
+      kind: query.kind,
+      applicationId: query.applicationId,
+      order: query.order,
+      after: after && { occurredAt: after[0], itemId: after[1] },
+      limit: query.limit + 1,
+    });
+    const page = value.slice(0, query.limit);
+    const now = Date.now();
+    const last = page[page.length - 1];
+    return {
+      position,
+      items: page.map((item) => ({
+        ...item,
+        ageSeconds: Math.max(0, Math.floor((now - new Date(item.occurredAt).getTime()) / 1000)),
+        sourceHref: `/v1/subjects/${encodeURIComponent(item.subjectId)}/events?fromRevision=${item.source.revision}&limit=1`,
+      })),
+      nextCursor: value.length > query.limit ? encodeCursor([last.occurredAt, last.itemId]) : null,
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Query } from '@nestjs/cqrs';
+import type { ReviewItem, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
+import type { ReviewSortOrder } from '@ledger/read-models';
+
+export interface ReviewItemView extends ReviewItem {
+  /** Seconds since the fact occurred, at the time of the answer. */
+  ageSeconds: number;
+  /** Where to read the source event: the subject's events from its revision. */
+  sourceHref: string;
+}
+
+export interface ReviewQueuePage {
+  position: number;
+  items: ReviewItemView[];
+  nextCursor: string | null;
+}
+
+export class ListReviewsQuery extends Query<ReviewQueuePage> {
+  constructor(
+    readonly status: ReviewItemStatus,
+    readonly kind: ReviewItemKind | undefined,
+    readonly applicationId: string | undefined,
+    readonly order: ReviewSortOrder,
+    readonly limit: number,
+    readonly cursor: string | undefined,
+    readonly minPosition: number | undefined,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,6 @@
+export * from './projected-event';
+export * from './subject-summary';
+export * from './recovery-dependence';
+export * from './review-items';
+export * from './posture';
+export * from './subject-projection';

@@ -1,0 +1,183 @@
+import { Channel, FallbackUsedData, RecoveryData, SUBJECT_CATEGORY } from '../event-catalog';
+import { LEDGER_EVENT_TYPES } from '../ledger-events';
+import { evolve, initialSubjectState, SubjectState } from '../subject';
+import { normalizedTime, occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
+import { hourBucketOf, PostureDelta, UNEVALUATED } from './posture';
+import {
+  AccessDecisionFacts,
+  AuthenticationVerdict,
+  isDeniedForLackOfEnrolledMethod,
+  ReviewItem,
+  ReviewItemKind,
+  reviewItemId,
+} from './review-items';
+import { SubjectSummary, summarizeSubject } from './subject-summary';
+
+/**
+ * The stored read model of one subject. `state` is exactly what the domain's
+ * `evolve` folds from the stream (verdicts included), so the auditor's
+ * point-in-time replay and the help desk see the same thing.
+ */
+export interface SubjectDocument {
+  subjectId: string;
+  stream: string;
+  state: SubjectState;
+  summary: SubjectSummary;
+  /** Highest authentication revision whose verdict was counted, so a re-evaluation is not counted twice. */
+  lastEvaluatedRevision: number;
+  firstEventAt: string;
+  lastEventAt: string;
+  lastPosition: number;
+}
+
+/** What one event changes across all read models. */
+export interface SubjectProjectionStep {
+  document: SubjectDocument;
+  reviewItems: ReviewItem[];
+  postureDeltas: PostureDelta[];
+  /** Applications the subject authenticated to with this event. */
+  applicationsUsed: string[];
+}
+
+const SUBJECT_STREAM_PREFIX = `${SUBJECT_CATEGORY}-`;
+
+/** The subject id of a `subject-<id>` stream; undefined for any other stream. Runs several times per event, so no parsing. */
+export function subjectIdOfStream(streamId: string): string | undefined {
+  return streamId.length > SUBJECT_STREAM_PREFIX.length && streamId.startsWith(SUBJECT_STREAM_PREFIX)
+    ? streamId.slice(SUBJECT_STREAM_PREFIX.length)
+    : undefined;
+}
+
+export function newSubjectDocument(subjectId: string, stream: string, at: string): SubjectDocument {
+  const state = initialSubjectState();
+  return {
+    subjectId,
+    stream,
+    state,
+    summary: summarizeSubject(state),
+    lastEvaluatedRevision: -1,
+    firstEventAt: at,
+    lastEventAt: at,
+    lastPosition: -1,
+  };
+}
+
+/**
+ * Applies one stored event of a subject stream. `undefined` when the event is
+ * not about a subject or of a type this code does not know: projections skip it.
+ */
+export function projectSubjectEvent(current: SubjectDocument | undefined, event: StoredEventFacts): SubjectProjectionStep | undefined {
+  const subjectId = subjectIdOfStream(event.streamId);
+  if (subjectId === undefined) return undefined;
+  const subjectEvent = toSubjectEvent(event);
+  if (!subjectEvent) return undefined;
+
+  const at = occurredAtOf(event);
+  const before = current ?? newSubjectDocument(subjectId, event.streamId, at);
+  const state = evolve(before.state, subjectEvent);
+  const document: SubjectDocument = {
+    ...before,
+    state,
+    // Recomputed only when authenticators change: the AAL derivation is the costly part.
+    summary: state.authenticators === before.state.authenticators ? before.summary : summarizeSubject(state),
+    lastEventAt: at,
+    lastPosition: event.position,
+  };
+  const step: SubjectProjectionStep = { document, reviewItems: [], postureDeltas: [], applicationsUsed: [] };
+  const bucket = hourBucketOf(at);
+  const raise = (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt = at) =>
+    step.reviewItems.push({
+      itemId: reviewItemId(event.streamId, event.revision),
+      kind,
+      status: 'open',
+      subjectId,
+      applicationId,
+      channel,
+      occurredAt,
+      source: { stream: event.streamId, revision: event.revision, position: event.position },
+      detail,
+    });
+
+  const data = event.data as Record<string, any>;
+  switch (event.type) {
+    case 'assurance.authentication.succeeded': {
+      const channel = data.channel as Channel;
+      step.postureDeltas.push({ bucket, applicationId: data.applicationId, channel, metric: 'authentications', dimension: UNEVALUATED, delta: 1 });
+      step.applicationsUsed.push(data.applicationId);
+      break;
+    }
+    case 'assurance.authentication.failed':
+      step.postureDeltas.push({ bucket, applicationId: data.applicationId, channel: data.channel, metric: 'authentication-failures', dimension: '', delta: 1 });
+      break;
+    case 'assurance.fallback.used': {
+      const fallback = data as FallbackUsedData;
+      step.postureDeltas.push({ bucket, applicationId: fallback.applicationId, channel: fallback.channel, metric: 'fallbacks', dimension: fallback.usedMethod, delta: 1 });
+      raise('fallback', fallback.applicationId, fallback.channel, {
+        intendedMethod: fallback.intendedMethod,
+        usedMethod: fallback.usedMethod,
+        reason: fallback.reason,
+        ...(fallback.exceptionId !== undefined && { exceptionId: fallback.exceptionId }),
+      });
+      break;
+    }
+    case 'assurance.recovery.initiated':
+    case 'assurance.recovery.completed':
+    case 'assurance.recovery.failed': {
+      const recovery = data as RecoveryData;
+      const phase = event.type.slice('assurance.recovery.'.length);
+      step.postureDeltas.push({ bucket, applicationId: '', channel: '', metric: 'recoveries', dimension: `${phase}:${recovery.method}`, delta: 1 });
+      if (phase !== 'initiated') {
+        raise('recovery', null, null, { phase, method: recovery.method, verifiedBy: recovery.verifiedBy, ticketId: recovery.ticketId ?? null, userNotified: recovery.userNotified });
+      }
+      break;
+    }
+    case 'assurance.breakglass.used':
+      raise('breakglass', null, null, { accountId: data.accountId, reason: data.reason, approvedBy: data.approvedBy ?? null });
+      break;
+    case LEDGER_EVENT_TYPES.authenticationEvaluated:
+      applyVerdict(before, document, step, data as AuthenticationVerdict, raise);
+      break;
+    case LEDGER_EVENT_TYPES.accessDecided: {
+      const decision = data as AccessDecisionFacts;
+      if (isDeniedForLackOfEnrolledMethod(decision, before.state)) {
+        raise('denied-without-enrolled-method', decision.applicationId, decision.channel, {
+          decisionId: decision.decisionId,
+          requiredAal: decision.requiredAal,
+          acceptableMethods: decision.acceptableMethods,
+          reasons: decision.reasons,
+          policyVersion: decision.policyVersion,
+        });
+      }
+      break;
+    }
+  }
+  return step;
+}
+
+function applyVerdict(
+  before: SubjectDocument,
+  document: SubjectDocument,
+  step: SubjectProjectionStep,
+  verdict: AuthenticationVerdict,
+  raise: (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt?: string) => void,
+): void {
+  const revision = verdict.authentication.revision;
+  // Counted once per authentication, at the hour of the authentication, so that it moves
+  // out of "unevaluated" in the same bucket it entered.
+  if (revision <= before.lastEvaluatedRevision) return;
+  document.lastEvaluatedRevision = revision;
+  const authenticatedAt = normalizedTime(verdict.authentication.time) ?? document.lastEventAt;
+  const bucket = hourBucketOf(authenticatedAt);
+  const counter = { bucket, applicationId: verdict.applicationId, channel: verdict.channel, metric: 'authentications' as const };
+  step.postureDeltas.push({ ...counter, dimension: UNEVALUATED, delta: -1 }, { ...counter, dimension: String(verdict.achievedAal), delta: 1 });
+  if (verdict.verdict === 'violation') {
+    step.postureDeltas.push({ ...counter, metric: 'violations', dimension: '', delta: 1 });
+    raise('policy-violation', verdict.applicationId, verdict.channel, {
+      authenticationRevision: revision,
+      requiredAal: verdict.requiredAal,
+      achievedAal: verdict.achievedAal,
+      reasons: verdict.reasons,
+      policyVersion: verdict.policyVersion,
+    }, authenticatedAt);
+  }
+}

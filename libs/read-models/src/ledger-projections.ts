@@ -1,0 +1,129 @@
+import type { RecordedEvent } from '@ledger/event-store';
+import {
+  postureCounterKey,
+  PostureDelta,
+  projectSubjectEvent,
+  ReviewItem,
+  SubjectDocument,
+  subjectIdOfStream,
+} from '@ledger/domain/projections';
+import { ReadModelStore } from './read-model-store.port';
+
+export interface SkippedEvent {
+  position: number;
+  streamId: string;
+  type: string;
+  reason: string;
+}
+
+export interface LedgerProjectionsOptions {
+  /** Subject documents kept in memory between commits; the runner is their only writer, so the copy stays exact. */
+  maxCachedSubjects?: number;
+  onSkipped?: (skipped: SkippedEvent) => void;
+}
+
+interface PendingChanges {
+  subjects: Map<string, SubjectDocument>;
+  reviewItems: ReviewItem[];
+  postureDeltas: Map<string, PostureDelta>;
+  subjectApplications: Map<string, { subjectId: string; applicationId: string }>;
+  eventsRead: number;
+  last?: RecordedEvent;
+}
+
+function noPendingChanges(): PendingChanges {
+  return { subjects: new Map(), reviewItems: [], postureDeltas: new Map(), subjectApplications: new Map(), eventsRead: 0 };
+}
+
+/**
+ * Turns stored events into the changes of all three read models (subject
+ * state, review queue, estate posture). Changes accumulate in memory until
+ * `commit()`, which writes them with the checkpoint of the last event in one
+ * call of the store, which makes them atomic: a subject touched by many events
+ * between two commits is written once.
+ */
+export class LedgerProjections {
+  private readonly cache = new Map<string, SubjectDocument>();
+  private readonly maxCachedSubjects: number;
+  private pending = noPendingChanges();
+
+  constructor(
+    private readonly readModels: ReadModelStore,
+    private readonly options: LedgerProjectionsOptions = {},
+  ) {
+    this.maxCachedSubjects = options.maxCachedSubjects ?? 100_000;
+  }
+
+  get pendingEvents(): number {
+    return this.pending.eventsRead;
+  }
+
+  async add(events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const pending = this.pending;
+    const missing = new Set<string>();
+    for (const event of events) {
+      const subjectId = subjectIdOfStream(event.streamId);
+      if (subjectId !== undefined && !pending.subjects.has(subjectId) && !this.cache.has(subjectId)) missing.add(subjectId);
+    }
+    const loaded = missing.size > 0 ? await this.readModels.loadSubjects([...missing]) : undefined;
+
+    for (const event of events) {
+      pending.eventsRead++;
+      pending.last = event;
+      const subjectId = subjectIdOfStream(event.streamId);
+      if (subjectId === undefined) continue;
+      const current = pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId);
+      let step;
+      try {
+        step = projectSubjectEvent(current, event);
+      } catch (error) {
+        // A malformed event is skipped the same way on every replay, so live state and a rebuild still agree.
+        this.options.onSkipped?.({ position: event.position, streamId: event.streamId, type: event.type, reason: String(error) });
+        continue;
+      }
+      if (!step) continue;
+      pending.subjects.set(subjectId, step.document);
+      for (const item of step.reviewItems) pending.reviewItems.push(item);
+      for (const delta of step.postureDeltas) {
+        const key = postureCounterKey(delta);
+        const existing = pending.postureDeltas.get(key);
+        if (existing) existing.delta += delta.delta;
+        else pending.postureDeltas.set(key, { ...delta });
+      }
+      for (const applicationId of step.applicationsUsed) {
+        pending.subjectApplications.set(`${applicationId}\u0000${subjectId}`, { subjectId, applicationId });
+      }
+    }
+  }
+
+  /** Commits everything added since the last commit; answers the new checkpoint, or undefined when nothing was pending. */
+  async commit(): Promise<number | undefined> {
+    const pending = this.pending;
+    if (!pending.last) return undefined;
+    await this.readModels.commit({
+      subjects: [...pending.subjects.values()],
+      reviewItems: pending.reviewItems,
+      postureDeltas: [...pending.postureDeltas.values()].filter((delta) => delta.delta !== 0),
+      subjectApplications: [...pending.subjectApplications.values()],
+      checkpoint: { position: pending.last.position, recordedAt: pending.last.recordedAt.toISOString() },
+      eventsRead: pending.eventsRead,
+    });
+    this.pending = noPendingChanges();
+    // Only committed documents enter the cache: after a failed commit it still matches the store.
+    for (const [subjectId, document] of pending.subjects) this.remember(subjectId, document);
+    return pending.last.position;
+  }
+
+  /** After a failure: what was not committed is read again from the store's subscription. */
+  discard(): void {
+    this.pending = noPendingChanges();
+    this.cache.clear();
+  }
+
+  private remember(subjectId: string, document: SubjectDocument): void {
+    this.cache.delete(subjectId);
+    this.cache.set(subjectId, document);
+    if (this.cache.size > this.maxCachedSubjects) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}

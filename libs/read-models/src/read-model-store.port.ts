@@ -1,0 +1,107 @@
+import type {
+  OpenReviewAges,
+  PostureCounter,
+  PostureDelta,
+  ReviewItem,
+  ReviewItemKind,
+  ReviewItemStatus,
+  SubjectDocument,
+  SubjectShareCounts,
+} from '@ledger/domain/projections';
+
+/** The read models the runner maintains; each has its own checkpoint and checksum. */
+export const PROJECTION_NAMES = ['subject-state', 'review-queue', 'estate-posture'] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+
+export interface ProjectionCheckpoint {
+  projection: ProjectionName;
+  /** Global position of the last event applied; -1 before the first. */
+  position: number;
+  /** Events applied since the read model was created; equals the events read when none was applied twice or skipped. */
+  eventsApplied: number;
+  /** When the store recorded the last applied event. */
+  lastEventRecordedAt: string | null;
+}
+
+/** Everything one batch of events changes, committed with the new checkpoint or not at all. */
+export interface ReadModelChanges {
+  subjects: SubjectDocument[];
+  reviewItems: ReviewItem[];
+  postureDeltas: PostureDelta[];
+  subjectApplications: Array<{ subjectId: string; applicationId: string }>;
+  /** The last event of the batch, applied or skipped. */
+  checkpoint: { position: number; recordedAt: string };
+  eventsRead: number;
+}
+
+/** A value read together with the checkpoint it is consistent with. */
+export interface AtPosition<T> {
+  position: number;
+  value: T;
+}
+
+export interface SubjectListing {
+  subjectId: string;
+  passwordless: boolean;
+  phishingResistantCapable: boolean;
+  highestAal: number;
+  lastEventAt: string;
+}
+
+export interface SubjectSearch {
+  prefix: string;
+  /** Exclusive: the last subject id of the previous page. */
+  after?: string;
+  limit: number;
+}
+
+export type ReviewSortOrder = 'oldest-first' | 'newest-first';
+
+export interface ReviewSearch {
+  status: ReviewItemStatus;
+  kind?: ReviewItemKind;
+  applicationId?: string;
+  subjectId?: string;
+  order: ReviewSortOrder;
+  /** Exclusive keyset cursor: the last item of the previous page. */
+  after?: { occurredAt: string; itemId: string };
+  limit: number;
+}
+
+export interface PostureWindow {
+  /** Inclusive `YYYY-MM-DDTHH` bucket, or none for the beginning. */
+  fromBucket?: string;
+  /** Exclusive `YYYY-MM-DDTHH` bucket, or none for the end. */
+  toBucket?: string;
+}
+
+export interface PostureData {
+  counters: PostureCounter[];
+  estateShares: SubjectShareCounts;
+  applicationShares: Record<string, SubjectShareCounts>;
+  openReviews: OpenReviewAges;
+}
+
+/**
+ * Where read models live. SQLite by default, in a file of its own; a server
+ * database can implement the same port. Writes come only from the projection
+ * runner, through `commit`, which must be atomic with the checkpoint.
+ */
+export interface ReadModelStore {
+  checkpoints(): Promise<ProjectionCheckpoint[]>;
+  loadSubjects(subjectIds: string[]): Promise<Map<string, SubjectDocument>>;
+  commit(changes: ReadModelChanges): Promise<void>;
+
+  getSubject(subjectId: string): Promise<AtPosition<SubjectDocument | undefined>>;
+  searchSubjects(search: SubjectSearch): Promise<AtPosition<SubjectListing[]>>;
+  listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
+  posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
+
+  /** A SHA-256 of each read model's content, in key order; equal content gives equal checksums. */
+  checksums(): Promise<AtPosition<Record<ProjectionName, string>>>;
+  /** Drops every read model and checkpoint, so the next run starts from position 0. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');

@@ -1,0 +1,56 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { EventStore } from '@ledger/event-store';
+import { ProjectionRunner, RunnerLogger } from './projection-runner';
+import { acquireReadModelLock } from './read-model-lock';
+import { ProjectionName } from './read-model-store.port';
+import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
+
+export interface RebuildResult {
+  position: number;
+  eventsApplied: number;
+  elapsedMs: number;
+  checksums: Record<ProjectionName, string>;
+}
+
+export interface RebuildOptions {
+  /** Events projected between two commits; larger is faster, and costs memory for the subjects touched. */
+  commitEvery?: number;
+  logger?: RunnerLogger;
+}
+
+function removeDatabaseFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/**
+ * Rebuilds every read model from position 0 into a new file and swaps it in.
+ * It holds the read-model lock throughout, so it refuses to run while an API
+ * process writes the same file; if it fails half-way the old file is untouched.
+ */
+export async function rebuildReadModels(eventStore: EventStore, readModelPath: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+  const lock = acquireReadModelLock(readModelPath);
+  const buildPath = `${readModelPath}.rebuilding`;
+  try {
+    removeDatabaseFiles(buildPath);
+    const started = Date.now();
+    const readModels = new SqliteReadModelStore({ path: buildPath, durability: 'scratch' });
+    let result: RebuildResult;
+    try {
+      const runner = new ProjectionRunner(eventStore, readModels, { commitEvery: options.commitEvery ?? 250_000, logger: options.logger });
+      const { position, eventsApplied } = await runner.catchUp();
+      const elapsedMs = Date.now() - started;
+      result = { position, eventsApplied, elapsedMs, checksums: (await readModels.checksums()).value };
+    } finally {
+      await readModels.close();
+    }
+    // The old file's WAL must go with it, or SQLite would replay it onto the new file.
+    if (existsSync(readModelPath)) removeDatabaseFiles(readModelPath);
+    renameSync(buildPath, readModelPath);
+    return result;
+  } catch (error) {
+    removeDatabaseFiles(buildPath);
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
