@@ -13,7 +13,7 @@ describe('checkpoint digests', () => {
     const bob = `u-${randomUUID()}`;
     await first.post([enrolledEvent(alice), authenticationSucceeded(alice), enrolledEvent(bob)], BATCH);
 
-    const checkpointResponse = await fetch(`${first.url}/v1/audit/checkpoints`, { method: 'POST' });
+    const checkpointResponse = await fetch(`${first.url}/v1/audit/checkpoints`, { method: 'POST', headers: first.auth() });
     expect(checkpointResponse.status).toBe(201);
     const checkpoint: any = await checkpointResponse.json();
     expect(checkpoint).toMatchObject({ algorithm: 'sha256-stream-heads-v1', stream: 'audit-checkpoints', revision: 0, streamCount: 2 });

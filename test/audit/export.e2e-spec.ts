@@ -6,7 +6,7 @@ const BATCH = 'application/cloudevents-batch+json';
 const INGESTED_TYPES = /^assurance\.(identity|authenticator|device|authentication\.(succeeded|failed)|stepup|fallback|recovery|breakglass|session)\b/;
 
 async function exportLines(ledger: RunningLedger, query: string): Promise<{ status: number; contentType: string | null; lines: any[] }> {
-  const response = await fetch(`${ledger.url}/v1/audit/export?${query}`);
+  const response = await fetch(`${ledger.url}/v1/audit/export?${query}`, { headers: ledger.auth() });
   const text = await response.text();
   return {
     status: response.status,

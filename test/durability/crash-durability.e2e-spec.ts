@@ -35,7 +35,7 @@ describe('durability: SIGKILL during sustained ingestion', () => {
         try {
           const response = await fetch(`${server.url}/v1/events`, {
             method: 'POST',
-            headers: { 'content-type': 'application/cloudevents-batch+json' },
+            headers: { 'content-type': 'application/cloudevents-batch+json', ...server.auth('emitter') },
             body: JSON.stringify(batch),
           });
           if (response.status !== 201) throw new Error(`unexpected ${response.status}: ${await response.text()}`);

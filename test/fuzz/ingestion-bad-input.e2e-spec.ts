@@ -142,7 +142,7 @@ describe('bad input: property-based fuzzing of POST /v1/events', () => {
       fc.asyncProperty(badRequests, async (request) => {
         const response = await fetch(`${ledger.url}/v1/events`, {
           method: 'POST',
-          headers: { 'content-type': request.contentType },
+          headers: { 'content-type': request.contentType, ...ledger.auth('emitter') },
           body: request.body,
         });
         await response.arrayBuffer();

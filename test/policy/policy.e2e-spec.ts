@@ -32,7 +32,7 @@ describe('one assurance policy (e2e)', () => {
   const send = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(ledger.url + path, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...ledger.auth(), ...headers },
       body: JSON.stringify(body),
     });
     const text = await response.text();

@@ -33,8 +33,8 @@ function recoveryCompleted(subject: string): CloudEventBody {
 
 const MAKERS = [enrolledEvent, authenticationSucceeded, fallbackUsed, recoveryCompleted, authenticationSucceeded];
 
-async function getJson(url: string): Promise<any> {
-  const response = await fetch(url);
+async function getJson(url: string, headers: Record<string, string>): Promise<any> {
+  const response = await fetch(url, { headers });
   return { status: response.status, body: await response.json() };
 }
 
@@ -54,7 +54,7 @@ async function ingestUntilKilled(server: ServerProcess, round: number): Promise<
       try {
         const response = await fetch(`${server.url}/v1/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/cloudevents-batch+json' },
+          headers: { 'content-type': 'application/cloudevents-batch+json', ...server.auth('emitter') },
           body: JSON.stringify(batch),
         });
         if (response.status !== 201) throw new Error(`unexpected ${response.status}: ${await response.text()}`);
@@ -64,7 +64,7 @@ async function ingestUntilKilled(server: ServerProcess, round: number): Promise<
         throw error;
       }
       if (acknowledged >= ACKNOWLEDGED_PER_ROUND && !killed) {
-        const overview = await getJson(`${server.url}/v1/projections`).catch(() => undefined);
+        const overview = await getJson(`${server.url}/v1/projections`, server.auth()).catch(() => undefined);
         lagSeenAtKill = overview?.body.projections[0].lag.events ?? 0;
         killed = true;
         server.child.kill('SIGKILL');
@@ -120,7 +120,7 @@ describe('projections: SIGKILL during ingestion and projection, then restart', (
     // A kill in the middle of a long catch-up, whose single large commit must land whole or not at all.
     const backlog = await writeBacklog(env.LEDGER_SQLITE_PATH);
     const catchingUp = await startServerProcess(env);
-    const overview = await getJson(`${catchingUp.url}/v1/projections`);
+    const overview = await getJson(`${catchingUp.url}/v1/projections`, catchingUp.auth());
     const exitedDuringCatchUp = new Promise((resolve) => catchingUp.child.once('exit', resolve));
     catchingUp.child.kill('SIGKILL');
     await exitedDuringCatchUp;
@@ -132,13 +132,14 @@ describe('projections: SIGKILL during ingestion and projection, then restart', (
     await events.close();
     const head = all[all.length - 1].position;
 
-    const server = await startServerProcess(env);
+    // The catch-up of the whole store may take several seconds on a loaded machine: wait for it, do not time out.
+    const server = await startServerProcess({ ...env, LEDGER_CONSISTENCY_WAIT_MS: '60000' });
     let live: { position: number; checksums: Record<string, string> };
     try {
-      const caughtUp = await getJson(`${server.url}/v1/projections/checksums?minPosition=${head}`);
+      const caughtUp = await getJson(`${server.url}/v1/projections/checksums?minPosition=${head}`, server.auth());
       expect(caughtUp.status).toBe(200);
       live = caughtUp.body;
-      const overview = await getJson(`${server.url}/v1/projections`);
+      const overview = await getJson(`${server.url}/v1/projections`, server.auth());
       for (const projection of overview.body.projections) {
         expect(projection).toMatchObject({ checkpoint: head, eventsApplied: all.length, lag: { events: 0 }, status: 'live' });
       }

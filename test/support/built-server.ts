@@ -1,7 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TestKeyName, writeTestKeyFile } from './test-keys';
 
 const ROOT = join(__dirname, '..', '..');
 export const BUILT_MAIN = join(ROOT, 'dist', 'apps', 'ledger-api', 'src', 'main.js');
@@ -30,9 +32,15 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output(): string;
+  /** `Authorization` header for a test key (every role by default). */
+  auth(as?: TestKeyName): Record<string, string>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** Starts the built server with the test keys in a key file next to its data (or the one `env` names). */
+export async function startServerProcess(env: Record<string, string>, options: { withTestKeys?: boolean } = {}): Promise<ServerProcess> {
+  const keyFile = env.LEDGER_API_KEYS_FILE ?? join(mkdtempSync(join(tmpdir(), 'ledger-keys-')), 'api-keys.json');
+  const { keys } = options.withTestKeys === false ? { keys: {} as Record<TestKeyName, string> } : await writeTestKeyFile(keyFile);
+  env = { ...env, LEDGER_API_KEYS_FILE: keyFile };
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [BUILT_MAIN], {
@@ -53,5 +61,5 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, child, output: () => output };
+  return { url, child, output: () => output, auth: (as: TestKeyName = 'all') => ({ authorization: `Bearer ${keys[as]}` }) };
 }

@@ -13,6 +13,7 @@ import { VerifyChainHandler } from './audit/verify-chain/verify-chain.handler';
 import { ExportEventsController } from './audit/export-events/export-events.controller';
 import { CheckpointsController } from './audit/checkpoints/checkpoints.controller';
 import { CheckpointRecorder } from './audit/checkpoints/checkpoint-recorder';
+import { AccessModule } from './access/access.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 
@@ -21,7 +22,7 @@ export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), PolicyModule, ProjectionsModule],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), PolicyModule, ProjectionsModule],
       controllers: [
         HealthController,
         RecordEventsController,

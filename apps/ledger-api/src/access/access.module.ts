@@ -1,10 +1,11 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LedgerConfig } from '../config/ledger-config';
 import { API_KEY_REGISTRY, ApiKeyGuard } from './access.guard';
 import { ApiKeyRegistry } from './api-key-registry';
 import { KeyThrottlerGuard } from './key-throttler.guard';
+import { AccessLogInterceptor } from './access-log.interceptor';
 
 /**
  * A first start with no keys configured makes one admin and one emitter key
@@ -41,6 +42,7 @@ export class AccessModule {
         // Order matters: the key guard names the caller, then the throttler counts per key.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: KeyThrottlerGuard },
+        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
       ],
       exports: [API_KEY_REGISTRY],
     };

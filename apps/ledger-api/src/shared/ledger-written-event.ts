@@ -15,6 +15,8 @@ export interface LedgerWrittenEvent {
   correlationId: string;
   /** Store id of the event or request that caused this one. */
   causationId: string;
+  /** Name of the API key whose request made the ledger write this. */
+  writtenBy?: string;
 }
 
 /** Metadata shaped like an ingested event's, so readers and the audit treat both alike. */
@@ -32,6 +34,7 @@ export function ledgerEventToAppend(event: LedgerWrittenEvent): EventToAppend {
       recordedAt: event.recordedAt,
       correlationId: event.correlationId,
       causationId: event.causationId,
+      ...(event.writtenBy !== undefined && { writtenBy: event.writtenBy }),
     },
   };
 }

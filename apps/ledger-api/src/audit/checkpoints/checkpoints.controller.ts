@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CHECKPOINT_STREAM, digestAt, EVENT_STORE, EventStore, readAllPaged, StreamNotFoundError } from '@ledger/event-store';
 import { CheckpointRecorder, checkpointOf } from './checkpoint-recorder';
+import { RequireRoles } from '../../access/roles';
 
 export class ListCheckpointsParams {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
@@ -27,12 +28,14 @@ export class CheckpointsController {
   /** Records a checkpoint digest now, whatever the timer says. */
   @Post()
   @HttpCode(201)
+  @RequireRoles('admin', 'auditor')
   record() {
     return this.recorder.recordNow();
   }
 
   /** The most recent checkpoints, newest first: keep copies of these outside the ledger. */
   @Get()
+  @RequireRoles('auditor')
   async list(@Query() { limit }: ListCheckpointsParams) {
     try {
       const events = await this.store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', fromRevision: 'end', maxCount: limit ?? 100 });
@@ -49,6 +52,7 @@ export class CheckpointsController {
    * before that position makes them differ.
    */
   @Get('verify')
+  @RequireRoles('auditor')
   async verify(@Query() { position, digest }: VerifyCheckpointParams) {
     const recomputed = await digestAt(readAllPaged(this.store), position);
     return { matches: recomputed.digest === digest, expected: { position, digest }, recomputed };

@@ -6,6 +6,7 @@ import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { IsRfc3339DateTime } from '@ledger/domain';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { ExportFormat, exportStream } from './export-events';
+import { RequireRoles } from '../../access/roles';
 
 export class ExportEventsParams {
   @IsIn(['jsonl', 'ocsf'], { message: 'must be one of: jsonl, ocsf' })
@@ -27,6 +28,7 @@ function invalidRequest(field: string, reason: string): BadRequestException {
   return new BadRequestException({ statusCode: 400, error: 'invalid-request', message: 'invalid request parameters', errors: [{ field, reason }] });
 }
 
+@RequireRoles('auditor')
 @Controller('v1/audit')
 export class ExportEventsController {
   constructor(

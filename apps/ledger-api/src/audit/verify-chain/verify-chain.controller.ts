@@ -2,12 +2,14 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { VerifyChainQuery } from './verify-chain.query';
+import { RequireRoles } from '../../access/roles';
 
 export class VerifyChainParams {
   @IsOptional() @IsString() @MaxLength(300)
   stream?: string;
 }
 
+@RequireRoles('auditor')
 @Controller('v1/audit')
 export class VerifyChainController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { SubjectIdParams } from '../../shared/subject-id.params';
 import { ListSubjectEventsQuery } from './list-subject-events.query';
+import { RequireRoles } from '../../access/roles';
 
 export class ListSubjectEventsParams {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)
@@ -13,6 +14,7 @@ export class ListSubjectEventsParams {
   limit?: number;
 }
 
+@RequireRoles('auditor', 'helpdesk')
 @Controller('v1/subjects')
 export class ListSubjectEventsController {
   constructor(private readonly queryBus: QueryBus) {}

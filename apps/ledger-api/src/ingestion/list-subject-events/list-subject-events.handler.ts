@@ -20,6 +20,7 @@ export function toSubjectEventView(event: RecordedEvent): SubjectEventView {
     data: upcasted.data as Record<string, unknown>,
     correlationId: String(metadata.correlationId),
     causationId: String(metadata.causationId),
+    writtenBy: typeof metadata.writtenBy === 'string' ? metadata.writtenBy : null,
     prevHash: String(metadata.prevHash),
     hash: String(metadata.hash),
   };

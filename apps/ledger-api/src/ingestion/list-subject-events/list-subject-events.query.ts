@@ -12,6 +12,8 @@ export interface SubjectEventView {
   data: Record<string, unknown>;
   correlationId: string;
   causationId: string;
+  /** Name of the API key that wrote the event, when it came through an authenticated request. */
+  writtenBy: string | null;
   prevHash: string;
   hash: string;
 }

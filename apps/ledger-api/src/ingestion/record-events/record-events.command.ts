@@ -17,6 +17,8 @@ export interface RecordedEventResult {
 export interface WriteContext {
   correlationId: string;
   causationId: string;
+  /** Name of the API key that made the request, so the trail shows who wrote what. */
+  writtenBy?: string;
 }
 
 export class RecordEventsCommand extends Command<RecordedEventResult[]> {

@@ -1,11 +1,14 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Headers, HttpCode, Inject, Post, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { InvalidEventsError, PayloadTooLargeError } from '../../shared/api-errors';
 import { IncomingCloudEvent, parseCloudEvent } from './cloud-event.dto';
-import { RecordEventsCommand } from './record-events.command';
+import { RecordEventsCommand, WriteContext } from './record-events.command';
+import { RequireRoles } from '../../access/roles';
+import { CurrentPrincipal } from '../../access/current-principal.decorator';
+import type { Principal } from '../../access/api-key-registry';
+import { RequestWriteContext } from '../../shared/write-context.decorator';
 
 export const STRUCTURED_MEDIA_TYPES = ['application/cloudevents+json', 'application/json'];
 export const BATCH_MEDIA_TYPE = 'application/cloudevents-batch+json';
@@ -14,6 +17,22 @@ function mediaTypeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
+/** An emitter key limited to some sources may not write for others: that would let one system speak for another. */
+function refuseForeignSources(events: IncomingCloudEvent[], principal: Principal | undefined): void {
+  const allowed = principal?.sources;
+  if (!allowed) return;
+  const foreign = events.flatMap((event, index) => (allowed.includes(event.source) ? [] : [{ index, source: event.source }]));
+  if (foreign.length > 0) {
+    throw new ForbiddenException({
+      statusCode: 403,
+      error: 'source-not-allowed',
+      message: `this key may write only for the sources: ${allowed.join(', ')}`,
+      events: foreign,
+    });
+  }
+}
+
+@RequireRoles('emitter')
 @Controller('v1/events')
 export class RecordEventsController {
   constructor(
@@ -31,15 +50,13 @@ export class RecordEventsController {
   async record(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
-    @Headers('x-correlation-id') correlationHeader: string | undefined,
-    @Headers('x-request-id') requestHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @RequestWriteContext() writeContext: WriteContext,
   ) {
     const events = this.parseBody(body, mediaTypeOf(contentType));
-    const requestId = requestHeader?.slice(0, 200) || randomUUID();
-    const results = await this.commandBus.execute(
-      new RecordEventsCommand(events, { causationId: requestId, correlationId: correlationHeader?.slice(0, 200) || requestId }),
-    );
+    refuseForeignSources(events, principal);
+    const results = await this.commandBus.execute(new RecordEventsCommand(events, writeContext));
     if (results.every((result) => result.status === 'duplicate')) reply.status(200);
     return { results };
   }

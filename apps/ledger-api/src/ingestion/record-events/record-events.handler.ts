@@ -80,6 +80,7 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
     recordedAt,
     correlationId: String(correlationid ?? context.correlationId),
     causationId: String(causationid ?? context.causationId),
+    ...(context.writtenBy !== undefined && { writtenBy: context.writtenBy }),
     contentDigest,
     ...(incoming.dataschema !== undefined && { dataschema: incoming.dataschema }),
     ...(Object.keys(otherExtensions).length > 0 && { extensions: otherExtensions }),
@@ -119,6 +120,7 @@ function verdictToAppend(item: PreparedEvent, verdict: SubjectEvent): EventToApp
     recordedAt: String(toAppend.metadata.recordedAt),
     correlationId: String(toAppend.metadata.correlationId),
     causationId: item.eventId,
+    writtenBy: typeof toAppend.metadata.writtenBy === 'string' ? toAppend.metadata.writtenBy : undefined,
   });
 }
 

@@ -1,3 +1,4 @@
+import { WriteContext } from '../../ingestion/record-events/record-events.command';
 import { Command } from '@nestjs/cqrs';
 import { AccessDecidedData, AccessRequest } from '@ledger/domain';
 
@@ -18,7 +19,7 @@ export class DecideAccessCommand extends Command<DecisionAnswer> {
     readonly decisionId: string,
     /** Server clock at the boundary. */
     readonly now: string,
-    readonly context: { correlationId: string; causationId: string },
+    readonly context: WriteContext,
   ) {
     super();
   }

@@ -6,10 +6,14 @@ import { v5 as uuidv5 } from 'uuid';
 import { validatedBody } from '../../shared/invalid-request';
 import { DecideAccessCommand } from './decide-access.command';
 import { DecideAccessDto } from './decide-access.dto';
+import { RequireRoles } from '../../access/roles';
+import { RequestWriteContext } from '../../shared/write-context.decorator';
+import type { WriteContext } from '../../ingestion/record-events/record-events.command';
 
 /** Namespace for decision ids derived from an Idempotency-Key, so a retried request finds its decision. */
 const DECISION_ID_NAMESPACE = 'c1f6a7f2-8c39-4f0e-9a55-5b7f1f0d3e21';
 
+@RequireRoles('emitter')
 @Controller('v1/decisions')
 export class DecideAccessController {
   constructor(private readonly commandBus: CommandBus) {}
@@ -23,15 +27,13 @@ export class DecideAccessController {
   async decide(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('x-correlation-id') correlationHeader: string | undefined,
-    @Headers('x-request-id') requestHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestWriteContext() writeContext: WriteContext,
   ) {
     const now = new Date().toISOString();
     const { subjectId, channel, applicationId, sessionId, context } = validatedBody(DecideAccessDto, body);
     const key = idempotencyKey?.slice(0, 200);
     const decisionId = key ? uuidv5(`${subjectId}\u0000${key}`, DECISION_ID_NAMESPACE) : randomUUID();
-    const requestId = requestHeader?.slice(0, 200) || randomUUID();
     const request = {
       channel,
       applicationId,
@@ -44,7 +46,7 @@ export class DecideAccessController {
       },
     };
     const answer = await this.commandBus.execute(
-      new DecideAccessCommand(subjectId, request, decisionId, now, { causationId: requestId, correlationId: correlationHeader?.slice(0, 200) || requestId }),
+      new DecideAccessCommand(subjectId, request, decisionId, now, writeContext),
     );
     if (answer.replayed) reply.status(200);
     return answer;

@@ -3,12 +3,14 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { GetPolicyQuery } from './get-policy.query';
+import { RequireRoles, ROLES } from '../../access/roles';
 
 export class PolicyVersionParams {
   @Type(() => Number) @IsInt({ message: 'must be a policy version number' }) @Min(1) @Max(Number.MAX_SAFE_INTEGER)
   version: number;
 }
 
+@RequireRoles(...ROLES)
 @Controller('v1/policy')
 export class GetPolicyController {
   constructor(private readonly queryBus: QueryBus) {}

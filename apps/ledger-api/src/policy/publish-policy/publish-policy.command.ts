@@ -1,3 +1,4 @@
+import { WriteContext } from '../../ingestion/record-events/record-events.command';
 import { Command } from '@nestjs/cqrs';
 
 export interface PublishedPolicy {
@@ -13,7 +14,7 @@ export class PublishPolicyCommand extends Command<PublishedPolicy> {
   constructor(
     readonly document: unknown,
     readonly expectedVersion: number,
-    readonly context: { correlationId: string; causationId: string },
+    readonly context: WriteContext,
     readonly publishedBy?: string,
   ) {
     super();

@@ -1,10 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Put } from '@nestjs/common';
+import { Body, Controller, HttpCode, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { validatedBody } from '../../shared/invalid-request';
 import { PublishPolicyCommand } from './publish-policy.command';
 import { PublishPolicyDto } from './publish-policy.dto';
+import { RequireRoles } from '../../access/roles';
+import { RequestWriteContext } from '../../shared/write-context.decorator';
+import type { WriteContext } from '../../ingestion/record-events/record-events.command';
 
+@RequireRoles('admin')
 @Controller('v1/policy')
 export class PublishPolicyController {
   constructor(private readonly commandBus: CommandBus) {}
@@ -14,12 +17,9 @@ export class PublishPolicyController {
   @HttpCode(201)
   publish(
     @Body() body: unknown,
-    @Headers('x-correlation-id') correlationHeader: string | undefined,
-    @Headers('x-request-id') requestHeader: string | undefined,
+    @RequestWriteContext() writeContext: WriteContext,
   ) {
     const { policy, expectedVersion, publishedBy } = validatedBody(PublishPolicyDto, body);
-    const requestId = requestHeader?.slice(0, 200) || randomUUID();
-    const context = { causationId: requestId, correlationId: correlationHeader?.slice(0, 200) || requestId };
-    return this.commandBus.execute(new PublishPolicyCommand(policy, expectedVersion, context, publishedBy));
+    return this.commandBus.execute(new PublishPolicyCommand(policy, expectedVersion, writeContext, publishedBy ?? writeContext.writtenBy));
   }
 }

@@ -4,6 +4,7 @@ import { IsISO8601, IsOptional } from 'class-validator';
 import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { GetPostureQuery } from './get-posture.query';
+import { RequireRoles } from '../../access/roles';
 
 export class GetPostureParams extends MinPositionParams {
   /** Inclusive start of the window, RFC 3339; absent means from the first event. */
@@ -15,6 +16,7 @@ export class GetPostureParams extends MinPositionParams {
   to?: string;
 }
 
+@RequireRoles('auditor', 'reviewer', 'admin')
 @Controller('v1/posture')
 @UseFilters(ProjectionErrorFilter)
 export class GetPostureController {

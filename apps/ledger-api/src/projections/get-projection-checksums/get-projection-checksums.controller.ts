@@ -3,7 +3,9 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { GetProjectionChecksumsQuery } from './get-projection-checksums.query';
+import { RequireRoles } from '../../access/roles';
 
+@RequireRoles('admin', 'auditor')
 @Controller('v1/projections')
 @UseFilters(ProjectionErrorFilter)
 export class GetProjectionChecksumsController {

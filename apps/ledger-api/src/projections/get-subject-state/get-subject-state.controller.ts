@@ -4,7 +4,9 @@ import { SubjectIdParams } from '../../shared/subject-id.params';
 import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { GetSubjectStateQuery } from './get-subject-state.query';
+import { RequireRoles } from '../../access/roles';
 
+@RequireRoles('helpdesk', 'reviewer', 'auditor')
 @Controller('v1/subjects')
 @UseFilters(ProjectionErrorFilter)
 export class GetSubjectStateController {

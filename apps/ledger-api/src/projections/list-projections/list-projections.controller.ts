@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ListProjectionsQuery } from './list-projections.query';
+import { RequireRoles } from '../../access/roles';
 
+@RequireRoles('admin', 'auditor')
 @Controller('v1/projections')
 export class ListProjectionsController {
   constructor(private readonly queryBus: QueryBus) {}

@@ -6,6 +6,7 @@ import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStat
 import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { ListReviewsQuery } from './list-reviews.query';
+import { RequireRoles } from '../../access/roles';
 
 /** `-age`: oldest first (the default, what a reviewer works through); `age`: newest first. */
 export const REVIEW_SORTS = ['-age', 'age'] as const;
@@ -31,6 +32,7 @@ export class ListReviewsParams extends MinPositionParams {
   cursor?: string;
 }
 
+@RequireRoles('helpdesk', 'reviewer', 'auditor')
 @Controller('v1/reviews')
 @UseFilters(ProjectionErrorFilter)
 export class ListReviewsController {

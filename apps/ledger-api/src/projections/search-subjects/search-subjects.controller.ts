@@ -5,6 +5,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { SearchSubjectsQuery } from './search-subjects.query';
+import { RequireRoles } from '../../access/roles';
 
 export class SearchSubjectsParams extends MinPositionParams {
   /** Empty or absent lists every subject. */
@@ -19,6 +20,7 @@ export class SearchSubjectsParams extends MinPositionParams {
   cursor?: string;
 }
 
+@RequireRoles('helpdesk', 'reviewer', 'auditor')
 @Controller('v1/subjects')
 @UseFilters(ProjectionErrorFilter)
 export class SearchSubjectsController {
