@@ -1,0 +1,86 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { residentSetBytes } from './process-memory';
+
+export interface ChildServer {
+  url: string;
+  port: number;
+  pid: number;
+  residentSetBytes(): number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface ChildServerOptions {
+  /** Node arguments and script, e.g. [entry] or ['-r', 'ts-node/register', file]. */
+  args: string[];
+  env?: Record<string, string>;
+  /** Writes a V8 CPU profile of the server into this directory when it stops. */
+  cpuProfileDir?: string;
+  /** Path answered with 2xx once the server is ready. */
+  readinessPath?: string;
+  startupTimeoutMs?: number;
+}
+
+const running = new Set<ChildProcess>();
+// A bench run that dies must not leave its servers behind on a shared machine.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts a Node server as a child process on a free loopback port and waits until it answers. */
+export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
+  const port = await freePort();
+  const profiling: string[] = [];
+  if (options.cpuProfileDir) {
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    profiling.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '-r', join(__dirname, 'exit-on-sigterm.js'));
+  }
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [...profiling, ...options.args], {
+    env: { ...process.env, LEDGER_LOG_LEVEL: 'warn', ...options.env, PORT: String(port), LEDGER_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    // Enough of the tail to explain a crash, without holding a long run's logs.
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.startupTimeoutMs ?? 30_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${url}${options.readinessPath ?? '/health'}`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become ready:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    residentSetBytes: () => residentSetBytes(child.pid!),
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(forced);
+    },
+  };
+}
