@@ -2,17 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
 import { enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
+import { eventually } from '../support/eventually';
 
 const BATCH = 'application/cloudevents-batch+json';
 
-async function eventually<T>(attempt: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('fault: EventStoreDB goes away mid-run and comes back', () => {
   let double: EventStoreDbDouble;

@@ -4,17 +4,10 @@ import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
 import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
 import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
+import { eventually } from '../support/eventually';
 
 const BATCH = 'application/cloudevents-batch+json';
 
-async function eventually<T>(attempt: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('projections: EventStoreDB goes away and comes back', () => {
   let double: EventStoreDbDouble;
