@@ -137,7 +137,7 @@ describe('projections: SIGKILL during ingestion and projection, then restart', (
     let live: { position: number; checksums: Record<string, string> };
     try {
       const caughtUp = await getJson(`${server.url}/v1/projections/checksums?minPosition=${head}`, server.auth());
-      expect(caughtUp.status).toBe(200);
+      expect(caughtUp).toMatchObject({ status: 200 });
       live = caughtUp.body;
       const overview = await getJson(`${server.url}/v1/projections`, server.auth());
       for (const projection of overview.body.projections) {

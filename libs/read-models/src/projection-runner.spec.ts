@@ -159,6 +159,22 @@ describe('ProjectionRunner', () => {
     }
   });
 
+  it('commits a live backlog whose last full chunk ends at the head, without waiting for another event', async () => {
+    const seeded = await seedEstate(events, 13);
+    expect(seeded).toBe(35);
+    const readModels = new SqliteReadModelStore({ path: ':memory:' });
+    // Chunks of 7 end exactly at event 35, and 35 is under commitEvery: only the wait for more may trigger the commit.
+    const runner = new ProjectionRunner(events, readModels, { readChunkSize: 7, commitEvery: 1000 });
+    runner.start();
+    try {
+      const all = await events.readAll();
+      expect(await runner.waitForPosition(all[all.length - 1].position, 5000)).toBe(true);
+    } finally {
+      await runner.stop();
+      await readModels.close();
+    }
+  });
+
   it('refuses a batch at or before the checkpoint, so an event cannot be applied twice', async () => {
     const readModels = new SqliteReadModelStore({ path: ':memory:' });
     const batch: ReadModelChanges = {

@@ -187,6 +187,8 @@ export class ProjectionRunner {
             await this.commit();
             return applied;
           }
+          // Nothing at hand: what is pending must not wait for the next event, which may never come.
+          await this.commit();
           first = await pending;
         }
         if (first.done || this.stopping) return applied;
