@@ -24,6 +24,7 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'GET /v1/policy/versions/:version': [...ROLES],
   'PUT /v1/policy': ['admin'],
   'GET /v1/subjects/:subjectId/events': ['auditor', 'helpdesk'],
+  'GET /v1/subjects/:subjectId/state': ['auditor'],
   'GET /v1/subjects/:subjectId': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/subjects': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/reviews': ['helpdesk', 'reviewer', 'auditor'],
@@ -40,6 +41,7 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
 const EXAMPLE_PATHS: Record<string, string> = {
   '/v1/policy/versions/:version': '/v1/policy/versions/1',
   '/v1/subjects/:subjectId/events': '/v1/subjects/matrix-subject/events',
+  '/v1/subjects/:subjectId/state': '/v1/subjects/matrix-subject/state?asOf=2030-01-01T00:00:00Z',
   '/v1/subjects/:subjectId': '/v1/subjects/matrix-subject',
   '/v1/audit/export': '/v1/audit/export?format=jsonl',
   '/v1/audit/checkpoints/verify': `/v1/audit/checkpoints/verify?position=0&digest=${'0'.repeat(64)}`,

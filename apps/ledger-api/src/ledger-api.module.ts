@@ -13,6 +13,8 @@ import { VerifyChainHandler } from './audit/verify-chain/verify-chain.handler';
 import { ExportEventsController } from './audit/export-events/export-events.controller';
 import { CheckpointsController } from './audit/checkpoints/checkpoints.controller';
 import { CheckpointRecorder } from './audit/checkpoints/checkpoint-recorder';
+import { SubjectStateAsOfController } from './audit/subject-state-as-of/subject-state-as-of.controller';
+import { SubjectStateAsOfHandler } from './audit/subject-state-as-of/subject-state-as-of.handler';
 import { AccessModule } from './access/access.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -31,8 +33,9 @@ export class LedgerApiModule {
         VerifyChainController,
         ExportEventsController,
         CheckpointsController,
+        SubjectStateAsOfController,
       ],
-      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder],
+      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler],
     };
   }
 }

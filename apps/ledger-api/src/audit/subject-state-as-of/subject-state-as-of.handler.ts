@@ -1,0 +1,46 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, EventStore, readStreamPaged, StreamNotFoundError } from '@ledger/event-store';
+import { subjectStream } from '@ledger/domain';
+import { occurredAtOf, projectSubjectEvent, ReviewItem, SubjectDocument } from '@ledger/domain/projections';
+import { NotFoundError } from '../../shared/api-errors';
+import { SubjectStateView, toSubjectStateView } from '../../projections/get-subject-state/subject-state.view';
+import { SubjectStateAsOfQuery } from './subject-state-as-of.query';
+
+/**
+ * The subject as it was at a moment, rebuilt by replaying its stream with the
+ * same fold the subject-state projection runs, and rendered by the same view:
+ * no read model is consulted, so a damaged or lagging read model cannot
+ * colour the answer. `asOf` bounds the time events happened; `atPosition`
+ * bounds what the ledger had recorded.
+ */
+@QueryHandler(SubjectStateAsOfQuery)
+export class SubjectStateAsOfHandler implements IQueryHandler<SubjectStateAsOfQuery, SubjectStateView> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ subjectId, at }: SubjectStateAsOfQuery): Promise<SubjectStateView> {
+    const included =
+      'asOf' in at
+        ? (event: Parameters<typeof occurredAtOf>[0]) => Date.parse(occurredAtOf(event)) <= at.asOf.getTime()
+        : (event: Parameters<typeof occurredAtOf>[0]) => event.position <= at.atPosition;
+    let document: SubjectDocument | undefined;
+    const raised: ReviewItem[] = [];
+    let position = -1;
+    try {
+      for await (const event of readStreamPaged(this.store, subjectStream(subjectId))) {
+        if (!included(event)) continue;
+        const step = projectSubjectEvent(document, event);
+        if (!step) continue;
+        document = step.document;
+        raised.push(...step.reviewItems);
+        position = Math.max(position, event.position);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    const when = 'asOf' in at ? at.asOf.toISOString() : `position ${at.atPosition}`;
+    if (!document) throw new NotFoundError(`subject ${subjectId} had no events as of ${when}`);
+    // The view measures ages against "now": the moment asked for, or the last event included.
+    return toSubjectStateView(document, position, raised, 'asOf' in at ? at.asOf : new Date(document.lastEventAt));
+  }
+}
