@@ -25,6 +25,7 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'PUT /v1/policy': ['admin'],
   'GET /v1/subjects/:subjectId/events': ['auditor', 'helpdesk'],
   'GET /v1/subjects/:subjectId/state': ['auditor'],
+  'GET /v1/subjects/:subjectId/history': ['auditor'],
   'GET /v1/subjects/:subjectId': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/subjects': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/reviews': ['helpdesk', 'reviewer', 'auditor'],
@@ -41,6 +42,7 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
 const EXAMPLE_PATHS: Record<string, string> = {
   '/v1/policy/versions/:version': '/v1/policy/versions/1',
   '/v1/subjects/:subjectId/events': '/v1/subjects/matrix-subject/events',
+  '/v1/subjects/:subjectId/history': '/v1/subjects/matrix-subject/history',
   '/v1/subjects/:subjectId/state': '/v1/subjects/matrix-subject/state?asOf=2030-01-01T00:00:00Z',
   '/v1/subjects/:subjectId': '/v1/subjects/matrix-subject',
   '/v1/audit/export': '/v1/audit/export?format=jsonl',

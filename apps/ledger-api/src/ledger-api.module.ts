@@ -15,6 +15,8 @@ import { CheckpointsController } from './audit/checkpoints/checkpoints.controlle
 import { CheckpointRecorder } from './audit/checkpoints/checkpoint-recorder';
 import { SubjectStateAsOfController } from './audit/subject-state-as-of/subject-state-as-of.controller';
 import { SubjectStateAsOfHandler } from './audit/subject-state-as-of/subject-state-as-of.handler';
+import { SubjectHistoryController } from './audit/subject-history/subject-history.controller';
+import { SubjectHistoryHandler } from './audit/subject-history/subject-history.handler';
 import { AccessModule } from './access/access.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -34,8 +36,9 @@ export class LedgerApiModule {
         ExportEventsController,
         CheckpointsController,
         SubjectStateAsOfController,
+        SubjectHistoryController,
       ],
-      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler],
+      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler, SubjectHistoryHandler],
     };
   }
 }

@@ -1,0 +1,54 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { EVENT_TYPES, IsRfc3339DateTime, LEDGER_EVENT_TYPES } from '@ledger/domain';
+import { RequireRoles } from '../../access/roles';
+import { SubjectIdParams } from '../../shared/subject-id.params';
+import { SubjectHistoryQuery } from './subject-history.query';
+
+const KNOWN_TYPES: string[] = [...EVENT_TYPES, ...Object.values(LEDGER_EVENT_TYPES)];
+
+export class SubjectHistoryParams {
+  @IsOptional() @IsRfc3339DateTime()
+  from?: string;
+
+  @IsOptional() @IsRfc3339DateTime()
+  to?: string;
+
+  /** Comma-separated event types. */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((type) => type.trim()).filter(Boolean) : value))
+  @ArrayMaxSize(KNOWN_TYPES.length)
+  @IsIn(KNOWN_TYPES, { each: true, message: `each type must be one of: ${KNOWN_TYPES.join(', ')}` })
+  types?: string[];
+
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'must be a cursor returned by a previous page' })
+  cursor?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit?: number;
+}
+
+@RequireRoles('auditor')
+@Controller('v1/subjects')
+export class SubjectHistoryController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  /** The subject's events between two times, of some types, each authentication with its verdict. */
+  @Get(':subjectId/history')
+  history(@Param() { subjectId }: SubjectIdParams, @Query() params: SubjectHistoryParams) {
+    return this.queryBus.execute(
+      new SubjectHistoryQuery(
+        subjectId,
+        {
+          ...(params.from !== undefined && { from: new Date(params.from) }),
+          ...(params.to !== undefined && { to: new Date(params.to) }),
+          ...(params.types !== undefined && { types: params.types }),
+        },
+        params.cursor === undefined ? 0 : Number(params.cursor),
+        params.limit ?? 100,
+      ),
+    );
+  }
+}
