@@ -18,6 +18,7 @@ import { SubjectStateAsOfHandler } from './audit/subject-state-as-of/subject-sta
 import { SubjectHistoryController } from './audit/subject-history/subject-history.controller';
 import { SubjectHistoryHandler } from './audit/subject-history/subject-history.handler';
 import { AccessModule } from './access/access.module';
+import { SubjectStreamsModule } from './shared/subject-streams';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 
@@ -26,7 +27,7 @@ export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), PolicyModule, ProjectionsModule],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule],
       controllers: [
         HealthController,
         RecordEventsController,

@@ -21,7 +21,6 @@ import {
   decide,
   DomainRuleViolation,
   evolve,
-  initialSubjectState,
   LEDGER_SOURCE,
   PolicyHistory,
   SubjectEvent,
@@ -31,8 +30,8 @@ import {
 import { InvalidEventsError, LedgerConflictError } from '../../shared/api-errors';
 import { eventIdFor } from '../../shared/event-ids';
 import { ledgerEventToAppend } from '../../shared/ledger-written-event';
-import { evolveRecordedSubjectEvent } from '../../shared/stored-subject-events';
 import { PolicyHistoryStore } from '../../policy/policy-history.store';
+import { SubjectStreams } from '../../shared/subject-streams';
 import { IncomingCloudEvent } from './cloud-event.dto';
 import { RecordedEventResult, RecordEventsCommand, WriteContext } from './record-events.command';
 
@@ -95,9 +94,6 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
   };
 }
 
-/** Folds ingested and ledger-written events alike. */
-export const evolveRecorded = evolveRecordedSubjectEvent;
-
 /** The ledger writes under its own source; an emitter claiming it could forge verdicts' ids. */
 function refuseReservedSource(events: IncomingCloudEvent[]): void {
   const issues = events.flatMap((event, index) =>
@@ -152,14 +148,16 @@ function conflictError(items: PreparedEvent[], message: string): LedgerConflictE
  */
 @CommandHandler(RecordEventsCommand)
 export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, RecordedEventResult[]> {
-  private readonly streamLocks = new KeyedMutex();
+  private readonly streamLocks: KeyedMutex;
   private readonly subjects: StreamStateCache<SubjectState>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly policies: PolicyHistoryStore,
+    subjectStreams: SubjectStreams,
   ) {
-    this.subjects = new StreamStateCache(store, { initialState: initialSubjectState, evolve: evolveRecorded });
+    this.streamLocks = subjectStreams.locks;
+    this.subjects = subjectStreams.states;
   }
 
   async execute({ events, context }: RecordEventsCommand): Promise<RecordedEventResult[]> {

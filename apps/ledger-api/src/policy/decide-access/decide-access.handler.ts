@@ -11,12 +11,12 @@ import {
   StreamStateCache,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
-import { AccessDecidedData, decide, initialSubjectState, SubjectState, subjectStream } from '@ledger/domain';
+import { AccessDecidedData, decide, SubjectState, subjectStream } from '@ledger/domain';
 import { ledgerEventIdFor } from '../../shared/event-ids';
 import { ledgerEventToAppend } from '../../shared/ledger-written-event';
-import { evolveRecordedSubjectEvent } from '../../shared/stored-subject-events';
 import { PolicyHistoryStore } from '../policy-history.store';
 import { DecideAccessCommand, DecisionAnswer } from './decide-access.command';
+import { SubjectStreams } from '../../shared/subject-streams';
 
 /** Bounded retries when ingestion appends to the same subject between our read and our write. */
 const MAX_APPEND_ATTEMPTS = 8;
@@ -28,14 +28,16 @@ function answerOf(subjectId: string, data: AccessDecidedData, stored: RecordedEv
 
 @CommandHandler(DecideAccessCommand)
 export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand, DecisionAnswer> {
-  private readonly streamLocks = new KeyedMutex();
+  private readonly streamLocks: KeyedMutex;
   private readonly subjects: StreamStateCache<SubjectState>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly policies: PolicyHistoryStore,
+    subjectStreams: SubjectStreams,
   ) {
-    this.subjects = new StreamStateCache(store, { initialState: initialSubjectState, evolve: evolveRecordedSubjectEvent });
+    this.streamLocks = subjectStreams.locks;
+    this.subjects = subjectStreams.states;
   }
 
   execute(command: DecideAccessCommand): Promise<DecisionAnswer> {
