@@ -88,7 +88,7 @@ describe('help-desk console in Chromium', () => {
     return (await response.json()) as T;
   };
 
-  const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const screenshot = (name: string, fullPage = true) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -198,7 +198,7 @@ describe('help-desk console in Chromium', () => {
     expect(resolved.items.map((item) => item.itemId)).toContain(caseToResolve.itemId);
     const stillOpen = await api<{ items: ReviewItem[] }>(`/v1/reviews?status=open&limit=500`);
     expect(stillOpen.items.map((item) => item.itemId)).not.toContain(caseToResolve.itemId);
-    await screenshot('console-review-queue-resolved');
+    await screenshot('console-review-queue-resolved', false);
   });
 
   it('draws the posture charts from the posture report', async () => {

@@ -6,7 +6,6 @@ import { enabledLogLevels, LedgerConfig } from './config/ledger-config';
 import { LedgerApiModule } from './ledger-api.module';
 import { BATCH_MEDIA_TYPE } from './ingestion/record-events/record-events.controller';
 import { LedgerExceptionFilter } from './shared/ledger-exception.filter';
-import { registerConsoleFiles } from './console/console.module';
 
 /** Builds the HTTP application; `main.ts` and the end-to-end tests share it. */
 export async function createLedgerApp(config: LedgerConfig): Promise<NestFastifyApplication> {
@@ -37,7 +36,6 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
   });
   // The console (served by this app) sets its own stricter policy on its pages; the API answers JSON only.
   await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
-  await registerConsoleFiles(app);
   app.useGlobalFilters(new LedgerExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({
