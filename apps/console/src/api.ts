@@ -157,6 +157,8 @@ export interface ReviewItem {
   channel: string | null;
   occurredAt: string;
   ageSeconds?: number;
+  /** With governance: when the case is due, and whether it is overdue. */
+  dueAt?: string;
   slaStatus?: string;
   detail: Record<string, unknown>;
 }

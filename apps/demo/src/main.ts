@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       `  API key:  ${consoleKey}`,
       '            (a demo key with the admin, auditor, reviewer and help-desk roles; it is valid only for this demo)',
       '',
-      'Try the subject prefix "emp-000", the review queue and the posture page. Ctrl-C stops the demo (the app closes its stores on the signal).',
+      'Try the subject prefix "emp-000", the review queue and the posture page. Ctrl-C stops the demo.',
       '',
     ].join('\n'),
   );

@@ -88,7 +88,7 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
               <th scope="col">Subject</th>
               <th scope="col">Application</th>
               <th scope="col">Occurred</th>
-              <th scope="col">Age</th>
+              <th scope="col">Age and SLA</th>
               {canAct && <th scope="col">Actions</th>}
             </tr>
           </thead>
@@ -97,14 +97,22 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
               <tr key={item.itemId} data-item-id={item.itemId}>
                 <td>
                   <Badge tone={item.kind === 'breakglass' || item.kind === 'policy-violation' ? 'bad' : 'warn'}>{item.kind}</Badge>
-                  {item.slaStatus && <span className="muted"> SLA {item.slaStatus}</span>}
                 </td>
                 <th scope="row">
                   <a href={hrefs.subject(item.subjectId)}>{item.subjectId}</a>
                 </th>
                 <td>{[item.applicationId, item.channel].filter(Boolean).join(' · ') || '—'}</td>
                 <td>{formatTime(item.occurredAt)}</td>
-                <td>{formatAge(item.occurredAt)}</td>
+                <td>
+                  {formatAge(item.occurredAt)}
+                  {item.slaStatus && (
+                    <>
+                      {' '}
+                      <Badge tone={item.slaStatus === 'overdue' ? 'bad' : 'neutral'}>{item.slaStatus}</Badge>
+                    </>
+                  )}
+                  {item.dueAt && <span className="muted small"> due {formatTime(item.dueAt)}</span>}
+                </td>
                 {canAct && (
                   <td className="actions">
                     {editing?.itemId === item.itemId ? (
