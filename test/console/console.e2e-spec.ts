@@ -82,6 +82,8 @@ describe('help-desk console in Chromium', () => {
   const policyViolations: string[] = [];
   /** The oldest open case: the console shows it first in the queue. */
   let caseToResolve: ReviewItem;
+  /** A subject with an open case and, where the estate has one, a revoked authenticator next to active ones. */
+  let subjectToInspect: string;
 
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const response = await fetch(url + path, { ...init, headers: { ...readHeaders, ...(init.headers as Record<string, string>) } });
@@ -107,8 +109,17 @@ describe('help-desk console in Chromium', () => {
       await seedEstate({ url, emitter: server.auth('emitter'), reader: server.auth('all') }, demoEstateOptions(SEEDED_SUBJECTS));
     }
     readHeaders = { authorization: `Bearer ${consoleKey}` };
-    caseToResolve = (await api<{ items: ReviewItem[] }>('/v1/reviews?status=open&limit=1')).items[0];
+    const open = (await api<{ items: ReviewItem[] }>('/v1/reviews?status=open&limit=200')).items;
+    caseToResolve = open[0];
     expect(caseToResolve).toBeDefined();
+    subjectToInspect = caseToResolve.subjectId;
+    for (const subjectId of [...new Set(open.map((item) => item.subjectId))].slice(0, 40)) {
+      const { authenticators } = await api<{ authenticators: AuthenticatorView[] }>(`/v1/subjects/${encodeURIComponent(subjectId)}`);
+      if (authenticators.some((authenticator) => authenticator.status === 'revoked')) {
+        subjectToInspect = subjectId;
+        break;
+      }
+    }
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
@@ -148,8 +159,8 @@ describe('help-desk console in Chromium', () => {
 
   it('signs in, searches a seeded subject and shows its authenticators with their badges', async () => {
     await signIn(page, url, consoleKey);
-    const subjectId = caseToResolve.subjectId;
-    const state = await api<{ authenticators: AuthenticatorView[] }>(`/v1/subjects/${encodeURIComponent(subjectId)}`);
+    const subjectId = subjectToInspect;
+    const state = await api<{ authenticators: AuthenticatorView[]; openReviewItems: Array<{ kind: string }> }>(`/v1/subjects/${encodeURIComponent(subjectId)}`);
 
     await page.getByLabel('Subject id starts with').fill(subjectId);
     await page.getByLabel('Subject id starts with').press('Enter');
@@ -175,7 +186,9 @@ describe('help-desk console in Chromium', () => {
     for (const section of ['Identity proofing', 'Devices', 'Last authentication per channel', 'Active sessions', 'Open cases', 'Exceptions', 'Recent events']) {
       await page.getByRole('heading', { level: 2, name: new RegExp(`^${section}`) }).waitFor();
     }
-    await expect(page.getByRole('region', { name: /^Open cases/ }).textContent()).resolves.toContain(caseToResolve.kind);
+    const openCases = page.getByRole('region', { name: /^Open cases/ });
+    await expect(openCases.locator('li').count()).resolves.toBe(state.openReviewItems.length);
+    await expect(openCases.textContent()).resolves.toContain(state.openReviewItems[0].kind);
     await screenshot('console-subject');
   });
 

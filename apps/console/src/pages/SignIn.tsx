@@ -34,6 +34,7 @@ export function SignIn({ message, onSignedIn }: { message?: string; onSignedIn: 
           name="api-key"
           type="password"
           autoComplete="off"
+          autoFocus
           spellCheck={false}
           value={key}
           onChange={(event) => setKey(event.target.value)}
