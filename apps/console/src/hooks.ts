@@ -22,7 +22,6 @@ export function useLoad<T>(load: () => Promise<T>, dependencies: unknown[]): Loa
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...dependencies, generation]);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   return { ...state, reload };

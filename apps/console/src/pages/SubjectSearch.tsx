@@ -38,7 +38,6 @@ export function SubjectSearch({ principal, prefix }: { principal: Principal; pre
   useEffect(() => {
     setDraft(prefix);
     if (allowed) void load(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [prefix, allowed]);
 
   if (!allowed) return <NotAllowed what="searching subjects" />;
