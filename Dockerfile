@@ -7,7 +7,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npx nest build ledger-api && npm prune --omit=dev
+# The console is built into dist/console after the server (building the server empties dist).
+RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only what the server needs.
 FROM node:20-bookworm-slim

@@ -17,6 +17,9 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'GET /health': 'public',
   'GET /health/ready': 'public',
   'GET /health/live': 'public',
+  'GET /console': 'public',
+  'GET /console/assets/:file': 'public',
+  'GET /v1/whoami': [...ROLES],
   'POST /v1/events': ['emitter'],
   'POST /v1/decisions': ['emitter'],
   'GET /v1/event-types': [...ROLES],
@@ -40,6 +43,7 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
 };
 
 const EXAMPLE_PATHS: Record<string, string> = {
+  '/console/assets/:file': '/console/assets/no-such-file.js',
   '/v1/policy/versions/:version': '/v1/policy/versions/1',
   '/v1/subjects/:subjectId/events': '/v1/subjects/matrix-subject/events',
   '/v1/subjects/:subjectId/history': '/v1/subjects/matrix-subject/history',

@@ -17,6 +17,18 @@ export function ensureBuilt(): void {
   });
 }
 
+export const BUILT_CONSOLE = join(ROOT, 'dist', 'console', 'index.html');
+
+/** The console is built after the server (building the server empties `dist`). */
+export function ensureConsoleBuilt(): void {
+  ensureBuilt();
+  if (existsSync(BUILT_CONSOLE)) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

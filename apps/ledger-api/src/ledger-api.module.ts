@@ -21,13 +21,15 @@ import { AccessModule } from './access/access.module';
 import { SubjectStreamsModule } from './shared/subject-streams';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { ConsoleModule } from './console/console.module';
+import { WhoamiController } from './access/whoami/whoami.controller';
 
 @Module({})
 export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule, ConsoleModule],
       controllers: [
         HealthController,
         RecordEventsController,
@@ -38,6 +40,7 @@ export class LedgerApiModule {
         CheckpointsController,
         SubjectStateAsOfController,
         SubjectHistoryController,
+        WhoamiController,
       ],
       providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler, SubjectHistoryHandler],
     };

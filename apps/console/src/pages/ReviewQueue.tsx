@@ -1,0 +1,274 @@
+import { FormEvent, useState } from 'react';
+import { api, ApiError, CAN, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, ReviewItem, ReviewStatus, segment } from '../api';
+import { Badge, Empty, ErrorNotice, Loading, Section } from '../components';
+import { formatAge, formatTime } from '../format';
+import { useLoad } from '../hooks';
+import { hrefs } from '../routing';
+import { NotAllowed, PageHeading } from './PageHeading';
+
+const STATUSES: ReviewStatus[] = ['open', 'acknowledged', 'escalated', 'resolved'];
+const KINDS = ['fallback', 'policy-violation', 'denied-without-enrolled-method', 'recovery', 'breakglass'];
+const OUTCOMES = [
+  { value: 'accepted-risk', label: 'Accepted risk' },
+  { value: 'remediated', label: 'Remediated' },
+  { value: 'false-positive', label: 'False positive' },
+];
+const PAGE_SIZE = 50;
+/** The route's largest page. */
+const MAX_SHOWN = 500;
+
+/** Writes answer the position they were stored at; reading at least that far shows their effect at once. */
+function positionOf(answer: unknown): number | undefined {
+  const position = (answer as { position?: unknown } | undefined)?.position;
+  return typeof position === 'number' ? position : undefined;
+}
+
+type Editing = { itemId: string; action: 'resolve' | 'escalate' } | undefined;
+
+export function ReviewQueue({ principal }: { principal: Principal }) {
+  const [status, setStatus] = useState<ReviewStatus>('open');
+  const [kind, setKind] = useState('');
+  const [minPosition, setMinPosition] = useState<number>();
+  const [shown, setShown] = useState(PAGE_SIZE);
+  const [announcement, setAnnouncement] = useState('');
+  const [actionError, setActionError] = useState<Error>();
+  const [editing, setEditing] = useState<Editing>();
+  const canAct = hasAnyRole(principal, CAN.actOnReviews);
+
+  const queue = useLoad(() => {
+    const query = new URLSearchParams({ status, limit: String(shown), ...(kind && { kind }), ...(minPosition !== undefined && { minPosition: String(minPosition) }) });
+    return api<{ items: ReviewItem[]; nextCursor: string | null }>(`/v1/reviews?${query}`);
+  }, [status, kind, minPosition, shown]);
+
+  if (!hasAnyRole(principal, CAN.readReviews)) return <NotAllowed what="reading the review queue" />;
+
+  async function act(item: ReviewItem, action: 'acknowledge' | 'resolve' | 'escalate', body: Record<string, string>, done: string) {
+    setActionError(undefined);
+    try {
+      const answer = await api(`/v1/reviews/${segment(item.itemId)}/${action}`, { method: 'POST', body });
+      setEditing(undefined);
+      setAnnouncement(`${done}: ${item.kind} for ${item.subjectId}.`);
+      setMinPosition(positionOf(answer));
+      queue.reload();
+    } catch (error) {
+      setActionError(error as Error);
+    }
+  }
+
+  return (
+    <>
+      <PageHeading>Review queue</PageHeading>
+      <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter the queue">
+        <label htmlFor="review-status">Status</label>
+        <select id="review-status" value={status} onChange={(event) => setStatus(event.target.value as ReviewStatus)}>
+          {STATUSES.map((value) => (
+            <option key={value}>{value}</option>
+          ))}
+        </select>
+        <label htmlFor="review-kind">Kind</label>
+        <select id="review-kind" value={kind} onChange={(event) => setKind(event.target.value)}>
+          <option value="">any</option>
+          {KINDS.map((value) => (
+            <option key={value}>{value}</option>
+          ))}
+        </select>
+      </form>
+      <p role="status" className="announcement">
+        {announcement}
+      </p>
+      <ErrorNotice error={actionError} what="record the action" />
+      <ErrorNotice error={queue.error} what="load the queue" />
+      {queue.loading && !queue.data && <Loading what="the queue" />}
+      {queue.data && queue.data.items.length === 0 && <Empty>No {status} case.</Empty>}
+      {queue.data && queue.data.items.length > 0 && (
+        <table className="data" aria-label={`${status} cases, oldest first`} data-testid="review-queue">
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Application</th>
+              <th scope="col">Occurred</th>
+              <th scope="col">Age and SLA</th>
+              {canAct && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {queue.data.items.map((item) => (
+              <tr key={item.itemId} data-item-id={item.itemId}>
+                <td>
+                  <Badge tone={item.kind === 'breakglass' || item.kind === 'policy-violation' ? 'bad' : 'warn'}>{item.kind}</Badge>
+                </td>
+                <th scope="row">
+                  <a href={hrefs.subject(item.subjectId)}>{item.subjectId}</a>
+                </th>
+                <td>{[item.applicationId, item.channel].filter(Boolean).join(' · ') || '—'}</td>
+                <td>{formatTime(item.occurredAt)}</td>
+                <td>
+                  {formatAge(item.occurredAt)}
+                  {item.slaStatus && (
+                    <>
+                      {' '}
+                      <Badge tone={item.slaStatus === 'overdue' ? 'bad' : 'neutral'}>{item.slaStatus}</Badge>
+                    </>
+                  )}
+                  {item.dueAt && <span className="muted small"> due {formatTime(item.dueAt)}</span>}
+                </td>
+                {canAct && (
+                  <td className="actions">
+                    {editing?.itemId === item.itemId ? (
+                      <ActionForm
+                        action={editing.action}
+                        item={item}
+                        onCancel={() => setEditing(undefined)}
+                        onSubmit={(body) => act(item, editing.action, body, editing.action === 'resolve' ? 'Resolved' : 'Escalated')}
+                      />
+                    ) : (
+                      <>
+                        {item.status === 'open' && (
+                          <button type="button" className="secondary" onClick={() => act(item, 'acknowledge', {}, 'Acknowledged')}>
+                            Acknowledge
+                          </button>
+                        )}
+                        {item.status !== 'resolved' && (
+                          <>
+                            <button type="button" onClick={() => setEditing({ itemId: item.itemId, action: 'resolve' })} aria-label={`Resolve ${item.kind} for ${item.subjectId}`}>
+                              Resolve…
+                            </button>
+                            {item.status !== 'escalated' && (
+                              <button type="button" className="secondary" onClick={() => setEditing({ itemId: item.itemId, action: 'escalate' })}>
+                                Escalate…
+                              </button>
+                            )}
+                          </>
+                        )}
+                      </>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {queue.data?.nextCursor && shown < MAX_SHOWN && (
+        <button type="button" className="secondary" onClick={() => setShown(Math.min(MAX_SHOWN, shown + PAGE_SIZE))} disabled={queue.loading}>
+          Show {PAGE_SIZE} more
+        </button>
+      )}
+      <ExceptionRequests canAct={canAct} />
+    </>
+  );
+}
+
+function ActionForm({ action, item, onSubmit, onCancel }: { action: 'resolve' | 'escalate'; item: ReviewItem; onSubmit: (body: Record<string, string>) => Promise<void>; onCancel: () => void }) {
+  const [outcome, setOutcome] = useState(OUTCOMES[0].value);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = `${action}-${item.itemId}`.replace(/[^A-Za-z0-9_-]/g, '_');
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    await onSubmit(action === 'resolve' ? { outcome, note: text.trim() } : { reason: text.trim() });
+    setBusy(false);
+  }
+
+  return (
+    <form onSubmit={submit} className="inline-form" aria-label={`${action === 'resolve' ? 'Resolve' : 'Escalate'} ${item.kind} for ${item.subjectId}`}>
+      {action === 'resolve' && (
+        <>
+          <label htmlFor={`${id}-outcome`}>Outcome</label>
+          <select id={`${id}-outcome`} value={outcome} onChange={(event) => setOutcome(event.target.value)}>
+            {OUTCOMES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <label htmlFor={`${id}-text`}>{action === 'resolve' ? 'Note' : 'Reason'}</label>
+      <textarea id={`${id}-text`} value={text} onChange={(event) => setText(event.target.value)} required rows={2} autoFocus />
+      <div className="buttons">
+        <button type="submit" disabled={busy}>
+          {action === 'resolve' ? 'Resolve case' : 'Escalate case'}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Exception requests waiting for a reviewer; governance adds the routes, so a 404 just hides the list. */
+function ExceptionRequests({ canAct }: { canAct: boolean }) {
+  const [announcement, setAnnouncement] = useState('');
+  const [actionError, setActionError] = useState<Error>();
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const requests = useLoad(async () => {
+    try {
+      const answer = await api<{ items?: ExceptionRecord[]; exceptions?: ExceptionRecord[] }>('/v1/exceptions?status=requested&limit=100');
+      return answer.items ?? answer.exceptions ?? [];
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return 'unavailable' as const;
+      throw error;
+    }
+  }, []);
+
+  async function decide(exception: ExceptionRecord, decision: 'approve' | 'reject') {
+    const id = exceptionIdOf(exception);
+    const text = (notes[id] ?? '').trim();
+    setActionError(undefined);
+    try {
+      await api(`/v1/exceptions/${segment(id)}/${decision}`, { method: 'POST', body: decision === 'approve' ? { note: text } : { reason: text } });
+      setAnnouncement(`${decision === 'approve' ? 'Approved' : 'Rejected'} the exception for ${exception.subjectId ?? id}.`);
+      requests.reload();
+    } catch (error) {
+      setActionError(error as Error);
+    }
+  }
+
+  return (
+    <Section title="Exception requests" id="exception-requests" count={Array.isArray(requests.data) ? requests.data.length : undefined}>
+      <p role="status" className="announcement">
+        {announcement}
+      </p>
+      <ErrorNotice error={actionError} what="record the decision" />
+      <ErrorNotice error={requests.error} what="load exception requests" />
+      {requests.data === 'unavailable' && <Empty>Exceptions are not available to this key on this server.</Empty>}
+      {Array.isArray(requests.data) && requests.data.length === 0 && <Empty>No exception is waiting for a decision.</Empty>}
+      {Array.isArray(requests.data) && requests.data.length > 0 && (
+        <ul className="plain">
+          {requests.data.map((exception) => {
+            const id = exceptionIdOf(exception);
+            const fieldId = `exception-note-${id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+            return (
+              <li key={id} className="exception">
+                <div>
+                  <strong>{exception.subjectId ?? id}</strong> {exception.applicationId ?? ''}{' '}
+                  <span className="muted">
+                    {exception.reason ?? exception.justification ?? ''} · requested {formatTime(exception.requestedAt)}
+                    {exception.expiresAt && ` · until ${formatTime(exception.expiresAt)}`}
+                  </span>
+                </div>
+                {canAct && (
+                  <div className="inline-form">
+                    <label htmlFor={fieldId}>Note or reason</label>
+                    <input id={fieldId} value={notes[id] ?? ''} onChange={(event) => setNotes({ ...notes, [id]: event.target.value })} />
+                    <button type="button" onClick={() => decide(exception, 'approve')}>
+                      Approve
+                    </button>
+                    <button type="button" className="danger" onClick={() => decide(exception, 'reject')}>
+                      Reject
+                    </button>
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </Section>
+  );
+}

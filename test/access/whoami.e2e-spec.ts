@@ -1,0 +1,31 @@
+import { ROLES } from '../../apps/ledger-api/src/access/roles';
+import { RunningLedger, startLedger } from '../support/ledger-test-app';
+
+describe('GET /v1/whoami', () => {
+  let ledger: RunningLedger;
+
+  beforeAll(async () => {
+    ledger = await startLedger();
+  });
+  afterAll(async () => ledger?.stop());
+
+  it('answers every role with its own key name and roles, so a client offers only what the key may do', async () => {
+    for (const role of ROLES) {
+      const answer = await ledger.get('/v1/whoami', role);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ keyName: `test-${role}`, roles: [role] });
+    }
+    expect((await ledger.get('/v1/whoami', 'all')).body).toEqual({ keyName: 'test-all', roles: [...ROLES] });
+  });
+
+  it('never echoes the key itself', async () => {
+    const answer = await ledger.request('GET', '/v1/whoami', { as: 'admin' });
+    expect(JSON.stringify(answer.body)).not.toContain(ledger.keys.admin.split('_')[2]);
+  });
+
+  it('answers 401 without a key', async () => {
+    const answer = await ledger.get('/v1/whoami', null);
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toContain('Bearer');
+  });
+});
