@@ -17,6 +17,9 @@ import { SubjectStateAsOfController } from './audit/subject-state-as-of/subject-
 import { SubjectStateAsOfHandler } from './audit/subject-state-as-of/subject-state-as-of.handler';
 import { SubjectHistoryController } from './audit/subject-history/subject-history.controller';
 import { SubjectHistoryHandler } from './audit/subject-history/subject-history.handler';
+import { AuthenticationsController } from './audit/authentications/authentications.controller';
+import { ListAuthenticationsHandler } from './audit/authentications/list-authentications.handler';
+import { CountAuthenticationsHandler } from './audit/authentications/count-authentications.handler';
 import { AccessModule } from './access/access.module';
 import { SubjectStreamsModule } from './shared/subject-streams';
 import { PolicyModule } from './policy/policy.module';
@@ -38,8 +41,18 @@ export class LedgerApiModule {
         CheckpointsController,
         SubjectStateAsOfController,
         SubjectHistoryController,
+        AuthenticationsController,
       ],
-      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler, SubjectHistoryHandler],
+      providers: [
+        RecordEventsHandler,
+        ListSubjectEventsHandler,
+        VerifyChainHandler,
+        CheckpointRecorder,
+        SubjectStateAsOfHandler,
+        SubjectHistoryHandler,
+        ListAuthenticationsHandler,
+        CountAuthenticationsHandler,
+      ],
     };
   }
 }
