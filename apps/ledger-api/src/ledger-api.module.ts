@@ -20,6 +20,8 @@ import { SubjectHistoryHandler } from './audit/subject-history/subject-history.h
 import { AuthenticationsController } from './audit/authentications/authentications.controller';
 import { ListAuthenticationsHandler } from './audit/authentications/list-authentications.handler';
 import { CountAuthenticationsHandler } from './audit/authentications/count-authentications.handler';
+import { EvidenceController } from './audit/evidence/evidence.controller';
+import { GetEvidenceHandler } from './audit/evidence/get-evidence.handler';
 import { AccessModule } from './access/access.module';
 import { SubjectStreamsModule } from './shared/subject-streams';
 import { PolicyModule } from './policy/policy.module';
@@ -42,6 +44,7 @@ export class LedgerApiModule {
         SubjectStateAsOfController,
         SubjectHistoryController,
         AuthenticationsController,
+        EvidenceController,
       ],
       providers: [
         RecordEventsHandler,
@@ -52,6 +55,7 @@ export class LedgerApiModule {
         SubjectHistoryHandler,
         ListAuthenticationsHandler,
         CountAuthenticationsHandler,
+        GetEvidenceHandler,
       ],
     };
   }

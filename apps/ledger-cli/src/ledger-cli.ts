@@ -16,6 +16,7 @@ import { isRole, Role, ROLES } from '../../ledger-api/src/access/roles';
 import { loadLedgerConfig } from '../../ledger-api/src/config/ledger-config';
 import { ExportFormat, exportLines } from '../../ledger-api/src/audit/export-events/export-events';
 import { CliContext, CliRuntime, rfc3339 } from './cli-runtime';
+import { addEvidenceCommand } from './evidence-command';
 import { addPolicyCommands } from './policy-commands';
 import { addProjectionsCommands } from './projections-commands';
 import { addStateCommand } from './state-command';
@@ -158,5 +159,6 @@ export function buildLedgerCli(context: CliContext): Command {
   addStateCommand(program, runtime);
   addPolicyCommands(program, runtime);
   addProjectionsCommands(program, runtime);
+  addEvidenceCommand(program, runtime);
   return program;
 }

@@ -15,7 +15,8 @@ export interface ExportRequest {
   productVersion: string;
 }
 
-function within(event: RecordedEvent, from?: Date, to?: Date): boolean {
+/** Whether the event happened within the inclusive bounds: the export's window, which the evidence report counts by too. */
+export function within(event: RecordedEvent, from?: Date, to?: Date): boolean {
   if (!from && !to) return true;
   const time = Date.parse(String(event.metadata.time));
   return (!from || time >= from.getTime()) && (!to || time <= to.getTime());
