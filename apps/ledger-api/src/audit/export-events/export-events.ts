@@ -52,6 +52,19 @@ export async function* exportLines(events: AsyncIterable<RecordedEvent>, request
   for (const record of mapper.flush()) yield JSON.stringify(record) + '\n';
 }
 
+/** Lines gathered into chunks of about `size` characters: one socket write per line would cost more than the mapping. */
+export async function* inChunks(lines: AsyncIterable<string>, size = 64 * 1024): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const line of lines) {
+    chunk += line;
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
 export function exportStream(store: EventStore, request: ExportRequest): Readable {
-  return Readable.from(exportLines(readAllPaged(store), request), { objectMode: false });
+  return Readable.from(inChunks(exportLines(readAllPaged(store), request)), { objectMode: false });
 }
