@@ -36,7 +36,6 @@ function sourceList(value: string): string[] {
   return value.split(',').map((source) => source.trim()).filter(Boolean);
 }
 
-
 /**
  * The `ledger` command. It opens the configured store directly, with the same
  * modules the API uses. Built as a function so tests drive it in-process.

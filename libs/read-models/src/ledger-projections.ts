@@ -3,6 +3,7 @@ import {
   authenticationKey,
   AuthenticationEvaluated,
   AuthenticationRecord,
+  AuthenticationRecordChange,
   authenticationRecordChangeOf,
   postureCounterKey,
   PostureDelta,
@@ -142,7 +143,7 @@ export class LedgerProjections {
     this.cache.clear();
   }
 
-  private addAuthentication(change: NonNullable<ReturnType<typeof authenticationRecordChangeOf>>): void {
+  private addAuthentication(change: AuthenticationRecordChange): void {
     const { authentications, authenticationEvaluations } = this.pending;
     if ('recorded' in change) {
       authentications.set(authenticationKey(change.recorded.source.stream, change.recorded.source.revision), change.recorded);
