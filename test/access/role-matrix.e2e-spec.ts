@@ -40,6 +40,9 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'GET /v1/audit/checkpoints': ['auditor'],
   'GET /v1/audit/checkpoints/verify': ['auditor'],
   'POST /v1/audit/checkpoints': ['admin', 'auditor'],
+  'GET /v1/audit/authentications': ['auditor', 'admin'],
+  'GET /v1/audit/authentications/count': ['auditor', 'admin'],
+  'GET /v1/audit/evidence': ['auditor', 'admin'],
 };
 
 const EXAMPLE_PATHS: Record<string, string> = {

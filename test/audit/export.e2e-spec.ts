@@ -54,6 +54,18 @@ describe('audit export', () => {
       const copy = (await reimport.get(`/v1/subjects/${subject}/events`)).body.events;
       const essence = (events: any[]) => events.map((event) => [event.type, event.id, event.source, event.time, event.data]);
       expect(essence(copy)).toEqual(essence(original));
+
+      // The same state, replayed from each ledger's own stream (verdicts re-derived by the importing ledger).
+      const stateOf = async (target: RunningLedger) => {
+        const { body } = await target.get(`/v1/subjects/${subject}/state?asOf=2100-01-01T00:00:00Z`);
+        const { position, lastEventPosition, ...state } = body;
+        expect(position).toEqual(expect.any(Number));
+        return state;
+      };
+      const [originalState, copiedState] = [await stateOf(ledger), await stateOf(reimport)];
+      expect(copiedState).toEqual(originalState);
+      expect(originalState.authenticators).toEqual([expect.objectContaining({ status: 'revoked', revocationReason: 'lost' })]);
+      expect(originalState.lastAuthentications).toEqual([expect.objectContaining({ channel: 'vpn', verdict: expect.any(String), policyVersion: 1 })]);
     } finally {
       await reimport.stop();
     }

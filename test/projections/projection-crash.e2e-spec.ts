@@ -155,6 +155,6 @@ describe('projections: SIGKILL during ingestion and projection, then restart', (
     expect(stdout).toContain(`from position 0 to ${head}: ${all.length} events`);
     const printed = Object.fromEntries([...stdout.matchAll(/^checksum (\S+) ([0-9a-f]{64})$/gm)].map((match) => [match[1], match[2]]));
     expect(printed).toEqual(live.checksums);
-    expect(Object.keys(printed).sort()).toEqual(['estate-posture', 'review-queue', 'subject-state']);
+    expect(Object.keys(printed).sort()).toEqual(['authentications', 'estate-posture', 'review-queue', 'subject-state']);
   }, 180_000);
 });

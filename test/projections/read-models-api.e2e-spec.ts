@@ -173,7 +173,7 @@ describe('read-model API', () => {
     await ledger.get(`/v1/projections/checksums?minPosition=${position}`);
     const overview = await ledger.get('/v1/projections');
     expect(overview.status).toBe(200);
-    expect(overview.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['estate-posture', 'review-queue', 'subject-state']);
+    expect(overview.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['authentications', 'estate-posture', 'review-queue', 'subject-state']);
     for (const projection of overview.body.projections) {
       expect(projection).toMatchObject({ checkpoint: position, lag: { events: 0, eventsAtLeast: false, seconds: 0 }, status: 'live', lastError: null });
     }

@@ -17,6 +17,11 @@ import { SubjectStateAsOfController } from './audit/subject-state-as-of/subject-
 import { SubjectStateAsOfHandler } from './audit/subject-state-as-of/subject-state-as-of.handler';
 import { SubjectHistoryController } from './audit/subject-history/subject-history.controller';
 import { SubjectHistoryHandler } from './audit/subject-history/subject-history.handler';
+import { AuthenticationsController } from './audit/authentications/authentications.controller';
+import { ListAuthenticationsHandler } from './audit/authentications/list-authentications.handler';
+import { CountAuthenticationsHandler } from './audit/authentications/count-authentications.handler';
+import { EvidenceController } from './audit/evidence/evidence.controller';
+import { GetEvidenceHandler } from './audit/evidence/get-evidence.handler';
 import { AccessModule } from './access/access.module';
 import { SubjectStreamsModule } from './shared/subject-streams';
 import { PolicyModule } from './policy/policy.module';
@@ -41,8 +46,20 @@ export class LedgerApiModule {
         SubjectStateAsOfController,
         SubjectHistoryController,
         WhoamiController,
+        AuthenticationsController,
+        EvidenceController,
       ],
-      providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler, SubjectHistoryHandler],
+      providers: [
+        RecordEventsHandler,
+        ListSubjectEventsHandler,
+        VerifyChainHandler,
+        CheckpointRecorder,
+        SubjectStateAsOfHandler,
+        SubjectHistoryHandler,
+        ListAuthenticationsHandler,
+        CountAuthenticationsHandler,
+        GetEvidenceHandler,
+      ],
     };
   }
 }

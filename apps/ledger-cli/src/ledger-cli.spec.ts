@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chainEvents, EMPTY_STREAM_TAIL, SqliteEventStore } from '@ledger/event-store';
+import { chainEvents, EMPTY_STREAM_TAIL, expectedRevisionAfter, SqliteEventStore, StreamTail } from '@ledger/event-store';
+import { DEFAULT_POLICY } from '@ledger/domain';
 import { ApiKeyRegistry } from '../../ledger-api/src/access/api-key-registry';
 import { buildLedgerCli, CliContext } from './ledger-cli';
 
@@ -84,6 +85,129 @@ describe('the ledger command', () => {
     expect(out.trim().split('\n')).toHaveLength(2);
     expect(out).toContain('assurance.authenticator.enrolled');
     expect((await run('history', 'nobody')).exitCode).toBe(1);
+  });
+
+  /** Appends facts to one subject's stream, each at its own time, as ingestion would chain them. */
+  async function record(subject: string, facts: Array<{ type: string; time: string; data: Record<string, unknown> }>): Promise<number[]> {
+    const store = new SqliteEventStore({ path: env.LEDGER_SQLITE_PATH! });
+    const stream = `subject-${subject}`;
+    let tail: StreamTail = EMPTY_STREAM_TAIL;
+    try {
+      const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      tail = { revision: last.revision, lastHash: String(last.metadata.hash) };
+    } catch {
+      /* a new stream */
+    }
+    const drafts = facts.map((fact, i) => ({
+      id: `00000000-0000-4000-8000-${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(6, '0')}`,
+      type: fact.type,
+      data: fact.data,
+      metadata: { source: 'https://idp.example.com', cloudEventId: `${subject}-${fact.time}-${i}`, subject, time: fact.time, recordedAt: fact.time, schemaVersion: 1 },
+    }));
+    const result = await store.append(stream, chainEvents(stream, tail, drafts), expectedRevisionAfter(tail));
+    await store.close();
+    return result.events.map((event) => event.position);
+  }
+
+  const authenticator = (authenticatorId: string, kind: string, phishingResistant: boolean) => ({
+    authenticatorId,
+    kind,
+    phishingResistant,
+    hardwareBound: phishingResistant,
+    syncable: false,
+    userVerification: true,
+  });
+
+  describe('state', () => {
+    beforeEach(async () => {
+      await record('alice', [
+        { type: 'assurance.authenticator.enrolled', time: '2026-03-01T09:00:00Z', data: authenticator('sms-1', 'sms', false) },
+        { type: 'assurance.authenticator.enrolled', time: '2026-03-02T09:00:00Z', data: authenticator('key-1', 'security-key', true) },
+        { type: 'assurance.authenticator.revoked', time: '2026-03-03T09:00:00Z', data: { authenticatorId: 'sms-1', reason: 'SMS retired' } },
+      ]);
+    });
+
+    it('shows exactly the authenticators active at each of three moments, replayed from the stream', async () => {
+      const activeAt = async (...args: string[]) => {
+        const { out, exitCode } = await run('state', 'alice', ...args, '--json');
+        expect(exitCode).toBe(0);
+        const view = JSON.parse(out);
+        return view.authenticators.filter((a: { status: string }) => a.status === 'active').map((a: { authenticatorId: string }) => a.authenticatorId);
+      };
+      expect(await activeAt('--as-of', '2026-03-01T12:00:00Z')).toEqual(['sms-1']);
+      expect(await activeAt('--as-of', '2026-03-02T12:00:00Z')).toEqual(['sms-1', 'key-1']);
+      expect(await activeAt('--as-of', '2026-03-03T12:00:00Z')).toEqual(['key-1']);
+      expect(await activeAt('--at-position', '1')).toEqual(['sms-1']);
+      expect(await activeAt()).toEqual(['key-1']);
+    });
+
+    it('prints a table for people, and exits 1 before the first event or for an unknown subject', async () => {
+      const { out } = await run('state', 'alice', '--as-of', '2026-03-02T12:00:00Z');
+      expect(out).toContain('subject alice (subject-alice) as of 2026-03-02T12:00:00Z');
+      expect(out).toMatch(/^ID\s+KIND\s+STATUS/m);
+      expect(out).toMatch(/^key-1\s+security-key\s+active\s+yes/m);
+      expect(out).toMatch(/^sms-1\s+sms\s+active\s+no/m);
+      const before = await run('state', 'alice', '--as-of', '2026-02-01T00:00:00Z');
+      expect(before.exitCode).toBe(1);
+      expect(before.err).toContain('had no events as of 2026-02-01T00:00:00.000Z');
+      expect((await run('state', 'nobody')).exitCode).toBe(1);
+      await expect(run('state', 'alice', '--as-of', 'March')).rejects.toThrow(/RFC 3339/);
+      await expect(run('state', 'alice', '--at-position', '-3')).rejects.toThrow(/whole number/);
+      await expect(run('state', 'alice', '--as-of', '2026-03-02T12:00:00Z', '--at-position', '2')).rejects.toThrow(/cannot be used with/);
+    });
+  });
+
+  describe('policy', () => {
+    it('shows the built-in version, publishes an edited copy of it, and refuses a stale or invalid one', async () => {
+      const builtIn = await run('policy', 'show');
+      expect(builtIn.out).toContain('policy version 1 (built in');
+      expect(builtIn.out).toMatch(/^privileged\s+3$/m);
+
+      const shown = JSON.parse((await run('policy', 'show', '--json')).out);
+      expect(shown).toMatchObject({ version: 1, builtIn: true, policy: DEFAULT_POLICY });
+      const edited = join(dir, 'policy.json');
+      shown.policy.applications = { payroll: { requiredAal: 3, tier: 'critical' } };
+      writeFileSync(edited, JSON.stringify(shown));
+
+      const published = await run('policy', 'publish', edited, '--published-by', 'ciso@example.com');
+      expect(published.exitCode).toBe(0);
+      expect(published.out).toMatch(/^published policy version 2, in force from \S+ \(policy-default revision 0, position \d+\)$/m);
+      const current = await run('policy', 'show');
+      expect(current.out).toContain('policy version 2, in force from');
+      expect(current.out).toContain('published by ciso@example.com');
+      expect(current.out).toMatch(/^payroll\s+3\s+critical$/m);
+      expect(JSON.parse((await run('policy', 'show', '--version', '1', '--json')).out).version).toBe(1);
+
+      // Edited from version 1, which is no longer current: refused, nothing written.
+      const stale = await run('policy', 'publish', edited);
+      expect(stale.exitCode).toBe(1);
+      expect(stale.err).toContain('the current policy version is 2');
+
+      const invalid = join(dir, 'invalid.json');
+      writeFileSync(invalid, JSON.stringify({ ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, web: 4 } }));
+      const refused = await run('policy', 'publish', invalid, '--expected-version', '2');
+      expect(refused.exitCode).toBe(1);
+      expect(refused.err).toContain('policy.requiredAal.web: must be an AAL');
+      await expect(run('policy', 'publish', invalid)).rejects.toThrow(/--expected-version/);
+      expect(JSON.parse((await run('policy', 'show', '--json')).out).version).toBe(2);
+      expect((await run('policy', 'show', '--version', '9')).exitCode).toBe(1);
+    });
+  });
+
+  describe('projections rebuild', () => {
+    it('rebuilds every read model with progress lines off a terminal, and a second rebuild gives the same checksums', async () => {
+      await seed(['alice', 'bob', 'carol'], 4);
+      const readModelPath = join(dir, 'read-models.sqlite');
+      const first = await run('projections', 'rebuild', '--read-model-path', readModelPath);
+      expect(first.exitCode).toBe(0);
+      expect(first.out).toMatch(/^rebuilt \S+ from position 0 to 12: 12 events in [\d.]+ s \(\d+ events\/s\)$/m);
+      expect(first.err).toMatch(/^rebuild: 12\/12 positions \(100%\), \d+\/s, ETA \S+$/m);
+      const checksums = (out: string) => Object.fromEntries([...out.matchAll(/^checksum (\S+) ([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]));
+      expect(Object.keys(checksums(first.out)).sort()).toEqual(['authentications', 'estate-posture', 'review-queue', 'subject-state']);
+
+      const second = await run('projections', 'rebuild', '--read-model-path', readModelPath, '--json');
+      expect(JSON.parse(second.out)).toMatchObject({ readModelPath, position: 12, eventsApplied: 12, checksums: checksums(first.out) });
+    });
   });
 
   describe('keys create', () => {

@@ -10,13 +10,18 @@ import {
   verifyAllStreams,
   verifyStreamChain,
 } from '@ledger/event-store';
-import { isRfc3339DateTime, subjectStream } from '@ledger/domain';
+import { subjectStream } from '@ledger/domain';
 import { ApiKeyRegistry } from '../../ledger-api/src/access/api-key-registry';
 import { isRole, Role, ROLES } from '../../ledger-api/src/access/roles';
 import { loadLedgerConfig } from '../../ledger-api/src/config/ledger-config';
-import { openEventStore } from '../../ledger-api/src/infrastructure/open-event-store';
 import { ExportFormat, exportLines } from '../../ledger-api/src/audit/export-events/export-events';
-import { startProgress } from './progress';
+import { CliContext, CliRuntime, rfc3339 } from './cli-runtime';
+import { addEvidenceCommand } from './evidence-command';
+import { addPolicyCommands } from './policy-commands';
+import { addProjectionsCommands } from './projections-commands';
+import { addStateCommand } from './state-command';
+
+export type { CliContext } from './cli-runtime';
 
 function roleList(value: string): Role[] {
   const roles = value.split(',').map((role) => role.trim()).filter(Boolean);
@@ -31,22 +36,6 @@ function sourceList(value: string): string[] {
   return value.split(',').map((source) => source.trim()).filter(Boolean);
 }
 
-function rfc3339(value: string): string {
-  if (!isRfc3339DateTime(value)) throw new InvalidArgumentError('must be an RFC 3339 date-time, e.g. 2026-03-01T00:00:00Z');
-  return value;
-}
-
-export interface CliContext {
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether standard error is a terminal: a live bar there, plain progress lines otherwise. */
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  progressIntervalMs?: number;
-  /** Set by commands whose outcome is a verdict (a broken chain exits 1). */
-  exitCode: number;
-}
-
 /**
  * The `ledger` command. It opens the configured store directly, with the same
  * modules the API uses. Built as a function so tests drive it in-process.
@@ -57,24 +46,11 @@ export function buildLedgerCli(context: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: context.out, writeErr: context.err });
 
-  async function withStore<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
-    const store = openEventStore(loadLedgerConfig(context.env));
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  }
+  const runtime = new CliRuntime(context);
+  const withStore = <T>(work: (store: EventStore) => Promise<T>) => runtime.withStore(work);
 
   async function* withProgress(store: EventStore, label: string, events: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
-    const progress = startProgress({
-      label,
-      total: Math.max(await store.headPosition(), 0),
-      unit: 'positions',
-      write: context.err,
-      isTTY: context.isTTY,
-      intervalMs: context.progressIntervalMs,
-    });
+    const progress = await runtime.progressOverPositions(store, label);
     try {
       for await (const event of events) {
         progress.update(event.position);
@@ -178,5 +154,10 @@ export function buildLedgerCli(context: CliContext): Command {
       context.out(`${key}\n`);
       context.err(`created key "${options.name}" with roles ${options.roles.join(', ')} in ${options.file}; store it now, it is not shown again\n`);
     });
+
+  addStateCommand(program, runtime);
+  addPolicyCommands(program, runtime);
+  addProjectionsCommands(program, runtime);
+  addEvidenceCommand(program, runtime);
   return program;
 }

@@ -1,5 +1,10 @@
 import type { RecordedEvent } from '@ledger/event-store';
 import {
+  authenticationKey,
+  AuthenticationEvaluated,
+  AuthenticationRecord,
+  AuthenticationRecordChange,
+  authenticationRecordChangeOf,
   postureCounterKey,
   PostureDelta,
   projectSubjectEvent,
@@ -27,12 +32,24 @@ interface PendingChanges {
   reviewItems: ReviewItem[];
   postureDeltas: Map<string, PostureDelta>;
   subjectApplications: Map<string, { subjectId: string; applicationId: string }>;
+  /** Keyed by `<stream>@<revision>`, so a verdict in the same batch completes its row before it is written. */
+  authentications: Map<string, AuthenticationRecord>;
+  /** Verdicts for rows committed in an earlier batch. */
+  authenticationEvaluations: AuthenticationEvaluated[];
   eventsRead: number;
   last?: RecordedEvent;
 }
 
 function noPendingChanges(): PendingChanges {
-  return { subjects: new Map(), reviewItems: [], postureDeltas: new Map(), subjectApplications: new Map(), eventsRead: 0 };
+  return {
+    subjects: new Map(),
+    reviewItems: [],
+    postureDeltas: new Map(),
+    subjectApplications: new Map(),
+    authentications: new Map(),
+    authenticationEvaluations: [],
+    eventsRead: 0,
+  };
 }
 
 /**
@@ -75,13 +92,16 @@ export class LedgerProjections {
       if (subjectId === undefined) continue;
       const current = pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId);
       let step;
+      let authentication;
       try {
         step = projectSubjectEvent(current, event);
+        authentication = authenticationRecordChangeOf(event);
       } catch (error) {
         // A malformed event is skipped the same way on every replay, so live state and a rebuild still agree.
         this.options.onSkipped?.({ position: event.position, streamId: event.streamId, type: event.type, reason: String(error) });
         continue;
       }
+      if (authentication) this.addAuthentication(authentication);
       if (!step) continue;
       pending.subjects.set(subjectId, step.document);
       for (const item of step.reviewItems) pending.reviewItems.push(item);
@@ -106,6 +126,8 @@ export class LedgerProjections {
       reviewItems: pending.reviewItems,
       postureDeltas: [...pending.postureDeltas.values()].filter((delta) => delta.delta !== 0),
       subjectApplications: [...pending.subjectApplications.values()],
+      authentications: [...pending.authentications.values()],
+      authenticationEvaluations: pending.authenticationEvaluations,
       checkpoint: { position: pending.last.position, recordedAt: pending.last.recordedAt.toISOString() },
       eventsRead: pending.eventsRead,
     });
@@ -119,6 +141,19 @@ export class LedgerProjections {
   discard(): void {
     this.pending = noPendingChanges();
     this.cache.clear();
+  }
+
+  private addAuthentication(change: AuthenticationRecordChange): void {
+    const { authentications, authenticationEvaluations } = this.pending;
+    if ('recorded' in change) {
+      authentications.set(authenticationKey(change.recorded.source.stream, change.recorded.source.revision), change.recorded);
+      return;
+    }
+    const { stream, revision, evaluation } = change.evaluated;
+    const record = authentications.get(authenticationKey(stream, revision));
+    // Only the first verdict on an authentication counts, here as in the committed rows.
+    if (record) record.evaluation ??= evaluation;
+    else authenticationEvaluations.push(change.evaluated);
   }
 
   private remember(subjectId: string, document: SubjectDocument): void {

@@ -85,7 +85,7 @@ describe('ProjectionRunner', () => {
 
       const checkpoints = await readModels.checkpoints();
       expect(checkpoints.map((c) => [c.projection, c.position, c.eventsApplied])).toEqual(
-        ['estate-posture', 'review-queue', 'subject-state'].map((name) => [name, live.position, seeded + 2]),
+        ['authentications', 'estate-posture', 'review-queue', 'subject-state'].map((name) => [name, live.position, seeded + 2]),
       );
       const subject = (await readModels.getSubject('s000')).value!;
       expect(subject.state.recentFallbacks).toHaveLength(2);

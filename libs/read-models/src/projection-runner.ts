@@ -22,6 +22,8 @@ export interface ProjectionRunnerOptions {
   retryDelayMs?: number;
   maxCachedSubjects?: number;
   logger?: RunnerLogger;
+  /** Called with the position of the last event read, after each chunk: a rebuild shows progress with it. */
+  onProgress?: (position: number) => void;
 }
 
 export interface RunnerState {
@@ -54,6 +56,7 @@ export class ProjectionRunner {
   private readonly commitEvery: number;
   private readonly retryDelayMs: number;
   private readonly logger?: RunnerLogger;
+  private readonly onProgress?: (position: number) => void;
   private state: RunnerState = { status: 'stopped', position: -1, lastError: null, skippedEvents: 0 };
   private subscription?: EventSubscription;
   private running?: Promise<void>;
@@ -69,6 +72,7 @@ export class ProjectionRunner {
     this.commitEvery = Math.max(1, options.commitEvery ?? 10_000);
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.logger = options.logger;
+    this.onProgress = options.onProgress;
     this.projections = new LedgerProjections(readModels, {
       maxCachedSubjects: options.maxCachedSubjects,
       onSkipped: (skipped) => this.onSkipped(skipped),
@@ -216,6 +220,7 @@ export class ProjectionRunner {
           lastRead = fresh[fresh.length - 1].position;
           await this.projections.add(fresh);
           applied += fresh.length;
+          this.onProgress?.(lastRead);
         }
         // While a chunk fills up without waiting the store has more, so only an idle or ended read needs asking.
         const caughtUp = untilCaughtUp && (idle || ended) && !(await this.hasEventsAfter(lastRead));

@@ -1,4 +1,7 @@
 import type {
+  AuthenticationEvaluated,
+  AuthenticationRecord,
+  AuthenticationVerdictFilter,
   OpenReviewAges,
   PostureCounter,
   PostureDelta,
@@ -10,7 +13,7 @@ import type {
 } from '@ledger/domain/projections';
 
 /** The read models the runner maintains; each has its own checkpoint and checksum. */
-export const PROJECTION_NAMES = ['subject-state', 'review-queue', 'estate-posture'] as const;
+export const PROJECTION_NAMES = ['subject-state', 'review-queue', 'estate-posture', 'authentications'] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
 export interface ProjectionCheckpoint {
@@ -29,6 +32,10 @@ export interface ReadModelChanges {
   reviewItems: ReviewItem[];
   postureDeltas: PostureDelta[];
   subjectApplications: Array<{ subjectId: string; applicationId: string }>;
+  /** New authentication rows, with their verdict when it came in the same batch. */
+  authentications?: AuthenticationRecord[];
+  /** Verdicts for authentication rows committed earlier; a row keeps its first verdict. */
+  authenticationEvaluations?: AuthenticationEvaluated[];
   /** The last event of the batch, applied or skipped. */
   checkpoint: { position: number; recordedAt: string };
   eventsRead: number;
@@ -68,6 +75,25 @@ export interface ReviewSearch {
   limit: number;
 }
 
+/** Filters of the auditor's authentications query; every one is optional. */
+export interface AuthenticationFilter {
+  applicationId?: string;
+  channel?: string;
+  subjectId?: string;
+  /** Inclusive bounds on when the authentication happened, as `toISOString()` text. */
+  from?: string;
+  to?: string;
+  verdict?: AuthenticationVerdictFilter;
+  /** Lowest achieved AAL; unevaluated authentications have none and are left out. */
+  minAal?: number;
+}
+
+export interface AuthenticationSearch extends AuthenticationFilter {
+  /** Exclusive keyset cursor: the last row of the previous page. */
+  after?: { occurredAt: string; position: number };
+  limit: number;
+}
+
 export interface PostureWindow {
   /** Inclusive `YYYY-MM-DDTHH` bucket, or none for the beginning. */
   fromBucket?: string;
@@ -96,6 +122,9 @@ export interface ReadModelStore {
   searchSubjects(search: SubjectSearch): Promise<AtPosition<SubjectListing[]>>;
   listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
   posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
+  /** Authentications in time order (then position), filtered. */
+  listAuthentications(search: AuthenticationSearch): Promise<AtPosition<AuthenticationRecord[]>>;
+  countAuthentications(filter: AuthenticationFilter): Promise<AtPosition<number>>;
 
   /** A SHA-256 of each read model's content, in key order; equal content gives equal checksums. */
   checksums(): Promise<AtPosition<Record<ProjectionName, string>>>;

@@ -16,6 +16,8 @@ export interface RebuildOptions {
   /** Events projected between two commits; larger is faster, and costs memory for the subjects touched. */
   commitEvery?: number;
   logger?: RunnerLogger;
+  /** The position of the last event read so far, for a progress display. */
+  onProgress?: (position: number) => void;
 }
 
 function removeDatabaseFiles(path: string): void {
@@ -36,7 +38,11 @@ export async function rebuildReadModels(eventStore: EventStore, readModelPath: s
     const readModels = new SqliteReadModelStore({ path: buildPath, durability: 'scratch' });
     let result: RebuildResult;
     try {
-      const runner = new ProjectionRunner(eventStore, readModels, { commitEvery: options.commitEvery ?? 250_000, logger: options.logger });
+      const runner = new ProjectionRunner(eventStore, readModels, {
+        commitEvery: options.commitEvery ?? 250_000,
+        logger: options.logger,
+        onProgress: options.onProgress,
+      });
       const { position, eventsApplied } = await runner.catchUp();
       const elapsedMs = Date.now() - started;
       result = { position, eventsApplied, elapsedMs, checksums: (await readModels.checksums()).value };

@@ -57,5 +57,7 @@ import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler
     ListReviewsHandler,
     GetPostureHandler,
   ],
+  // The audit queries read the same read models with the same consistency contract.
+  exports: [READ_MODEL_STORE, ReadConsistency, ProjectionRunner],
 })
 export class ProjectionsModule {}

@@ -4,3 +4,4 @@ export * from './recovery-dependence';
 export * from './review-items';
 export * from './posture';
 export * from './subject-projection';
+export * from './authentication-records';

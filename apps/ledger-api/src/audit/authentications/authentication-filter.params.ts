@@ -1,0 +1,59 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CHANNELS, Channel, IsRfc3339DateTime } from '@ledger/domain';
+import { AUTHENTICATION_VERDICTS, AuthenticationVerdictFilter } from '@ledger/domain/projections';
+import type { AuthenticationFilter } from '@ledger/read-models';
+import { InvalidQueryError } from '../../projections/projection-errors';
+import { MinPositionParams } from '../../projections/read-consistency';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;
+
+/** The filters shared by the authentications page and its count. */
+export class AuthenticationFilterParams extends MinPositionParams {
+  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: '$property must be an application id' })
+  applicationId?: string;
+
+  @IsOptional() @IsIn(CHANNELS)
+  channel?: Channel;
+
+  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: '$property must contain only letters, digits and . _ : @ + -' })
+  subjectId?: string;
+
+  /** Inclusive, RFC 3339: when the authentication happened. */
+  @IsOptional() @IsRfc3339DateTime()
+  from?: string;
+
+  /** Inclusive, RFC 3339. */
+  @IsOptional() @IsRfc3339DateTime()
+  to?: string;
+
+  @IsOptional() @IsIn(AUTHENTICATION_VERDICTS)
+  verdict?: AuthenticationVerdictFilter;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3)
+  minAal?: number;
+}
+
+export class ListAuthenticationsParams extends AuthenticationFilterParams {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @IsOptional() @IsString() @MaxLength(1000)
+  cursor?: string;
+}
+
+/** The read model's filter, times normalised the way it stores them; rules across fields are checked here. */
+export function toAuthenticationFilter(params: AuthenticationFilterParams): AuthenticationFilter {
+  const from = params.from === undefined ? undefined : new Date(params.from).toISOString();
+  const to = params.to === undefined ? undefined : new Date(params.to).toISOString();
+  if (from !== undefined && to !== undefined && from > to) throw new InvalidQueryError('to', 'must not be earlier than from');
+  return {
+    ...(params.applicationId !== undefined && { applicationId: params.applicationId }),
+    ...(params.channel !== undefined && { channel: params.channel }),
+    ...(params.subjectId !== undefined && { subjectId: params.subjectId }),
+    ...(from !== undefined && { from }),
+    ...(to !== undefined && { to }),
+    ...(params.verdict !== undefined && { verdict: params.verdict }),
+    ...(params.minAal !== undefined && { minAal: params.minAal }),
+  };
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { IsIn, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { IsRfc3339DateTime } from '@ledger/domain';
+import { RequireRoles } from '../../access/roles';
+import { InvalidQueryError, ProjectionErrorFilter } from '../../projections/projection-errors';
+import { EvidenceReport, renderEvidenceMarkdown } from './evidence-report';
+import { GetEvidenceQuery } from './get-evidence.query';
+
+export class EvidenceParams {
+  /** Inclusive, RFC 3339; absent: from the first event. */
+  @IsOptional() @IsRfc3339DateTime()
+  from?: string;
+
+  /** Inclusive, RFC 3339; absent: the time of the report. */
+  @IsOptional() @IsRfc3339DateTime()
+  to?: string;
+
+  @IsOptional() @IsIn(['json', 'md'], { message: 'must be one of: json, md' })
+  format?: 'json' | 'md';
+}
+
+@RequireRoles('auditor', 'admin')
+@Controller('v1/audit/evidence')
+@UseFilters(ProjectionErrorFilter)
+export class EvidenceController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  /** NIST CSF 2.0 PR.AA and SP 800-63B-4 controls, each with the ledger's figures and the audit query behind every figure. */
+  @Get()
+  async evidence(@Query() { from, to, format }: EvidenceParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) throw new InvalidQueryError('to', 'must not be earlier than from');
+    const report: EvidenceReport = await this.queryBus.execute(new GetEvidenceQuery(from, to));
+    if (format !== 'md') return report;
+    reply.header('content-type', 'text/markdown; charset=utf-8');
+    return renderEvidenceMarkdown(report);
+  }
+}
