@@ -1,0 +1,2 @@
+export * from './review-cases';
+export * from './governance-settings';
