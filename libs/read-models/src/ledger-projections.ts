@@ -2,8 +2,10 @@ import type { RecordedEvent } from '@ledger/event-store';
 import {
   postureCounterKey,
   PostureDelta,
+  projectReviewCaseEvent,
   projectSubjectEvent,
   ReviewItem,
+  ReviewItemUpdate,
   SubjectDocument,
   subjectIdOfStream,
 } from '@ledger/domain/projections';
@@ -25,6 +27,7 @@ export interface LedgerProjectionsOptions {
 interface PendingChanges {
   subjects: Map<string, SubjectDocument>;
   reviewItems: ReviewItem[];
+  reviewItemUpdates: ReviewItemUpdate[];
   postureDeltas: Map<string, PostureDelta>;
   subjectApplications: Map<string, { subjectId: string; applicationId: string }>;
   eventsRead: number;
@@ -32,7 +35,7 @@ interface PendingChanges {
 }
 
 function noPendingChanges(): PendingChanges {
-  return { subjects: new Map(), reviewItems: [], postureDeltas: new Map(), subjectApplications: new Map(), eventsRead: 0 };
+  return { subjects: new Map(), reviewItems: [], reviewItemUpdates: [], postureDeltas: new Map(), subjectApplications: new Map(), eventsRead: 0 };
 }
 
 /**
@@ -72,7 +75,10 @@ export class LedgerProjections {
       pending.eventsRead++;
       pending.last = event;
       const subjectId = subjectIdOfStream(event.streamId);
-      if (subjectId === undefined) continue;
+      if (subjectId === undefined) {
+        this.addReviewCaseAction(event);
+        continue;
+      }
       const current = pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId);
       let step;
       try {
@@ -97,6 +103,15 @@ export class LedgerProjections {
     }
   }
 
+  private addReviewCaseAction(event: RecordedEvent): void {
+    try {
+      const update = projectReviewCaseEvent(event);
+      if (update) this.pending.reviewItemUpdates.push(update);
+    } catch (error) {
+      this.options.onSkipped?.({ position: event.position, streamId: event.streamId, type: event.type, reason: String(error) });
+    }
+  }
+
   /** Commits everything added since the last commit; answers the new checkpoint, or undefined when nothing was pending. */
   async commit(): Promise<number | undefined> {
     const pending = this.pending;
@@ -104,6 +119,7 @@ export class LedgerProjections {
     await this.readModels.commit({
       subjects: [...pending.subjects.values()],
       reviewItems: pending.reviewItems,
+      reviewItemUpdates: pending.reviewItemUpdates,
       postureDeltas: [...pending.postureDeltas.values()].filter((delta) => delta.delta !== 0),
       subjectApplications: [...pending.subjectApplications.values()],
       checkpoint: { position: pending.last.position, recordedAt: pending.last.recordedAt.toISOString() },

@@ -180,6 +180,7 @@ describe('ProjectionRunner', () => {
     const batch: ReadModelChanges = {
       subjects: [],
       reviewItems: [],
+      reviewItemUpdates: [],
       postureDeltas: [{ bucket: '2026-11-02T09', applicationId: 'a', channel: 'web', metric: 'fallbacks', dimension: 'password', delta: 1 }],
       subjectApplications: [],
       checkpoint: { position: 5, recordedAt: new Date().toISOString() },

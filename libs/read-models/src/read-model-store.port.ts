@@ -4,6 +4,7 @@ import type {
   PostureDelta,
   ReviewItem,
   ReviewItemKind,
+  ReviewItemUpdate,
   ReviewItemStatus,
   SubjectDocument,
   SubjectShareCounts,
@@ -27,6 +28,8 @@ export interface ProjectionCheckpoint {
 export interface ReadModelChanges {
   subjects: SubjectDocument[];
   reviewItems: ReviewItem[];
+  /** Applied after `reviewItems`, in order: an item opened and acted on in one batch ends in the right status. */
+  reviewItemUpdates: ReviewItemUpdate[];
   postureDeltas: PostureDelta[];
   subjectApplications: Array<{ subjectId: string; applicationId: string }>;
   /** The last event of the batch, applied or skipped. */
@@ -58,7 +61,8 @@ export interface SubjectSearch {
 export type ReviewSortOrder = 'oldest-first' | 'newest-first';
 
 export interface ReviewSearch {
-  status: ReviewItemStatus;
+  /** One status, or any of several. */
+  status: ReviewItemStatus | readonly ReviewItemStatus[];
   kind?: ReviewItemKind;
   applicationId?: string;
   subjectId?: string;
@@ -95,6 +99,8 @@ export interface ReadModelStore {
   getSubject(subjectId: string): Promise<AtPosition<SubjectDocument | undefined>>;
   searchSubjects(search: SubjectSearch): Promise<AtPosition<SubjectListing[]>>;
   listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
+  getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>>;
+  countReviewItems(search: { status: readonly ReviewItemStatus[]; subjectId: string }): Promise<AtPosition<number>>;
   posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
 
   /** A SHA-256 of each read model's content, in key order; equal content gives equal checksums. */

@@ -96,6 +96,7 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
       occurredAt,
       source: { stream: event.streamId, revision: event.revision, position: event.position },
       detail,
+      actions: [],
     });
 
   const data = event.data as Record<string, any>;
