@@ -78,7 +78,7 @@ export function reviewItemId(stream: string, revision: number, kind?: ReviewItem
 export type AccessDecisionFacts = Pick<AccessDecidedData, 'decisionId' | 'applicationId' | 'channel' | 'decision' | 'requiredAal' | 'acceptableMethods' | 'reasons' | 'policyVersion'>;
 export type AuthenticationVerdict = Pick<
   AuthenticationEvaluatedData,
-  'authentication' | 'applicationId' | 'channel' | 'requiredAal' | 'achievedAal' | 'phishingResistant' | 'verdict' | 'reasons' | 'policyVersion'
+  'authentication' | 'applicationId' | 'channel' | 'sessionId' | 'requiredAal' | 'achievedAal' | 'phishingResistant' | 'verdict' | 'reasons' | 'policyVersion'
 >;
 
 /** The reason the policy engine gives when no enrolled method can reach the required AAL. */
