@@ -41,6 +41,7 @@ export class SubjectStateAsOfHandler implements IQueryHandler<SubjectStateAsOfQu
     const when = 'asOf' in at ? at.asOf.toISOString() : `position ${at.atPosition}`;
     if (!document) throw new NotFoundError(`subject ${subjectId} had no events as of ${when}`);
     // The view measures ages against "now": the moment asked for, or the last event included.
-    return toSubjectStateView(document, position, raised, 'asOf' in at ? at.asOf : new Date(document.lastEventAt));
+    // Reviewers' actions live in the case streams, which this replay does not read: every case it raised is shown as opened.
+    return toSubjectStateView(document, position, raised, raised.length, 'asOf' in at ? at.asOf : new Date(document.lastEventAt));
   }
 }
