@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
 import { reviewCaseStream } from '@ledger/domain';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { ActOnReviewCaseCommand } from '../../apps/ledger-api/src/governance/review-cases/act-on-review-case/act-on-review-case.command';
+import { LedgerConflictError } from '../../apps/ledger-api/src/shared/api-errors';
 import { authenticationSucceeded, CloudEventBody, enrolledEvent } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
@@ -169,6 +173,23 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       const winner = answers.find((answer) => answer.status === 200)!;
       const [item] = await casesOf(subject, winner.body.position, 'resolved');
       expect(item.actions).toHaveLength(1);
+    });
+
+    it('refuses the second of two actions decided on the same revision, whatever the rules would say', async () => {
+      // Started in the same turn, both read the empty case stream before either appends: the
+      // optimistic append, not a lock in this process, is what keeps the second out.
+      const { caseId } = await openCase();
+      const commandBus = ledger.app.get(CommandBus);
+      const outcomes = await Promise.allSettled([
+        commandBus.execute(new ActOnReviewCaseCommand(caseId, { type: 'EscalateCase', reason: 'first' }, { causationId: 'a', correlationId: 'a', writtenBy: 'rita' })),
+        commandBus.execute(new ActOnReviewCaseCommand(caseId, { type: 'ResolveCase', outcome: 'remediated', note: 'second' }, { causationId: 'b', correlationId: 'b', writtenBy: 'sam' })),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected']);
+      const refusal = (outcomes[1] as PromiseRejectedResult).reason;
+      expect(refusal).toBeInstanceOf(LedgerConflictError);
+      expect(refusal.code).toBe('concurrent-case-action');
+      const stored = await ledger.app.get<EventStore>(EVENT_STORE).readStream(reviewCaseStream(caseId));
+      expect(stored.map((recorded) => [recorded.type, recorded.metadata.writtenBy])).toEqual([['assurance.review.escalated', 'rita']]);
     });
 
     it('answers 404 for a case the queue does not hold, and 400 naming the field for a bad request', async () => {

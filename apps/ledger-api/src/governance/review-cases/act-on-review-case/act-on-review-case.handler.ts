@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   chainEvents,
@@ -63,6 +64,9 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
         type: event.type,
         data: event.data,
         cloudEventId: `${stream}#${loaded.tail.revision + 1 + index}`,
+        // Unique per request: with an id derived from the revision alone, a competing action decided on the
+        // same revision would look like a retry of the winner to the store, and be answered with its result.
+        idKey: `${stream}#${loaded.tail.revision + 1 + index}#${randomUUID()}`,
         subject: item.subjectId,
         time: at,
         recordedAt: at,
