@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { reviewCaseStream } from '@ledger/domain';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
 import { ActOnReviewCaseCommand } from '../../apps/ledger-api/src/governance/review-cases/act-on-review-case/act-on-review-case.command';
 import { LedgerConflictError } from '../../apps/ledger-api/src/shared/api-errors';
 import { authenticationSucceeded, CloudEventBody, enrolledEvent } from '../support/cloud-events';
@@ -217,6 +218,21 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       const { caseId } = await openCase();
       expect((await act(caseId, 'acknowledge', {}, 'helpdesk')).status).toBe(403);
     });
+  });
+
+  it('rebuilds the same queue, reviewers\' actions included, from position 0', async () => {
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const live = await ledger.get(`/v1/projections/checksums?minPosition=${await store.headPosition()}`);
+    const clean = new SqliteReadModelStore({ path: ':memory:' });
+    try {
+      const rebuilt = await new ProjectionRunner(store, clean).catchUp();
+      expect(rebuilt.position).toBe(live.body.position);
+      expect((await clean.checksums()).value).toEqual(live.body.checksums);
+      const { value: resolved } = await clean.listReviewItems({ status: 'resolved', order: 'oldest-first', limit: 500 });
+      expect(resolved.length).toBeGreaterThan(0);
+    } finally {
+      await clean.close();
+    }
   });
 
   it('shows each item its due time and SLA status, five business days by default', async () => {
