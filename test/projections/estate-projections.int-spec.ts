@@ -53,7 +53,8 @@ function governanceCasesOf(subject: ExpectedSubject): Record<string, number> {
   return {
     'enrollment-below-required-assurance': subject.authenticators.filter((a, k) => k > 0 || !a.userNotified).length,
     'assisted-recovery': completed.filter((r) => r.method === 'help-desk').length,
-    'hidden-password-dependence': completed.filter((r) => r.method === 'help-desk' || r.method === 'password-reset').length,
+    // Every fallback the script records falls back to a password.
+    'hidden-password-dependence': completed.filter((r) => r.method === 'help-desk' || r.method === 'password-reset').length + subject.fallbacks.length,
     'recovery-weaker-than-primary': completed.filter((r) => RECOVERY_STRENGTH[r.method] < highestAvailableAal(active)).length,
   };
 }
@@ -226,7 +227,7 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
         'policy-violation': ['assurance.authentication.evaluated'],
         'enrollment-below-required-assurance': ['assurance.authenticator.enrolled'],
         'assisted-recovery': ['assurance.recovery.completed'],
-        'hidden-password-dependence': ['assurance.recovery.completed'],
+        'hidden-password-dependence': ['assurance.recovery.completed', 'assurance.fallback.used'],
         'recovery-weaker-than-primary': ['assurance.recovery.completed'],
       };
       for (const item of items) {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@ledger/event-store';
+import { initialPolicyHistory, PolicyHistory } from '@ledger/domain';
 import {
   postureCounterKey,
   PostureDelta,
@@ -8,6 +9,7 @@ import {
   ReviewItemUpdate,
   SubjectDocument,
   subjectIdOfStream,
+  withPolicyPublication,
 } from '@ledger/domain/projections';
 import { ReadModelStore } from './read-model-store.port';
 
@@ -49,12 +51,23 @@ export class LedgerProjections {
   private readonly cache = new Map<string, SubjectDocument>();
   private readonly maxCachedSubjects: number;
   private pending = noPendingChanges();
+  /** Policy versions published before the next event to add; set by `startAfter` whenever the runner (re)subscribes. */
+  private policies: PolicyHistory = initialPolicyHistory();
 
   constructor(
     private readonly readModels: ReadModelStore,
     private readonly options: LedgerProjectionsOptions = {},
   ) {
     this.maxCachedSubjects = options.maxCachedSubjects ?? 100_000;
+  }
+
+  /**
+   * Before reading from `position` on: the policy publications at or before
+   * it, which the read models do not store, so that events after it are
+   * judged by the same versions as on a run from position 0.
+   */
+  startAfter(position: number, policyPublications: RecordedEvent[]): void {
+    this.policies = policyPublications.filter((event) => event.position <= position).reduce(withPolicyPublication, initialPolicyHistory());
   }
 
   get pendingEvents(): number {
@@ -76,13 +89,14 @@ export class LedgerProjections {
       pending.last = event;
       const subjectId = subjectIdOfStream(event.streamId);
       if (subjectId === undefined) {
+        this.policies = withPolicyPublication(this.policies, event);
         this.addReviewCaseAction(event);
         continue;
       }
       const current = pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId);
       let step;
       try {
-        step = projectSubjectEvent(current, event);
+        step = projectSubjectEvent(current, event, this.policies);
       } catch (error) {
         // A malformed event is skipped the same way on every replay, so live state and a rebuild still agree.
         this.options.onSkipped?.({ position: event.position, streamId: event.streamId, type: event.type, reason: String(error) });

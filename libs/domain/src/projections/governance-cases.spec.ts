@@ -165,3 +165,20 @@ describe('recovery governance cases', () => {
     expect(kindsOf(project([...withSecurityKey, failed]).items)).toEqual(['recovery']);
   });
 });
+
+describe('hidden password dependence of fallbacks', () => {
+  const fallback = (revision: number, usedMethod: string) =>
+    event(revision, 'assurance.fallback.used', { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod, reason: 'new phone' }, '2026-11-10T09:00:00Z');
+
+  it('opens a case next to the fallback case when the fallback used a password', () => {
+    const { items } = project([fallback(0, 'password')]);
+    expect(items.map((item) => [item.kind, item.itemId, item.applicationId])).toEqual([
+      ['fallback', 'subject-gina@0', 'crm'],
+      ['hidden-password-dependence', 'subject-gina@0:hidden-password-dependence', 'crm'],
+    ]);
+  });
+
+  it('opens none for a fallback to another possession factor', () => {
+    expect(kindsOf(project([fallback(0, 'totp')]).items)).toEqual(['fallback']);
+  });
+});

@@ -82,6 +82,7 @@ describe('projectSubjectEvent', () => {
     const items = steps.flatMap((step) => step.reviewItems);
     expect(items.map((item) => [item.kind, item.itemId, item.source.revision, item.applicationId])).toEqual([
       ['fallback', 'subject-carol@0', 0, 'crm'],
+      ['hidden-password-dependence', 'subject-carol@0:hidden-password-dependence', 0, 'crm'],
       ['recovery', 'subject-carol@2', 2, null],
       // A help-desk recovery is also assisted and knowledge-based: one case per rule, each with its own id.
       ['assisted-recovery', 'subject-carol@2:assisted-recovery', 2, null],
@@ -89,7 +90,7 @@ describe('projectSubjectEvent', () => {
       ['breakglass', 'subject-carol@3', 3, null],
       ['policy-violation', 'subject-carol@5', 5, 'payroll'],
     ]);
-    expect(items[5].detail).toMatchObject({ authenticationRevision: 4, requiredAal: 2, achievedAal: 1 });
+    expect(items[6].detail).toMatchObject({ authenticationRevision: 4, requiredAal: 2, achievedAal: 1 });
   });
 
   it('raises a review item for a denial that nothing the subject enrolled could pass', () => {

@@ -1,10 +1,11 @@
 import { AuthenticatorEnrolledData, Channel, FallbackUsedData, RecoveryData, SUBJECT_CATEGORY } from '../event-catalog';
-import { DEFAULT_GOVERNANCE_SETTINGS } from '../governance/governance-settings';
+import { governanceSettingsOf } from '../governance/governance-settings';
+import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
 import { isAssistedRecovery, isRecoveryWeakerThan, recoveryGovernanceOf } from '../governance/recovery-governance';
 import { judgeEnrollment, RecentAuthentication } from '../governance/enrollment-governance';
 import { LEDGER_EVENT_TYPES } from '../ledger-events';
 import { evolve, initialSubjectState, RECENT_HISTORY_LIMIT, SubjectState } from '../subject';
-import { recoveryDependenceOf } from './recovery-dependence';
+import { fallbackDependenceOf, recoveryDependenceOf } from './recovery-dependence';
 import { normalizedTime, occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
 import { hourBucketOf, PostureDelta, UNEVALUATED } from './posture';
 import {
@@ -75,8 +76,14 @@ export function newSubjectDocument(subjectId: string, stream: string, at: string
 /**
  * Applies one stored event of a subject stream. `undefined` when the event is
  * not about a subject or of a type this code does not know: projections skip it.
+ * `policies` are the versions published before the event in the global order
+ * (the built-in version alone when omitted).
  */
-export function projectSubjectEvent(current: SubjectDocument | undefined, event: StoredEventFacts): SubjectProjectionStep | undefined {
+export function projectSubjectEvent(
+  current: SubjectDocument | undefined,
+  event: StoredEventFacts,
+  policies?: PolicyHistory,
+): SubjectProjectionStep | undefined {
   const subjectId = subjectIdOfStream(event.streamId);
   if (subjectId === undefined) return undefined;
   const subjectEvent = toSubjectEvent(event);
@@ -116,12 +123,12 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
       break;
     case 'assurance.authenticator.enrolled': {
       const enrollment = data as AuthenticatorEnrolledData;
+      const { enrollmentReauthenticationWindowMinutes: windowMinutes } = governanceSettingsOf(policies && policyInForceAt(policies, at).policy);
       const judgement = judgeEnrollment(enrollment, at, {
         activeBefore: activeAuthenticators(before.state),
         firstSinceProofing: before.enrollmentsSinceProofing === 0,
         recentAuthentications: before.recentAuthentications,
-        // Judged with the default window: the projection folds subject streams only, never the policy stream.
-        windowMinutes: DEFAULT_GOVERNANCE_SETTINGS.enrollmentReauthenticationWindowMinutes,
+        windowMinutes,
       });
       if (before.enrollmentsSinceProofing !== null) document.enrollmentsSinceProofing = before.enrollmentsSinceProofing + 1;
       if (judgement.gaps.length > 0) {
@@ -132,7 +139,7 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
           userNotified: enrollment.userNotified === true,
           basis: judgement.basis,
           requiredAal: judgement.requiredAal,
-          windowMinutes: DEFAULT_GOVERNANCE_SETTINGS.enrollmentReauthenticationWindowMinutes,
+          windowMinutes,
           gaps: judgement.gaps,
         });
       }
@@ -190,7 +197,20 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
       break;
     }
   }
+  if (event.type === 'assurance.fallback.used') raiseFallbackDependence(data as FallbackUsedData, raise);
   return step;
+}
+
+/** Kept apart from the fallback case itself: whether an exception waives a fallback applies to both. */
+function raiseFallbackDependence(fallback: FallbackUsedData, raise: Raise): void {
+  const dependence = fallbackDependenceOf(fallback.usedMethod);
+  if (dependence === 'none') return;
+  raise('hidden-password-dependence', fallback.applicationId, fallback.channel, {
+    intendedMethod: fallback.intendedMethod,
+    usedMethod: fallback.usedMethod,
+    reason: fallback.reason,
+    dependence,
+  });
 }
 
 type Raise = (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt?: string) => void;
