@@ -1,6 +1,6 @@
 import { LEDGER_EVENT_TYPES, PolicyPublishedData, upcastStoredEvent } from '../ledger-events';
 import { PolicyHistory } from '../policy/policy-history';
-import { evolvePolicyHistory } from '../policy/policy-history';
+import { evolvePolicyHistory, policyStream } from '../policy/policy-history';
 import { StoredEventFacts } from './projected-event';
 
 /**
@@ -10,7 +10,7 @@ import { StoredEventFacts } from './projected-event';
  * leaves it as it is.
  */
 export function withPolicyPublication(history: PolicyHistory, event: StoredEventFacts): PolicyHistory {
-  if (event.type !== LEDGER_EVENT_TYPES.policyPublished) return history;
+  if (event.type !== LEDGER_EVENT_TYPES.policyPublished || event.streamId !== policyStream()) return history;
   const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
   return evolvePolicyHistory(history, { type: 'assurance.policy.published', data: data as PolicyPublishedData });
 }
