@@ -10,7 +10,7 @@ type Route = `${'GET' | 'POST' | 'PUT'} ${string}`;
 /**
  * Who may call what, from the access-control issue: emitters write events and
  * ask for decisions; the help desk reads subject state and the review queue;
- * reviewers read what they review; auditors read history, verify and export;
+ * reviewers read what they review and act on review cases (as do admins); auditors read history, verify and export;
  * admins publish policy and manage projections. Health is public.
  */
 const MATRIX: Record<Route, Role[] | 'public'> = {
@@ -32,6 +32,9 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'GET /v1/subjects/:subjectId': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/subjects': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/reviews': ['helpdesk', 'reviewer', 'auditor'],
+  'POST /v1/reviews/:id/acknowledge': ['reviewer', 'admin'],
+  'POST /v1/reviews/:id/resolve': ['reviewer', 'admin'],
+  'POST /v1/reviews/:id/escalate': ['reviewer', 'admin'],
   'GET /v1/posture': ['auditor', 'reviewer', 'admin'],
   'GET /v1/projections': ['admin', 'auditor'],
   'GET /v1/projections/checksums': ['admin', 'auditor'],
@@ -52,6 +55,9 @@ const EXAMPLE_PATHS: Record<string, string> = {
   '/v1/subjects/:subjectId/history': '/v1/subjects/matrix-subject/history',
   '/v1/subjects/:subjectId/state': '/v1/subjects/matrix-subject/state?asOf=2030-01-01T00:00:00Z',
   '/v1/subjects/:subjectId': '/v1/subjects/matrix-subject',
+  '/v1/reviews/:id/acknowledge': '/v1/reviews/subject-matrix-subject@0/acknowledge',
+  '/v1/reviews/:id/resolve': '/v1/reviews/subject-matrix-subject@0/resolve',
+  '/v1/reviews/:id/escalate': '/v1/reviews/subject-matrix-subject@0/escalate',
   '/v1/audit/export': '/v1/audit/export?format=jsonl',
   '/v1/audit/checkpoints/verify': `/v1/audit/checkpoints/verify?position=0&digest=${'0'.repeat(64)}`,
 };

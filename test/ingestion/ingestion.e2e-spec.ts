@@ -54,7 +54,7 @@ describe('ingestion API (SQLite store)', () => {
       source: event.source,
       type: 'assurance.authenticator.enrolled',
       time: event.time,
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: event.data,
     });
     expect(Date.parse(read.body.events[0].recordedAt)).not.toBeNaN();
@@ -222,9 +222,10 @@ describe('ingestion API (SQLite store)', () => {
   it('publishes the catalog with a JSON Schema per type', async () => {
     const response = await ledger.get('/v1/event-types');
     expect(response.status).toBe(200);
-    expect(response.body.types).toHaveLength(19);
+    expect(response.body.types).toHaveLength(20);
     const enrolled = response.body.types.find((t: any) => t.type === 'assurance.authenticator.enrolled');
-    expect(enrolled.schemaVersion).toBe(1);
+    expect(enrolled.schemaVersion).toBe(2);
+    expect(Object.keys(enrolled.schema.properties)).toEqual(expect.arrayContaining(['sessionId', 'userNotified']));
     expect(JSON.stringify(enrolled.schema)).toContain('passkey-device-bound');
   });
 

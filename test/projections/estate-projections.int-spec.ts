@@ -28,6 +28,39 @@ const KIND_PROPERTIES: Record<string, Pick<AuthenticatorRecord, 'phishingResista
   password: { phishingResistant: false, hardwareBound: false, syncable: false },
 };
 
+/** The AAL each recovery method is fit to restore, as docs/governance.md states it. */
+const RECOVERY_STRENGTH: Record<string, number> = {
+  're-proofing': 3,
+  'temporary-access-pass': 3,
+  'recovery-code': 2,
+  'help-desk': 2,
+  'recovery-contact': 1,
+  'password-reset': 1,
+};
+
+/**
+ * The governance cases the script's subjects must raise, from the rules as
+ * documented. No authentication precedes any enrollment in the script and
+ * every kind it enrolls reaches at least AAL1, so every enrollment after the
+ * first lacks its authentication; the first needs only its notification
+ * (bound by the proofing, or with nothing active to authenticate with).
+ */
+function governanceCasesOf(subject: ExpectedSubject): Record<string, number> {
+  const active: AuthenticatorRecord[] = subject.authenticators
+    .filter((a) => a.status === 'active')
+    .map((a) => ({ authenticatorId: a.authenticatorId, kind: a.kind, ...KIND_PROPERTIES[a.kind], userVerification: true, status: 'active' }));
+  const completed = subject.recoveries.filter((r) => r.phase === 'completed');
+  return {
+    'enrollment-below-required-assurance': subject.authenticators.filter((a, k) => k > 0 || !a.userNotified).length,
+    'assisted-recovery': completed.filter((r) => r.method === 'help-desk').length,
+    // Every fallback the script records falls back to a password.
+    'hidden-password-dependence': completed.filter((r) => r.method === 'help-desk' || r.method === 'password-reset').length + subject.fallbacks.length,
+    'recovery-weaker-than-primary': completed.filter((r) => RECOVERY_STRENGTH[r.method] < highestAvailableAal(active)).length,
+  };
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
 interface Verdict {
   achievedAal: number;
   verdict: 'compliant' | 'violation';
@@ -99,7 +132,8 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
       subject.fallbacks.length +
       subject.recoveries.filter((r) => r.phase !== 'initiated').length +
       subject.breakglassUses +
-      subject.authentications.filter((a) => a.outcome === 'succeeded' && verdictOf(subject, a.revision)?.verdict === 'violation').length;
+      subject.authentications.filter((a) => a.outcome === 'succeeded' && verdictOf(subject, a.revision)?.verdict === 'violation').length +
+      sum(governanceCasesOf(subject));
 
     it('ingested a mixed estate', () => {
       expect(estate.filter((s) => s.fallbacks.length > 0).length).toBeGreaterThan(30);
@@ -176,6 +210,9 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
         recovery: estate.reduce((n, s) => n + s.recoveries.filter((r) => r.phase !== 'initiated').length, 0),
         breakglass: estate.reduce((n, s) => n + s.breakglassUses, 0),
         'policy-violation': [...verdicts.values()].filter((v) => v.verdict === 'violation').length,
+        ...Object.fromEntries(
+          Object.keys(governanceCasesOf(estate[0])).map((kind) => [kind, estate.reduce((n, s) => n + (governanceCasesOf(s)[kind] ?? 0), 0)]),
+        ),
       };
       expect(countBy(items, (item) => item.kind)).toEqual(Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0)));
       expect(new Set(items.map((item) => item.itemId)).size).toBe(items.length);
@@ -188,6 +225,10 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
         recovery: ['assurance.recovery.completed', 'assurance.recovery.failed'],
         breakglass: ['assurance.breakglass.used'],
         'policy-violation': ['assurance.authentication.evaluated'],
+        'enrollment-below-required-assurance': ['assurance.authenticator.enrolled'],
+        'assisted-recovery': ['assurance.recovery.completed'],
+        'hidden-password-dependence': ['assurance.recovery.completed', 'assurance.fallback.used'],
+        'recovery-weaker-than-primary': ['assurance.recovery.completed'],
       };
       for (const item of items) {
         expect(item.source.stream).toBe(`subject-${item.subjectId}`);

@@ -129,14 +129,18 @@ describe('read-model API', () => {
     expect(rest.body.items.map((item: { occurredAt: string }) => item.occurredAt)).toEqual(['2026-11-20T08:00:00.000Z']);
     expect(rest.body.nextCursor).toBeNull();
 
-    const newestFirst = await ledger.get(`/v1/reviews?applicationId=${app}&sort=age`);
+    const newestFirst = await ledger.get(`/v1/reviews?kind=fallback&applicationId=${app}&sort=age`);
     expect(newestFirst.body.items.map((item: { occurredAt: string }) => item.occurredAt)).toEqual([
       '2026-11-20T08:00:00.000Z',
       '2026-11-10T08:00:00.000Z',
       '2026-10-01T08:00:00.000Z',
     ]);
     const subjectView = await ledger.get(`/v1/subjects/${subject}`);
-    expect(subjectView.body.openReviewItems).toHaveLength(3);
+    // A fallback to a password is also a hidden password dependence: two cases per fallback.
+    expect(subjectView.body.openReviewItems.map((item: { kind: string }) => item.kind).sort()).toEqual([
+      ...Array(3).fill('fallback'),
+      ...Array(3).fill('hidden-password-dependence'),
+    ]);
   });
 
   it('ranks a deliberately leaky application first in the posture', async () => {

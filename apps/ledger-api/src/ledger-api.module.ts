@@ -28,13 +28,14 @@ import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { ConsoleModule } from './console/console.module';
 import { WhoamiController } from './access/whoami/whoami.controller';
+import { ReviewCasesModule } from './governance/review-cases/review-cases.module';
 
 @Module({})
 export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule, ConsoleModule],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule, ConsoleModule, ReviewCasesModule],
       controllers: [
         HealthController,
         RecordEventsController,

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@ledger/event-store';
+import { initialPolicyHistory, PolicyHistory } from '@ledger/domain';
 import {
   authenticationKey,
   AuthenticationEvaluated,
@@ -7,10 +8,13 @@ import {
   authenticationRecordChangeOf,
   postureCounterKey,
   PostureDelta,
+  projectReviewCaseEvent,
   projectSubjectEvent,
   ReviewItem,
+  ReviewItemUpdate,
   SubjectDocument,
   subjectIdOfStream,
+  withPolicyPublication,
 } from '@ledger/domain/projections';
 import { ReadModelStore } from './read-model-store.port';
 
@@ -30,6 +34,7 @@ export interface LedgerProjectionsOptions {
 interface PendingChanges {
   subjects: Map<string, SubjectDocument>;
   reviewItems: ReviewItem[];
+  reviewItemUpdates: ReviewItemUpdate[];
   postureDeltas: Map<string, PostureDelta>;
   subjectApplications: Map<string, { subjectId: string; applicationId: string }>;
   /** Keyed by `<stream>@<revision>`, so a verdict in the same batch completes its row before it is written. */
@@ -44,6 +49,7 @@ function noPendingChanges(): PendingChanges {
   return {
     subjects: new Map(),
     reviewItems: [],
+    reviewItemUpdates: [],
     postureDeltas: new Map(),
     subjectApplications: new Map(),
     authentications: new Map(),
@@ -63,12 +69,23 @@ export class LedgerProjections {
   private readonly cache = new Map<string, SubjectDocument>();
   private readonly maxCachedSubjects: number;
   private pending = noPendingChanges();
+  /** Policy versions published before the next event to add; set by `startAfter` whenever the runner (re)subscribes. */
+  private policies: PolicyHistory = initialPolicyHistory();
 
   constructor(
     private readonly readModels: ReadModelStore,
     private readonly options: LedgerProjectionsOptions = {},
   ) {
     this.maxCachedSubjects = options.maxCachedSubjects ?? 100_000;
+  }
+
+  /**
+   * Before reading from `position` on: the policy publications at or before
+   * it, which the read models do not store, so that events after it are
+   * judged by the same versions as on a run from position 0.
+   */
+  startAfter(position: number, policyPublications: RecordedEvent[]): void {
+    this.policies = policyPublications.filter((event) => event.position <= position).reduce(withPolicyPublication, initialPolicyHistory());
   }
 
   get pendingEvents(): number {
@@ -89,12 +106,16 @@ export class LedgerProjections {
       pending.eventsRead++;
       pending.last = event;
       const subjectId = subjectIdOfStream(event.streamId);
-      if (subjectId === undefined) continue;
+      if (subjectId === undefined) {
+        this.policies = withPolicyPublication(this.policies, event);
+        this.addReviewCaseAction(event);
+        continue;
+      }
       const current = pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId);
       let step;
       let authentication;
       try {
-        step = projectSubjectEvent(current, event);
+        step = projectSubjectEvent(current, event, this.policies);
         authentication = authenticationRecordChangeOf(event);
       } catch (error) {
         // A malformed event is skipped the same way on every replay, so live state and a rebuild still agree.
@@ -117,6 +138,15 @@ export class LedgerProjections {
     }
   }
 
+  private addReviewCaseAction(event: RecordedEvent): void {
+    try {
+      const update = projectReviewCaseEvent(event);
+      if (update) this.pending.reviewItemUpdates.push(update);
+    } catch (error) {
+      this.options.onSkipped?.({ position: event.position, streamId: event.streamId, type: event.type, reason: String(error) });
+    }
+  }
+
   /** Commits everything added since the last commit; answers the new checkpoint, or undefined when nothing was pending. */
   async commit(): Promise<number | undefined> {
     const pending = this.pending;
@@ -124,6 +154,7 @@ export class LedgerProjections {
     await this.readModels.commit({
       subjects: [...pending.subjects.values()],
       reviewItems: pending.reviewItems,
+      reviewItemUpdates: pending.reviewItemUpdates,
       postureDeltas: [...pending.postureDeltas.values()].filter((delta) => delta.delta !== 0),
       subjectApplications: [...pending.subjectApplications.values()],
       authentications: [...pending.authentications.values()],

@@ -9,7 +9,7 @@ import { ReadModelChanges } from './read-model-store.port';
 import { rebuildReadModels } from './rebuild-read-models';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
 
-type Fact = { type: string; data: Record<string, unknown>; time?: string };
+type Fact = { type: string; data: Record<string, unknown>; time?: string; schemaVersion?: number };
 
 async function tailOf(store: SqliteEventStore, stream: string): Promise<StreamTail> {
   try {
@@ -27,7 +27,7 @@ async function append(store: SqliteEventStore, stream: string, facts: Fact[]) {
     id: randomUUID(),
     type: fact.type,
     data: fact.data,
-    metadata: { schemaVersion: 1, source: 'spec', cloudEventId: randomUUID(), time: fact.time ?? '2026-11-02T09:00:00Z' },
+    metadata: { schemaVersion: fact.schemaVersion ?? 1, source: 'spec', cloudEventId: randomUUID(), time: fact.time ?? '2026-11-02T09:00:00Z' },
   }));
   return store.append(stream, chainEvents(stream, tail, events), expectedRevisionAfter(tail));
 }
@@ -69,6 +69,46 @@ describe('ProjectionRunner', () => {
   afterEach(async () => {
     await events.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('judges an enrollment by the policy published before it, the same after a restart as on a run from 0', async () => {
+    // The enrollment window as the policy sets it (governanceSettingsOf); 60 minutes instead of the default 10.
+    const policy = { governance: { enrollmentReauthenticationWindowMinutes: 60 } };
+    await append(events, 'policy-default', [{ type: 'assurance.policy.published', data: { version: 2, policy, publishedAt: '2026-11-01T00:00:00Z' } }]);
+    const keyAt = (id: string, time: string): Fact => ({ ...enrolled(id), data: { ...enrolled(id).data, userNotified: true }, time, schemaVersion: 2 });
+    const signedInAt = (revision: number, time: string): Fact[] => [
+      { type: 'assurance.authentication.succeeded', data: { channel: 'web', applicationId: 'portal', methods: [{ kind: 'security-key', authenticatorId: 'key-1', amr: ['hwk'] }] }, time },
+      {
+        type: 'assurance.authentication.evaluated',
+        data: {
+          authentication: { revision, id: `a-${revision}`, source: 'spec', time }, applicationId: 'portal', channel: 'web', requiredAal: 2, achievedAal: 3,
+          phishingResistant: true, amr: ['hwk'], acr: [], verdict: 'compliant', reasons: [], policyVersion: 2, decisionPath: [],
+        },
+        time,
+      },
+    ];
+    const proofed: Fact = { type: 'assurance.identity.proofed', data: { ial: 2, method: 'remote', evidence: ['passport'], proofedBy: 'idv' }, time: '2026-11-02T08:00:00Z' };
+    for (const subject of ['subject-within', 'subject-beyond']) await append(events, subject, [proofed, keyAt('key-1', '2026-11-02T08:01:00Z'), ...signedInAt(2, '2026-11-02T09:30:00Z')]);
+
+    const readModels = new SqliteReadModelStore({ path: ':memory:' });
+    try {
+      await new ProjectionRunner(events, readModels).catchUp();
+      // Appended after the first run stopped: the second run starts from the checkpoint, past the publication.
+      await append(events, 'subject-within', [keyAt('key-2', '2026-11-02T10:00:00Z')]); // 30 minutes after: within 60
+      await append(events, 'subject-beyond', [keyAt('key-2', '2026-11-02T11:00:00Z')]); // 90 minutes after
+      await new ProjectionRunner(events, readModels).catchUp();
+      const { value: cases } = await readModels.listReviewItems({ status: 'open', kind: 'enrollment-below-required-assurance', order: 'oldest-first', limit: 10 });
+      expect(cases.map((item) => [item.subjectId, item.detail.authenticatorId, item.detail.windowMinutes, item.detail.gaps])).toEqual([
+        ['beyond', 'key-2', 60, ['no-authentication-in-window']],
+      ]);
+
+      const fromZero = new SqliteReadModelStore({ path: ':memory:' });
+      await new ProjectionRunner(events, fromZero).catchUp();
+      expect((await fromZero.checksums()).value).toEqual((await readModels.checksums()).value);
+      await fromZero.close();
+    } finally {
+      await readModels.close();
+    }
   });
 
   it('catches up, goes live, skips unknown types and counts every event once', async () => {
@@ -180,6 +220,7 @@ describe('ProjectionRunner', () => {
     const batch: ReadModelChanges = {
       subjects: [],
       reviewItems: [],
+      reviewItemUpdates: [],
       postureDeltas: [{ bucket: '2026-11-02T09', applicationId: 'a', channel: 'web', metric: 'fallbacks', dimension: 'password', delta: 1 }],
       subjectApplications: [],
       checkpoint: { position: 5, recordedAt: new Date().toISOString() },

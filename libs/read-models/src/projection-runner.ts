@@ -1,4 +1,5 @@
-import type { EventStore, EventSubscription, RecordedEvent } from '@ledger/event-store';
+import { EventStore, EventSubscription, readStreamPaged, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
+import { policyStream } from '@ledger/domain';
 import { LedgerProjections, SkippedEvent } from './ledger-projections';
 import { ReadModelStore } from './read-model-store.port';
 
@@ -109,6 +110,7 @@ export class ProjectionRunner {
     this.state = { ...this.state, status: 'catching-up', position: startedFrom };
     let eventsApplied = 0;
     while (await this.hasEventsAfter(this.state.position)) {
+      await this.prepareToReadAfter(this.state.position);
       const subscription = this.subscribeAfter(this.state.position);
       try {
         eventsApplied += await this.consume(subscription, true);
@@ -145,6 +147,7 @@ export class ProjectionRunner {
         this.state.position = position;
         this.state.status = 'catching-up';
         this.logger?.log(`projecting events after position ${position}`);
+        await this.prepareToReadAfter(position);
         this.subscription = this.subscribeAfter(position);
         await this.consume(this.subscription, false);
       } catch (error) {
@@ -160,6 +163,17 @@ export class ProjectionRunner {
         this.subscription = undefined;
       }
     }
+  }
+
+  /** Hands the projections the policy versions published up to `position`, from the store itself. */
+  private async prepareToReadAfter(position: number): Promise<void> {
+    const publications: RecordedEvent[] = [];
+    try {
+      for await (const event of readStreamPaged(this.eventStore, policyStream())) publications.push(event);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    this.projections.startAfter(position, publications);
   }
 
   private subscribeAfter(position: number): EventSubscription {

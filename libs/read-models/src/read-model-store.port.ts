@@ -7,6 +7,7 @@ import type {
   PostureDelta,
   ReviewItem,
   ReviewItemKind,
+  ReviewItemUpdate,
   ReviewItemStatus,
   SubjectDocument,
   SubjectShareCounts,
@@ -30,6 +31,8 @@ export interface ProjectionCheckpoint {
 export interface ReadModelChanges {
   subjects: SubjectDocument[];
   reviewItems: ReviewItem[];
+  /** Applied after `reviewItems`, in order: an item opened and acted on in one batch ends in the right status. */
+  reviewItemUpdates: ReviewItemUpdate[];
   postureDeltas: PostureDelta[];
   subjectApplications: Array<{ subjectId: string; applicationId: string }>;
   /** New authentication rows, with their verdict when it came in the same batch. */
@@ -65,7 +68,8 @@ export interface SubjectSearch {
 export type ReviewSortOrder = 'oldest-first' | 'newest-first';
 
 export interface ReviewSearch {
-  status: ReviewItemStatus;
+  /** One status, or any of several. */
+  status: ReviewItemStatus | readonly ReviewItemStatus[];
   kind?: ReviewItemKind;
   applicationId?: string;
   subjectId?: string;
@@ -121,6 +125,8 @@ export interface ReadModelStore {
   getSubject(subjectId: string): Promise<AtPosition<SubjectDocument | undefined>>;
   searchSubjects(search: SubjectSearch): Promise<AtPosition<SubjectListing[]>>;
   listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
+  getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>>;
+  countReviewItems(search: { status: readonly ReviewItemStatus[]; subjectId: string }): Promise<AtPosition<number>>;
   posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
   /** Authentications in time order (then position), filtered. */
   listAuthentications(search: AuthenticationSearch): Promise<AtPosition<AuthenticationRecord[]>>;

@@ -40,6 +40,8 @@ export interface ExpectedAuthenticator {
   status: 'active' | 'revoked';
   enrolledAt: string;
   revokedAt: string | null;
+  /** Sent as `userNotified: true`; otherwise the field is left out, which records no notification. */
+  userNotified: boolean;
 }
 
 export interface ExpectedAuthentication {
@@ -113,8 +115,10 @@ function scriptSubject(subjectId: string, seed: number): ExpectedSubject {
     const authenticatorId = `${subjectId}-a${k}`;
     const enrolledAt = at(1, 9 + k);
     const { amr: _amr, ...properties } = KINDS[kind];
-    emit(cloudEvent(subjectId, 'authenticator.enrolled', enrolledAt, { authenticatorId, kind, ...properties, userVerification: true }));
-    subject.authenticators.push({ authenticatorId, kind, status: 'active', enrolledAt, revokedAt: null });
+    // Not drawn from the generator, so that adding it left the rest of the estate as it was.
+    const userNotified = (seed + k) % 3 !== 0;
+    emit(cloudEvent(subjectId, 'authenticator.enrolled', enrolledAt, { authenticatorId, kind, ...properties, userVerification: true, ...(userNotified && { userNotified }) }));
+    subject.authenticators.push({ authenticatorId, kind, status: 'active', enrolledAt, revokedAt: null, userNotified });
   }
   if (rng.chance(0.25)) {
     const revoked = subject.authenticators[0];

@@ -9,6 +9,7 @@ import {
   SqliteReadModelStore,
 } from '@ledger/read-models';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { PolicyModule } from '../policy/policy.module';
 import { GetPostureController } from './get-posture/get-posture.controller';
 import { GetPostureHandler } from './get-posture/get-posture.handler';
 import { GetProjectionChecksumsController } from './get-projection-checksums/get-projection-checksums.controller';
@@ -26,6 +27,7 @@ import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler
 
 /** Read models built from the store's subscription: subject state, review queue, posture. */
 @Module({
+  imports: [PolicyModule],
   controllers: [
     ListProjectionsController,
     GetProjectionChecksumsController,

@@ -7,6 +7,7 @@ import {
   DeviceData,
   FallbackUsedData,
   IdentityProofedData,
+  RecoveryApprovedData,
   RecoveryData,
   SessionClosedData,
   SessionStartedData,
@@ -22,7 +23,8 @@ interface CatalogEntry {
 /** The single source of truth for which event types exist and what their data looks like. */
 const CATALOG = {
   'assurance.identity.proofed': { schemaVersion: 1, dataClass: IdentityProofedData },
-  'assurance.authenticator.enrolled': { schemaVersion: 1, dataClass: AuthenticatorEnrolledData },
+  // v2 added the optional sessionId and userNotified.
+  'assurance.authenticator.enrolled': { schemaVersion: 2, dataClass: AuthenticatorEnrolledData },
   'assurance.authenticator.revoked': { schemaVersion: 1, dataClass: AuthenticatorRevokedData },
   'assurance.device.bound': { schemaVersion: 1, dataClass: DeviceData },
   'assurance.device.unbound': { schemaVersion: 1, dataClass: DeviceData },
@@ -36,6 +38,7 @@ const CATALOG = {
   'assurance.recovery.initiated': { schemaVersion: 1, dataClass: RecoveryData },
   'assurance.recovery.completed': { schemaVersion: 1, dataClass: RecoveryData },
   'assurance.recovery.failed': { schemaVersion: 1, dataClass: RecoveryData },
+  'assurance.recovery.approved': { schemaVersion: 1, dataClass: RecoveryApprovedData },
   'assurance.breakglass.used': { schemaVersion: 1, dataClass: BreakglassUsedData },
   'assurance.session.started': { schemaVersion: 1, dataClass: SessionStartedData },
   'assurance.session.ended': { schemaVersion: 1, dataClass: SessionClosedData },

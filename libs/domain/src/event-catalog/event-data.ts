@@ -53,6 +53,10 @@ export class AuthenticatorEnrolledData {
   @Flag() userVerification!: boolean;
   @Aaguid({ optional: true }) aaguid?: string;
   @Id({ optional: true }) deviceId?: string;
+  /** Schema v2: the session in which the subject bound it, to find the authentication that allowed the binding. */
+  @Id({ optional: true }) sessionId?: string;
+  /** Schema v2: whether the subject was notified of the new binding (SP 800-63B-4 §4). Absent means not recorded. */
+  @Flag({ optional: true }) userNotified?: boolean;
 }
 
 export class AuthenticatorRevokedData {
@@ -115,6 +119,16 @@ export class RecoveryData {
   @Id() verifiedBy!: string;
   @Id({ optional: true }) ticketId?: string;
   @Flag() userNotified!: boolean;
+  /** The second person who approved an assisted recovery, when the approval came with it. */
+  @Id({ optional: true }) approvedBy?: string;
+}
+
+/** A second person approves a recovery recorded earlier in the same subject stream. */
+export class RecoveryApprovedData {
+  /** The stream revision the ledger answered when the recovery was recorded. */
+  @IntegerBetween(0, Number.MAX_SAFE_INTEGER) recoveryRevision!: number;
+  @Id() approvedBy!: string;
+  @Id({ optional: true }) ticketId?: string;
 }
 
 export class BreakglassUsedData {

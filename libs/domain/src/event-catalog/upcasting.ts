@@ -72,8 +72,21 @@ export class Upcasters {
   }
 }
 
-/** Every schema change that needs an upcaster registers it here. None have been needed yet. */
-export const defaultUpcasters = new Upcasters({});
+/**
+ * v1 enrollments predate enrollment governance: emitters could not say in
+ * which session the binding happened or whether the subject was notified.
+ * Upcast, they say so explicitly (`userNotified: false`: no notification
+ * is on record), so every reader of v2 sees one shape and judges a v1
+ * enrollment exactly like a v2 one that records no notification.
+ */
+export function upcastEnrollmentV1(data: unknown): unknown {
+  return { ...(data as object), userNotified: false };
+}
+
+/** Every schema change that needs an upcaster registers it here. */
+export const defaultUpcasters = new Upcasters({
+  'assurance.authenticator.enrolled': { 1: upcastEnrollmentV1 },
+});
 
 export function upcast(type: EventType, schemaVersion: number, data: unknown): UpcastResult {
   return defaultUpcasters.upcast(type, schemaVersion, data);

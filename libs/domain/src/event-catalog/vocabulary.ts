@@ -58,6 +58,9 @@ export const RECOVERY_METHODS = [
   'temporary-access-pass',
   'recovery-contact',
   'password-reset',
+  // A code sent to a phone number or a mailbox on file: possession of that channel is the only proof.
+  'sms',
+  'email-otp',
 ] as const;
 export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
 

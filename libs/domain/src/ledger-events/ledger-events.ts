@@ -1,5 +1,6 @@
 import { Channel } from '../event-catalog/vocabulary';
 import type { AssurancePolicy } from '../policy/policy-document';
+import { REVIEW_CASE_EVENT_TYPES } from '../governance/review-cases/review-case-events';
 
 /**
  * Events the ledger itself writes. Emitters cannot post these: they are
@@ -10,6 +11,9 @@ export const LEDGER_EVENT_TYPES = {
   policyPublished: 'assurance.policy.published',
   authenticationEvaluated: 'assurance.authentication.evaluated',
   accessDecided: 'assurance.access.decided',
+  reviewAcknowledged: REVIEW_CASE_EVENT_TYPES.acknowledged,
+  reviewResolved: REVIEW_CASE_EVENT_TYPES.resolved,
+  reviewEscalated: REVIEW_CASE_EVENT_TYPES.escalated,
 } as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[keyof typeof LEDGER_EVENT_TYPES];
 
@@ -108,6 +112,9 @@ export const LEDGER_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> =
   'assurance.policy.published': 1,
   'assurance.authentication.evaluated': 1,
   'assurance.access.decided': 1,
+  'assurance.review.acknowledged': 1,
+  'assurance.review.resolved': 1,
+  'assurance.review.escalated': 1,
 };
 
 export function isLedgerEventType(type: string): type is LedgerEventType {

@@ -1,4 +1,4 @@
-import { RecoveryMethod } from '../event-catalog';
+import { AuthenticatorKind, RecoveryMethod } from '../event-catalog';
 
 /**
  * What a recovery still leans on. A password reset restores a password; a
@@ -17,4 +17,9 @@ export function recoveryDependenceOf(method: RecoveryMethod): RecoveryDependence
     default:
       return 'none';
   }
+}
+
+/** What a fallback leans on: only a password among the authenticator kinds is a memorised secret. */
+export function fallbackDependenceOf(usedMethod: AuthenticatorKind): RecoveryDependence {
+  return usedMethod === 'password' ? 'password' : 'none';
 }

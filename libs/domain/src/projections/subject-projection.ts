@@ -1,6 +1,11 @@
-import { Channel, FallbackUsedData, RecoveryData, SUBJECT_CATEGORY } from '../event-catalog';
+import { AuthenticatorEnrolledData, Channel, FallbackUsedData, RecoveryData, SUBJECT_CATEGORY } from '../event-catalog';
+import { governanceSettingsOf } from '../governance/governance-settings';
+import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
+import { isAssistedRecovery, isRecoveryWeakerThan, recoveryGovernanceOf } from '../governance/recovery-governance';
+import { judgeEnrollment, RecentAuthentication } from '../governance/enrollment-governance';
 import { LEDGER_EVENT_TYPES } from '../ledger-events';
-import { evolve, initialSubjectState, SubjectState } from '../subject';
+import { evolve, initialSubjectState, RECENT_HISTORY_LIMIT, SubjectState } from '../subject';
+import { fallbackDependenceOf, recoveryDependenceOf } from './recovery-dependence';
 import { normalizedTime, occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
 import { hourBucketOf, PostureDelta, UNEVALUATED } from './posture';
 import {
@@ -11,7 +16,7 @@ import {
   ReviewItemKind,
   reviewItemId,
 } from './review-items';
-import { SubjectSummary, summarizeSubject } from './subject-summary';
+import { activeAuthenticators, SubjectSummary, summarizeSubject } from './subject-summary';
 
 /**
  * The stored read model of one subject. `state` is exactly what the domain's
@@ -25,6 +30,10 @@ export interface SubjectDocument {
   summary: SubjectSummary;
   /** Highest authentication revision whose verdict was counted, so a re-evaluation is not counted twice. */
   lastEvaluatedRevision: number;
+  /** The last evaluated authentications, oldest first: what a later enrollment is judged against. */
+  recentAuthentications: RecentAuthentication[];
+  /** Authenticators enrolled since the last identity proofing; null before any proofing. */
+  enrollmentsSinceProofing: number | null;
   firstEventAt: string;
   lastEventAt: string;
   lastPosition: number;
@@ -56,6 +65,8 @@ export function newSubjectDocument(subjectId: string, stream: string, at: string
     state,
     summary: summarizeSubject(state),
     lastEvaluatedRevision: -1,
+    recentAuthentications: [],
+    enrollmentsSinceProofing: null,
     firstEventAt: at,
     lastEventAt: at,
     lastPosition: -1,
@@ -65,8 +76,14 @@ export function newSubjectDocument(subjectId: string, stream: string, at: string
 /**
  * Applies one stored event of a subject stream. `undefined` when the event is
  * not about a subject or of a type this code does not know: projections skip it.
+ * `policies` are the versions published before the event in the global order
+ * (the built-in version alone when omitted).
  */
-export function projectSubjectEvent(current: SubjectDocument | undefined, event: StoredEventFacts): SubjectProjectionStep | undefined {
+export function projectSubjectEvent(
+  current: SubjectDocument | undefined,
+  event: StoredEventFacts,
+  policies?: PolicyHistory,
+): SubjectProjectionStep | undefined {
   const subjectId = subjectIdOfStream(event.streamId);
   if (subjectId === undefined) return undefined;
   const subjectEvent = toSubjectEvent(event);
@@ -87,7 +104,7 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
   const bucket = hourBucketOf(at);
   const raise = (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt = at) =>
     step.reviewItems.push({
-      itemId: reviewItemId(event.streamId, event.revision),
+      itemId: reviewItemId(event.streamId, event.revision, kind),
       kind,
       status: 'open',
       subjectId,
@@ -96,10 +113,38 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
       occurredAt,
       source: { stream: event.streamId, revision: event.revision, position: event.position },
       detail,
+      actions: [],
     });
 
-  const data = event.data as Record<string, any>;
+  const data = subjectEvent.data as Record<string, any>;
   switch (event.type) {
+    case 'assurance.identity.proofed':
+      document.enrollmentsSinceProofing = 0;
+      break;
+    case 'assurance.authenticator.enrolled': {
+      const enrollment = data as AuthenticatorEnrolledData;
+      const { enrollmentReauthenticationWindowMinutes: windowMinutes } = governanceSettingsOf(policies && policyInForceAt(policies, at).policy);
+      const judgement = judgeEnrollment(enrollment, at, {
+        activeBefore: activeAuthenticators(before.state),
+        firstSinceProofing: before.enrollmentsSinceProofing === 0,
+        recentAuthentications: before.recentAuthentications,
+        windowMinutes,
+      });
+      if (before.enrollmentsSinceProofing !== null) document.enrollmentsSinceProofing = before.enrollmentsSinceProofing + 1;
+      if (judgement.gaps.length > 0) {
+        raise('enrollment-below-required-assurance', null, null, {
+          authenticatorId: enrollment.authenticatorId,
+          kind: enrollment.kind,
+          sessionId: enrollment.sessionId ?? null,
+          userNotified: enrollment.userNotified === true,
+          basis: judgement.basis,
+          requiredAal: judgement.requiredAal,
+          windowMinutes,
+          gaps: judgement.gaps,
+        });
+      }
+      break;
+    }
     case 'assurance.authentication.succeeded': {
       const channel = data.channel as Channel;
       step.postureDeltas.push({ bucket, applicationId: data.applicationId, channel, metric: 'authentications', dimension: UNEVALUATED, delta: 1 });
@@ -129,6 +174,7 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
       if (phase !== 'initiated') {
         raise('recovery', null, null, { phase, method: recovery.method, verifiedBy: recovery.verifiedBy, ticketId: recovery.ticketId ?? null, userNotified: recovery.userNotified });
       }
+      if (phase === 'completed') raiseRecoveryGovernanceCases(before.summary.highestAal, recovery, raise);
       break;
     }
     case 'assurance.breakglass.used':
@@ -151,7 +197,40 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
       break;
     }
   }
+  if (event.type === 'assurance.fallback.used') raiseFallbackDependence(data as FallbackUsedData, raise);
   return step;
+}
+
+/** Kept apart from the fallback case itself: whether an exception waives a fallback applies to both. */
+function raiseFallbackDependence(fallback: FallbackUsedData, raise: Raise): void {
+  const dependence = fallbackDependenceOf(fallback.usedMethod);
+  if (dependence === 'none') return;
+  raise('hidden-password-dependence', fallback.applicationId, fallback.channel, {
+    intendedMethod: fallback.intendedMethod,
+    usedMethod: fallback.usedMethod,
+    reason: fallback.reason,
+    dependence,
+  });
+}
+
+type Raise = (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt?: string) => void;
+
+/** A completed recovery restored access: each governance rule it breaks is a case of its own. */
+function raiseRecoveryGovernanceCases(strongestActiveAal: number, recovery: RecoveryData, raise: Raise): void {
+  const governance = recoveryGovernanceOf(recovery);
+  const detail = {
+    method: recovery.method,
+    verifiedBy: recovery.verifiedBy,
+    ticketId: recovery.ticketId ?? null,
+    userNotified: recovery.userNotified,
+    approvedBy: recovery.approvedBy ?? null,
+    governance: governance.status,
+    missing: governance.missing,
+  };
+  if (isAssistedRecovery(recovery.method)) raise('assisted-recovery', null, null, detail);
+  if (isRecoveryWeakerThan(recovery.method, strongestActiveAal)) raise('recovery-weaker-than-primary', null, null, { ...detail, strongestActiveAal });
+  const dependence = recoveryDependenceOf(recovery.method);
+  if (dependence !== 'none') raise('hidden-password-dependence', null, null, { ...detail, dependence });
 }
 
 function applyVerdict(
@@ -159,7 +238,7 @@ function applyVerdict(
   document: SubjectDocument,
   step: SubjectProjectionStep,
   verdict: AuthenticationVerdict,
-  raise: (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt?: string) => void,
+  raise: Raise,
 ): void {
   const revision = verdict.authentication.revision;
   // Counted once per authentication, at the hour of the authentication, so that it moves
@@ -167,6 +246,8 @@ function applyVerdict(
   if (revision <= before.lastEvaluatedRevision) return;
   document.lastEvaluatedRevision = revision;
   const authenticatedAt = normalizedTime(verdict.authentication.time) ?? document.lastEventAt;
+  const recent: RecentAuthentication = { at: authenticatedAt, achievedAal: verdict.achievedAal, ...(verdict.sessionId !== undefined && { sessionId: verdict.sessionId }) };
+  document.recentAuthentications = [...before.recentAuthentications, recent].slice(-RECENT_HISTORY_LIMIT);
   const bucket = hourBucketOf(authenticatedAt);
   const counter = { bucket, applicationId: verdict.applicationId, channel: verdict.channel, metric: 'authentications' as const };
   step.postureDeltas.push({ ...counter, dimension: UNEVALUATED, delta: -1 }, { ...counter, dimension: String(verdict.achievedAal), delta: 1 });

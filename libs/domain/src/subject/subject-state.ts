@@ -111,6 +111,10 @@ export interface RecoveryRecord {
   verifiedBy: string;
   ticketId?: string;
   userNotified: boolean;
+  /** The second person, from the recovery itself or a later `assurance.recovery.approved`. */
+  approvedBy?: string;
+  /** Where the recovery sits in the subject stream: what a later approval refers to. */
+  revision?: number;
 }
 
 export interface SubjectState {
@@ -195,11 +199,16 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
     case 'assurance.fallback.used':
       return { ...state, recentFallbacks: keepRecent(state.recentFallbacks, { at, ...event.data }) };
     case 'assurance.recovery.initiated':
-      return withRecovery(state, 'initiated', event.data, at);
+      return withRecovery(state, 'initiated', event.data, at, event.revision);
     case 'assurance.recovery.completed':
-      return withRecovery(state, 'completed', event.data, at);
+      return withRecovery(state, 'completed', event.data, at, event.revision);
     case 'assurance.recovery.failed':
-      return withRecovery(state, 'failed', event.data, at);
+      return withRecovery(state, 'failed', event.data, at, event.revision);
+    case 'assurance.recovery.approved': {
+      const { recoveryRevision, approvedBy } = event.data;
+      const recentRecoveries = state.recentRecoveries.map((recovery) => (recovery.revision === recoveryRevision ? { ...recovery, approvedBy } : recovery));
+      return { ...state, recentRecoveries };
+    }
     case 'assurance.breakglass.used':
       return { ...state, breakglassUses: state.breakglassUses + 1 };
     case 'assurance.session.started': {
@@ -275,8 +284,8 @@ function withDevice(state: SubjectState, data: DeviceData, at: string | undefine
   return { ...state, devices: { ...state.devices, [deviceId]: device } };
 }
 
-function withRecovery(state: SubjectState, phase: RecoveryPhase, data: RecoveryData, at: string | undefined): SubjectState {
-  return { ...state, recentRecoveries: keepRecent(state.recentRecoveries, { phase, at, ...data }) };
+function withRecovery(state: SubjectState, phase: RecoveryPhase, data: RecoveryData, at: string | undefined, revision: number | undefined): SubjectState {
+  return { ...state, recentRecoveries: keepRecent(state.recentRecoveries, { phase, at, ...data, ...(revision !== undefined && { revision }) }) };
 }
 
 function keepRecent<T>(history: readonly T[], entry: T): T[] {

@@ -102,10 +102,42 @@ describe('subject decider', () => {
     });
   });
 
-  const unconditional = EVENT_TYPES.filter(
-    (type): type is Exclude<EventType, 'assurance.authenticator.revoked' | 'assurance.device.unbound'> =>
-      type !== 'assurance.authenticator.revoked' && type !== 'assurance.device.unbound',
-  );
+  const CONDITIONAL: EventType[] = ['assurance.authenticator.revoked', 'assurance.device.unbound', 'assurance.recovery.approved'];
+  const unconditional = EVENT_TYPES.filter((type) => !CONDITIONAL.includes(type));
+
+  describe('approving a recovery (the second person of an assisted recovery)', () => {
+    const recovery = (type: 'assurance.recovery.completed' | 'assurance.recovery.failed', revision: number): SubjectEvent => ({
+      type,
+      data: { method: 'help-desk', verifiedBy: 'agent-7', ticketId: 'INC-9', userNotified: true },
+      time: at(10),
+      revision,
+    });
+    const approval = (recoveryRevision: number, approvedBy = 'lead-2'): SubjectEvent => ({
+      type: 'assurance.recovery.approved',
+      data: { recoveryRevision, approvedBy },
+      time: at(20),
+    });
+
+    it('records an approval by someone other than the verifier', () => {
+      given([recovery('assurance.recovery.completed', 3)]).when(record(approval(3))).then([approval(3)]);
+    });
+
+    it('refuses the verifier approving their own recovery', () => {
+      given([recovery('assurance.recovery.completed', 3)])
+        .when(record(approval(3, 'agent-7')))
+        .thenThrows(SubjectRuleViolation, (error) => error.code === 'recovery-not-approvable' && /cannot also be its second approver/.test(error.message));
+    });
+
+    it('refuses an approval of a revision that is not a completed recovery', () => {
+      given([recovery('assurance.recovery.failed', 3)]).when(record(approval(3))).thenThrows(violation('recovery-not-approvable'));
+      given([recovery('assurance.recovery.completed', 3)]).when(record(approval(2))).thenThrows(violation('recovery-not-approvable'));
+    });
+
+    it('marks the recovery it refers to as approved', () => {
+      const state = [recovery('assurance.recovery.completed', 3), approval(3)].reduce(subjectDecider.evolve, subjectDecider.initialState());
+      expect(state.recentRecoveries).toEqual([expect.objectContaining({ revision: 3, approvedBy: 'lead-2' })]);
+    });
+  });
 
   it.each(unconditional)('records %s on a fresh subject: services report facts, the ledger keeps them', (type) => {
     const event = { type, data: VALID_EVENT_DATA_EXAMPLES[type], time: at(7) } as SubjectEvent;

@@ -2,7 +2,7 @@ import { Decider, DomainRuleViolation } from '../decider';
 import { AccessRequest, decideAccess, evaluateAuthentication } from '../policy/evaluation';
 import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
 import { ownEntry } from './own-entry';
-import { evolve, initialSubjectState, SubjectEvent, SubjectState } from './subject-state';
+import { evolve, initialSubjectState, RECENT_HISTORY_LIMIT, SubjectEvent, SubjectState } from './subject-state';
 
 /** What the ledger needs to judge an authentication it is about to record. */
 export interface EvaluationContext {
@@ -44,6 +44,7 @@ export type SubjectRuleViolationCode =
   | 'authenticator-already-active'
   | 'authenticator-not-active'
   | 'device-not-bound'
+  | 'recovery-not-approvable'
   | 'ledger-event-not-recordable';
 
 export class SubjectRuleViolation extends DomainRuleViolation<SubjectRuleViolationCode> {}
@@ -85,6 +86,20 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
       const { deviceId } = event.data;
       if (!ownEntry(state.devices, deviceId)?.bound) {
         throw new SubjectRuleViolation('device-not-bound', `device ${deviceId} cannot be unbound: it is not bound to this subject`);
+      }
+      break;
+    }
+    case 'assurance.recovery.approved': {
+      const { recoveryRevision, approvedBy } = event.data;
+      const recovery = state.recentRecoveries.find((candidate) => candidate.revision === recoveryRevision);
+      if (recovery?.phase !== 'completed') {
+        throw new SubjectRuleViolation(
+          'recovery-not-approvable',
+          `revision ${recoveryRevision} is not one of this subject's last ${RECENT_HISTORY_LIMIT} recoveries, or not a completed one`,
+        );
+      }
+      if (approvedBy === recovery.verifiedBy) {
+        throw new SubjectRuleViolation('recovery-not-approvable', `${approvedBy} verified this recovery and cannot also be its second approver`);
       }
       break;
     }

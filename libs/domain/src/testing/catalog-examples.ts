@@ -73,6 +73,7 @@ export const VALID_EVENT_DATA_EXAMPLES: { readonly [T in EventType]: EventData<T
   'assurance.recovery.initiated': { method: 'help-desk', verifiedBy: 'agent-12', ticketId: 'INC-991', userNotified: true },
   'assurance.recovery.completed': { method: 'help-desk', verifiedBy: 'agent-12', ticketId: 'INC-991', userNotified: true },
   'assurance.recovery.failed': { method: 're-proofing', verifiedBy: 'idv-vendor-onfido', userNotified: false },
+  'assurance.recovery.approved': { recoveryRevision: 4, approvedBy: 'helpdesk-lead-2', ticketId: 'INC-1234' },
   'assurance.breakglass.used': { accountId: 'emergency-admin-1', reason: 'IdP outage', approvedBy: 'ciso' },
   'assurance.session.started': {
     sessionId: 'sess-1',

@@ -11,6 +11,7 @@ import {
   PostureCounter,
   REVIEW_AGE_BAND_STARTS_DAYS,
   ReviewItem,
+  ReviewItemStatus,
   SubjectDocument,
   SubjectShareCounts,
 } from '@ledger/domain/projections';
@@ -43,7 +44,7 @@ export interface SqliteReadModelStoreOptions {
 }
 
 /** Bumped whenever the tables or the documents change shape; an older file is dropped and rebuilt. */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -78,7 +79,8 @@ CREATE TABLE IF NOT EXISTS review_items (
   stream_id       TEXT NOT NULL,
   stream_revision INTEGER NOT NULL,
   position        INTEGER NOT NULL,
-  detail          TEXT NOT NULL
+  detail          TEXT NOT NULL,
+  actions         TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS review_items_by_age ON review_items (status, occurred_at, item_id);
 CREATE INDEX IF NOT EXISTS review_items_by_subject ON review_items (subject_id, status);
@@ -126,7 +128,7 @@ const CHECKSUM_QUERIES: Record<ProjectionName, string[]> = {
     'SELECT application_id, subject_id FROM subject_applications ORDER BY application_id, subject_id',
   ],
   'review-queue': [
-    `SELECT item_id, kind, status, subject_id, application_id, channel, occurred_at, stream_id, stream_revision, position, detail
+    `SELECT item_id, kind, status, subject_id, application_id, channel, occurred_at, stream_id, stream_revision, position, detail, actions
        FROM review_items ORDER BY item_id`,
   ],
   'estate-posture': [
@@ -140,7 +142,7 @@ const CHECKSUM_QUERIES: Record<ProjectionName, string[]> = {
 };
 
 /** Columns that hold JSON documents are hashed in canonical form, so key order never matters. */
-const JSON_COLUMNS = new Set(['document', 'detail', 'evaluation']);
+const JSON_COLUMNS = new Set(['document', 'detail', 'evaluation', 'actions']);
 
 interface ReviewRow {
   item_id: string;
@@ -154,6 +156,7 @@ interface ReviewRow {
   stream_revision: number;
   position: number;
   detail: string;
+  actions: string;
 }
 
 interface AuthenticationRow {
@@ -262,6 +265,7 @@ function toReviewItem(row: ReviewRow): ReviewItem {
     occurredAt: row.occurred_at,
     source: { stream: row.stream_id, revision: row.stream_revision, position: row.position },
     detail: JSON.parse(row.detail),
+    actions: JSON.parse(row.actions),
   };
 }
 
@@ -355,9 +359,14 @@ export class SqliteReadModelStore implements ReadModelStore {
       linkSubjectApplication: db.prepare('INSERT OR IGNORE INTO subject_applications (application_id, subject_id) VALUES (?, ?)'),
       // A plain INSERT: an event applied twice would collide here and abort its whole batch.
       insertReviewItem: db.prepare(
-        `INSERT INTO review_items (item_id, kind, status, subject_id, application_id, channel, occurred_at, stream_id, stream_revision, position, detail)
-         VALUES (@itemId, @kind, @status, @subjectId, @applicationId, @channel, @occurredAt, @stream, @revision, @position, @detail)`,
+        `INSERT INTO review_items (item_id, kind, status, subject_id, application_id, channel, occurred_at, stream_id, stream_revision, position, detail, actions)
+         VALUES (@itemId, @kind, @status, @subjectId, @applicationId, @channel, @occurredAt, @stream, @revision, @position, @detail, @actions)`,
       ),
+      // An action on an item this code never opened (none today) changes nothing, identically on every replay.
+      updateReviewItem: db.prepare<{ itemId: string; status: string; action: string }>(
+        `UPDATE review_items SET status = @status, actions = json_insert(actions, '$[#]', json(@action)) WHERE item_id = @itemId`,
+      ),
+      selectReviewItem: db.prepare<[string], ReviewRow>('SELECT * FROM review_items WHERE item_id = ?'),
       addToPostureCounter: db.prepare(
         `INSERT INTO posture_counters (bucket, application_id, channel, metric, dimension, count)
          VALUES (@bucket, @applicationId, @channel, @metric, @dimension, @delta)
@@ -406,7 +415,7 @@ export class SqliteReadModelStore implements ReadModelStore {
                 sum(occurred_at <= @day AND occurred_at > @week) AS b1,
                 sum(occurred_at <= @week AND occurred_at > @month) AS b2,
                 sum(occurred_at <= @month) AS b3
-           FROM review_items WHERE status = 'open'`,
+           FROM review_items WHERE status <> 'resolved'`,
       ),
     };
   }
@@ -468,7 +477,11 @@ export class SqliteReadModelStore implements ReadModelStore {
         revision: item.source.revision,
         position: item.source.position,
         detail: JSON.stringify(item.detail),
+        actions: JSON.stringify(item.actions),
       });
+    }
+    for (const update of changes.reviewItemUpdates) {
+      statements.updateReviewItem.run({ itemId: update.itemId, status: update.status, action: JSON.stringify(update.action) });
     }
     for (const delta of changes.postureDeltas) statements.addToPostureCounter.run(delta);
     for (const record of changes.authentications ?? []) {
@@ -519,7 +532,8 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>> {
     const oldestFirst = search.order === 'oldest-first';
-    const where = ['status = @status'];
+    const statuses = typeof search.status === 'string' ? [search.status] : [...search.status];
+    const where = [`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`];
     if (search.kind !== undefined) where.push('kind = @kind');
     if (search.applicationId !== undefined) where.push('application_id = @applicationId');
     if (search.subjectId !== undefined) where.push('subject_id = @subjectId');
@@ -529,7 +543,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     const statement = this.cachedStatement<ReviewRow>(
       `SELECT * FROM review_items WHERE ${where.join(' AND ')} ORDER BY occurred_at ${direction}, item_id ${direction} LIMIT @limit`,
     );
-    const parameters: Record<string, unknown> = { status: search.status, limit: search.limit };
+    const parameters: Record<string, unknown> = { limit: search.limit };
+    statuses.forEach((status, i) => (parameters[`status${i}`] = status));
     if (search.kind !== undefined) parameters.kind = search.kind;
     if (search.applicationId !== undefined) parameters.applicationId = search.applicationId;
     if (search.subjectId !== undefined) parameters.subjectId = search.subjectId;
@@ -555,6 +570,20 @@ export class SqliteReadModelStore implements ReadModelStore {
       .prepare<[Record<string, unknown>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
       .all(parameters)
       .map((row) => row.detail);
+  }
+
+  async getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>> {
+    const row = this.statements.selectReviewItem.get(itemId);
+    return { position: this.position(), value: row ? toReviewItem(row) : undefined };
+  }
+
+  async countReviewItems(search: { status: readonly ReviewItemStatus[]; subjectId: string }): Promise<AtPosition<number>> {
+    const statement = this.cachedStatement<{ count: number }>(
+      `SELECT count(*) AS count FROM review_items WHERE subject_id = @subjectId AND status IN (${search.status.map((_, i) => `@status${i}`).join(', ')})`,
+    );
+    const parameters: Record<string, unknown> = { subjectId: search.subjectId };
+    search.status.forEach((status, i) => (parameters[`status${i}`] = status));
+    return { position: this.position(), value: statement.get(parameters)?.count ?? 0 };
   }
 
   private cachedStatement<Row>(sql: string): Database.Statement<[Record<string, unknown>], Row> {

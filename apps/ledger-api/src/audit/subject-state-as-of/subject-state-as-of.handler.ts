@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, EventStore, readStreamPaged, StreamNotFoundError } from '@ledger/event-store';
-import { subjectStream } from '@ledger/domain';
-import { occurredAtOf, projectSubjectEvent, ReviewItem, SubjectDocument } from '@ledger/domain/projections';
+import { EVENT_STORE, EventStore, readStreamPaged, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
+import { initialPolicyHistory, policyStream, subjectStream } from '@ledger/domain';
+import { occurredAtOf, projectSubjectEvent, ReviewItem, SubjectDocument, withPolicyPublication } from '@ledger/domain/projections';
 import { NotFoundError } from '../../shared/api-errors';
 import { SubjectStateView, toSubjectStateView } from '../../projections/get-subject-state/subject-state.view';
 import { SubjectStateAsOfQuery } from './subject-state-as-of.query';
@@ -26,10 +26,14 @@ export class SubjectStateAsOfHandler implements IQueryHandler<SubjectStateAsOfQu
     let document: SubjectDocument | undefined;
     const raised: ReviewItem[] = [];
     let position = -1;
+    // Each event is judged by the policy versions published before it, as the projection runner does.
+    const publications = await this.readAll(policyStream());
+    let policies = initialPolicyHistory();
     try {
       for await (const event of readStreamPaged(this.store, subjectStream(subjectId))) {
         if (!included(event)) continue;
-        const step = projectSubjectEvent(document, event);
+        while (publications.length > 0 && publications[0].position < event.position) policies = withPolicyPublication(policies, publications.shift()!);
+        const step = projectSubjectEvent(document, event, policies);
         if (!step) continue;
         document = step.document;
         raised.push(...step.reviewItems);
@@ -41,6 +45,17 @@ export class SubjectStateAsOfHandler implements IQueryHandler<SubjectStateAsOfQu
     const when = 'asOf' in at ? at.asOf.toISOString() : `position ${at.atPosition}`;
     if (!document) throw new NotFoundError(`subject ${subjectId} had no events as of ${when}`);
     // The view measures ages against "now": the moment asked for, or the last event included.
-    return toSubjectStateView(document, position, raised, 'asOf' in at ? at.asOf : new Date(document.lastEventAt));
+    // Reviewers' actions live in the case streams, which this replay does not read: every case it raised is shown as opened.
+    return toSubjectStateView(document, position, raised, raised.length, 'asOf' in at ? at.asOf : new Date(document.lastEventAt));
+  }
+
+  private async readAll(stream: string): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const event of readStreamPaged(this.store, stream)) events.push(event);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return events;
   }
 }

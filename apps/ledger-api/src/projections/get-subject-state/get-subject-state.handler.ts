@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { UNRESOLVED_REVIEW_STATUSES } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { NotFoundError } from '../../shared/api-errors';
 import { ReadConsistency } from '../read-consistency';
@@ -21,11 +22,12 @@ export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuer
     const { position, value: document } = await this.readModels.getSubject(subjectId);
     if (!document) throw new NotFoundError(`subject ${subjectId} is unknown to the read models at position ${position}`);
     const { value: openItems } = await this.readModels.listReviewItems({
-      status: 'open',
+      status: UNRESOLVED_REVIEW_STATUSES,
       subjectId,
       order: 'oldest-first',
       limit: OPEN_ITEMS_SHOWN,
     });
-    return toSubjectStateView(document, position, openItems, new Date());
+    const { value: openCaseCount } = await this.readModels.countReviewItems({ status: UNRESOLVED_REVIEW_STATUSES, subjectId });
+    return toSubjectStateView(document, position, openItems, openCaseCount, new Date());
   }
 }

@@ -1,4 +1,5 @@
-import type { Channel, FallbackRecord, MethodUsed, RecoveryRecord } from '@ledger/domain';
+import { recoveryGovernanceOf } from '@ledger/domain';
+import type { Channel, FallbackRecord, MethodUsed, RecoveryGovernance, RecoveryRecord } from '@ledger/domain';
 import type { ReviewItem, SubjectDocument, SubjectSummary } from '@ledger/domain/projections';
 
 export interface AuthenticatorView {
@@ -54,16 +55,25 @@ export interface SubjectStateView {
     lastActivityAt: string | null;
   }>;
   recentFallbacks: FallbackRecord[];
-  recentRecoveries: RecoveryRecord[];
+  /** `governance` on completed recoveries only: `verified` once verifier, notification and (assisted) second approval are recorded. */
+  recentRecoveries: Array<RecoveryRecord & { governance: RecoveryGovernance['status'] | null; missing: RecoveryGovernance['missing'] }>;
   breakglassUses: number;
-  openReviewItems: Array<Pick<ReviewItem, 'itemId' | 'kind' | 'occurredAt' | 'applicationId' | 'channel' | 'source'>>;
+  /** Review cases not yet resolved (open, acknowledged or escalated), oldest first, at most 100. */
+  openReviewItems: Array<Pick<ReviewItem, 'itemId' | 'kind' | 'status' | 'occurredAt' | 'applicationId' | 'channel' | 'source'>>;
+  openCases: { count: number; href: string };
 }
 
 const byTimeThenId = <T>(time: (item: T) => string | undefined, id: (item: T) => string) => (a: T, b: T) =>
   (time(a) ?? '').localeCompare(time(b) ?? '') || id(a).localeCompare(id(b));
 
 /** The help desk's view of one subject; sessions past their expiry are left out at read time. */
-export function toSubjectStateView(document: SubjectDocument, position: number, openReviewItems: ReviewItem[], now: Date): SubjectStateView {
+export function toSubjectStateView(
+  document: SubjectDocument,
+  position: number,
+  openReviewItems: ReviewItem[],
+  openCaseCount: number,
+  now: Date,
+): SubjectStateView {
   const { state } = document;
   const proofing = state.proofing;
   return {
@@ -126,15 +136,20 @@ export function toSubjectStateView(document: SubjectDocument, position: number, 
         lastActivityAt: s.lastActivityAt ?? null,
       })),
     recentFallbacks: [...state.recentFallbacks],
-    recentRecoveries: [...state.recentRecoveries],
+    recentRecoveries: state.recentRecoveries.map((recovery) => {
+      const governance = recovery.phase === 'completed' ? recoveryGovernanceOf(recovery) : undefined;
+      return { ...recovery, governance: governance?.status ?? null, missing: governance?.missing ?? [] };
+    }),
     breakglassUses: state.breakglassUses,
-    openReviewItems: openReviewItems.map(({ itemId, kind, occurredAt, applicationId, channel, source }) => ({
+    openReviewItems: openReviewItems.map(({ itemId, kind, status, occurredAt, applicationId, channel, source }) => ({
       itemId,
       kind,
+      status,
       occurredAt,
       applicationId,
       channel,
       source,
     })),
+    openCases: { count: openCaseCount, href: `/v1/reviews?subjectId=${encodeURIComponent(document.subjectId)}` },
   };
 }

@@ -22,6 +22,10 @@ export class ListReviewsParams extends MinPositionParams {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/, { message: '$property must be an application id' })
   applicationId?: string;
 
+  @IsOptional() @IsString() @MaxLength(200)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, { message: '$property must be a subject id' })
+  subjectId?: string;
+
   @IsOptional() @IsIn(REVIEW_SORTS)
   sort?: (typeof REVIEW_SORTS)[number];
 
@@ -38,7 +42,10 @@ export class ListReviewsParams extends MinPositionParams {
 export class ListReviewsController {
   constructor(private readonly queryBus: QueryBus) {}
 
-  /** Items that need a human: fallbacks, policy violations, denials nothing enrolled could pass, recoveries, break-glass. */
+  /**
+   * Items that need a human: fallbacks, policy violations, denials nothing enrolled could pass, recoveries,
+   * break-glass, and the governance cases; `status` defaults to `open` (not yet acted on).
+   */
   @Get()
   list(@Query() params: ListReviewsParams) {
     return this.queryBus.execute(
@@ -46,6 +53,7 @@ export class ListReviewsController {
         params.status ?? 'open',
         params.kind,
         params.applicationId,
+        params.subjectId,
         params.sort === 'age' ? 'newest-first' : 'oldest-first',
         params.limit ?? 50,
         params.cursor,

@@ -1,6 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { currentPolicy, governanceSettingsOf, reviewDueAt, reviewSlaStatus } from '@ledger/domain';
+import type { ReviewItem } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { PolicyHistoryStore } from '../../policy/policy-history.store';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ReadConsistency } from '../read-consistency';
 import { ListReviewsQuery, ReviewQueuePage } from './list-reviews.query';
@@ -10,6 +13,7 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly consistency: ReadConsistency,
+    private readonly policies: PolicyHistoryStore,
   ) {}
 
   async execute(query: ListReviewsQuery): Promise<ReviewQueuePage> {
@@ -19,11 +23,13 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
       status: query.status,
       kind: query.kind,
       applicationId: query.applicationId,
+      subjectId: query.subjectId,
       order: query.order,
       after: after && { occurredAt: after[0], itemId: after[1] },
       limit: query.limit + 1,
     });
     const page = value.slice(0, query.limit);
+    const { reviewSlaBusinessDays } = governanceSettingsOf(currentPolicy((await this.policies.load()).state).policy);
     const now = Date.now();
     const last = page[page.length - 1];
     return {
@@ -32,8 +38,15 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
         ...item,
         ageSeconds: Math.max(0, Math.floor((now - new Date(item.occurredAt).getTime()) / 1000)),
         sourceHref: `/v1/subjects/${encodeURIComponent(item.subjectId)}/events?fromRevision=${item.source.revision}&limit=1`,
+        ...slaOf(item, reviewSlaBusinessDays, new Date(now)),
       })),
       nextCursor: value.length > query.limit ? encodeCursor([last.occurredAt, last.itemId]) : null,
     };
   }
+}
+
+function slaOf(item: ReviewItem, businessDays: number, now: Date) {
+  const dueAt = reviewDueAt(item.occurredAt, businessDays);
+  const resolvedAt = item.actions.find((action) => action.action === 'resolved')?.at;
+  return { dueAt, slaStatus: reviewSlaStatus(dueAt, now, resolvedAt) };
 }

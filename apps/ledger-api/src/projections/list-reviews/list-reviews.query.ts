@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { ReviewSlaStatus } from '@ledger/domain';
 import type { ReviewItem, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import type { ReviewSortOrder } from '@ledger/read-models';
 
@@ -7,6 +8,10 @@ export interface ReviewItemView extends ReviewItem {
   ageSeconds: number;
   /** Where to read the source event: the subject's events from its revision. */
   sourceHref: string;
+  /** `reviewSlaBusinessDays` business days after the fact occurred, by the current policy. */
+  dueAt: string;
+  /** `overdue` once past `dueAt` unresolved, or resolved after it. */
+  slaStatus: ReviewSlaStatus;
 }
 
 export interface ReviewQueuePage {
@@ -20,6 +25,7 @@ export class ListReviewsQuery extends Query<ReviewQueuePage> {
     readonly status: ReviewItemStatus,
     readonly kind: ReviewItemKind | undefined,
     readonly applicationId: string | undefined,
+    readonly subjectId: string | undefined,
     readonly order: ReviewSortOrder,
     readonly limit: number,
     readonly cursor: string | undefined,

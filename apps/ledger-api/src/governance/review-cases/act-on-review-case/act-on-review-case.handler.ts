@@ -1,0 +1,91 @@
+import { Inject } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  chainEvents,
+  DuplicateEventIdError,
+  EVENT_STORE,
+  EventStore,
+  expectedRevisionAfter,
+  RecordedEvent,
+  StreamStateCache,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
+import {
+  decideReviewCase,
+  evolveReviewCase,
+  initialReviewCaseState,
+  isReviewCaseEventType,
+  ReviewCaseEvent,
+  ReviewCaseState,
+  reviewCaseStream,
+  upcastStoredEvent,
+} from '@ledger/domain';
+import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { LedgerConflictError, NotFoundError } from '../../../shared/api-errors';
+import { ledgerEventToAppend } from '../../../shared/ledger-written-event';
+import { ActOnReviewCaseCommand, ReviewCaseActionResult } from './act-on-review-case.command';
+
+function evolveRecordedCaseEvent(state: ReviewCaseState, recorded: RecordedEvent): ReviewCaseState {
+  if (!isReviewCaseEventType(recorded.type)) return state;
+  const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
+  return evolveReviewCase(state, { type: recorded.type, data } as ReviewCaseEvent);
+}
+
+/** Who acted, when no key name is known: never the case in the API, where every route needs a key. */
+const UNNAMED_REVIEWER = 'unnamed';
+
+@CommandHandler(ActOnReviewCaseCommand)
+export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCommand, ReviewCaseActionResult> {
+  private readonly cases: StreamStateCache<ReviewCaseState>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+  ) {
+    this.cases = new StreamStateCache(store, { initialState: initialReviewCaseState, evolve: evolveRecordedCaseEvent, maxStreams: 1000 });
+  }
+
+  /**
+   * Optimistic: the case stream is read, the action decided and appended at
+   * the revision it was decided on. Of two reviewers acting at once, the
+   * second append finds the stream moved and is answered 409, so a case
+   * never records two outcomes, in one process or across several.
+   */
+  async execute({ caseId, action, context }: ActOnReviewCaseCommand): Promise<ReviewCaseActionResult> {
+    const { position, value: item } = await this.readModels.getReviewItem(caseId);
+    if (!item) throw new NotFoundError(`review case ${caseId} is not in the review queue at position ${position}`);
+    const stream = reviewCaseStream(caseId);
+    const loaded = await this.cases.load(stream);
+    const at = new Date().toISOString();
+    const decided = decideReviewCase({ ...action, caseId, by: context.writtenBy ?? UNNAMED_REVIEWER, at }, loaded.state);
+    const toAppend = decided.map((event, index) =>
+      ledgerEventToAppend({
+        type: event.type,
+        data: event.data,
+        cloudEventId: `${stream}#${loaded.tail.revision + 1 + index}`,
+        // Unique per request: with an id derived from the revision alone, a competing action decided on the
+        // same revision would look like a retry of the winner to the store, and be answered with its result.
+        idKey: `${stream}#${loaded.tail.revision + 1 + index}#${randomUUID()}`,
+        subject: item.subjectId,
+        time: at,
+        recordedAt: at,
+        ...context,
+      }),
+    );
+    try {
+      const result = await this.store.append(stream, chainEvents(stream, loaded.tail, toAppend), expectedRevisionAfter(loaded.tail));
+      const after = this.cases.applyAppended(stream, loaded, result);
+      const last = result.events[result.events.length - 1];
+      return { caseId, status: after.state.status, stream, revision: last.revision, position: last.position, hash: String(last.metadata.hash) };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) {
+        this.cases.forget(stream);
+        throw new LedgerConflictError('concurrent-case-action', `another action on case ${caseId} was recorded at the same time; reload the case and decide again`, [
+          { caseId },
+        ]);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './review-cases';
+export * from './governance-settings';
+export * from './recovery-governance';
+export * from './enrollment-governance';

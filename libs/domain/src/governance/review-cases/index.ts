@@ -1,0 +1,3 @@
+export * from './review-case-events';
+export * from './review-case.decider';
+export * from './review-sla';

@@ -1,0 +1,49 @@
+/**
+ * What reviewers do with a review case. Each action is a ledger-written event
+ * in the case's own stream, `reviewcase-<caseId>`: the case itself is opened
+ * by the projections from the subject stream, so the stream starts with the
+ * first action and a rebuild opens the same cases again.
+ */
+export const REVIEW_CASE_CATEGORY = 'reviewcase';
+
+export const REVIEW_CASE_EVENT_TYPES = {
+  acknowledged: 'assurance.review.acknowledged',
+  resolved: 'assurance.review.resolved',
+  escalated: 'assurance.review.escalated',
+} as const;
+export type ReviewCaseEventType = (typeof REVIEW_CASE_EVENT_TYPES)[keyof typeof REVIEW_CASE_EVENT_TYPES];
+
+export const REVIEW_CASE_OUTCOMES = ['accepted-risk', 'remediated', 'false-positive'] as const;
+export type ReviewCaseOutcome = (typeof REVIEW_CASE_OUTCOMES)[number];
+
+export interface ReviewCaseAcknowledgedData {
+  caseId: string;
+  acknowledgedBy: string;
+  note?: string;
+  /** Server time of the action. */
+  at: string;
+}
+
+export interface ReviewCaseResolvedData {
+  caseId: string;
+  resolvedBy: string;
+  outcome: ReviewCaseOutcome;
+  note: string;
+  at: string;
+}
+
+export interface ReviewCaseEscalatedData {
+  caseId: string;
+  escalatedBy: string;
+  reason: string;
+  at: string;
+}
+
+export type ReviewCaseEvent =
+  | { type: 'assurance.review.acknowledged'; data: ReviewCaseAcknowledgedData }
+  | { type: 'assurance.review.resolved'; data: ReviewCaseResolvedData }
+  | { type: 'assurance.review.escalated'; data: ReviewCaseEscalatedData };
+
+export function isReviewCaseEventType(type: string): type is ReviewCaseEventType {
+  return Object.values(REVIEW_CASE_EVENT_TYPES).includes(type as ReviewCaseEventType);
+}

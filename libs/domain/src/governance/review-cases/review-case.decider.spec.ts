@@ -1,0 +1,135 @@
+import {
+  reviewCaseDecider,
+  ReviewCaseEvent,
+  ReviewCaseRuleViolation,
+  ReviewCaseRuleViolationCode,
+  reviewCaseStream,
+  reviewDueAt,
+  reviewSlaStatus,
+} from '@ledger/domain';
+import { DeciderSpecification } from '@ledger/domain/testing';
+
+const CASE = 'subject-alice@7';
+const given = (history: ReviewCaseEvent[]) => DeciderSpecification.for(reviewCaseDecider).given(history);
+const refusedWith = (code: ReviewCaseRuleViolationCode) => (error: unknown) => error instanceof ReviewCaseRuleViolation && error.code === code;
+
+const at = (minute: number) => `2026-11-02T10:${String(minute).padStart(2, '0')}:00.000Z`;
+const acknowledge = (by = 'rita', note?: string) => ({ type: 'AcknowledgeCase' as const, caseId: CASE, by, ...(note !== undefined && { note }), at: at(1) });
+const resolve = (by = 'rita', outcome: 'accepted-risk' | 'remediated' | 'false-positive' = 'remediated') => ({
+  type: 'ResolveCase' as const,
+  caseId: CASE,
+  by,
+  outcome,
+  note: 'key replaced, user notified',
+  at: at(5),
+});
+const escalate = (by = 'rita', reason = 'second recovery this month') => ({ type: 'EscalateCase' as const, caseId: CASE, by, reason, at: at(3) });
+
+const acknowledged = (by = 'rita', note?: string): ReviewCaseEvent => ({
+  type: 'assurance.review.acknowledged',
+  data: { caseId: CASE, acknowledgedBy: by, ...(note !== undefined && { note }), at: at(1) },
+});
+const resolved = (by = 'rita', outcome: 'accepted-risk' | 'remediated' | 'false-positive' = 'remediated'): ReviewCaseEvent => ({
+  type: 'assurance.review.resolved',
+  data: { caseId: CASE, resolvedBy: by, outcome, note: 'key replaced, user notified', at: at(5) },
+});
+const escalated = (by = 'rita', reason = 'second recovery this month'): ReviewCaseEvent => ({
+  type: 'assurance.review.escalated',
+  data: { caseId: CASE, escalatedBy: by, reason, at: at(3) },
+});
+
+describe('review case decider', () => {
+  it('names the case stream after the case, in its own category', () => {
+    expect(reviewCaseStream(CASE)).toBe('reviewcase-subject-alice@7');
+  });
+
+  describe('an open case (no action yet)', () => {
+    it('is acknowledged, with or without a note', () => {
+      given([]).when(acknowledge()).then([acknowledged()]);
+      given([]).when(acknowledge('rita', 'calling the user')).then([acknowledged('rita', 'calling the user')]);
+    });
+
+    it.each(['accepted-risk', 'remediated', 'false-positive'] as const)('is resolved as %s with the reviewer and note', (outcome) => {
+      given([]).when(resolve('sam', outcome)).then([resolved('sam', outcome)]);
+    });
+
+    it('is escalated with a reason', () => {
+      given([]).when(escalate()).then([escalated()]);
+    });
+  });
+
+  describe('an acknowledged case', () => {
+    it('is resolved', () => {
+      given([acknowledged()]).when(resolve()).then([resolved()]);
+    });
+
+    it('is escalated', () => {
+      given([acknowledged()]).when(escalate()).then([escalated()]);
+    });
+
+    it('refuses a second acknowledgement, naming who holds it', () => {
+      given([acknowledged('rita')])
+        .when(acknowledge('sam'))
+        .thenThrows(ReviewCaseRuleViolation, (error) => error.code === 'case-already-acknowledged' && /rita/.test(error.message));
+    });
+  });
+
+  describe('an escalated case', () => {
+    it('is resolved', () => {
+      given([escalated()]).when(resolve('ciso', 'accepted-risk')).then([resolved('ciso', 'accepted-risk')]);
+    });
+
+    it('is escalated further', () => {
+      given([acknowledged(), escalated()]).when(escalate('lead', 'needs the CISO')).then([escalated('lead', 'needs the CISO')]);
+    });
+
+    it('refuses an acknowledgement, which would hide the escalation', () => {
+      given([escalated()]).when(acknowledge()).thenThrows(refusedWith('case-already-escalated'));
+    });
+  });
+
+  describe('a resolved case', () => {
+    it('refuses to be resolved twice, naming the first outcome', () => {
+      given([resolved('rita', 'remediated')])
+        .when(resolve('sam', 'false-positive'))
+        .thenThrows(ReviewCaseRuleViolation, (error) => error.code === 'case-already-resolved' && /remediated by rita/.test(error.message));
+    });
+
+    it('refuses an acknowledgement', () => {
+      given([acknowledged(), resolved()]).when(acknowledge('sam')).thenThrows(refusedWith('case-already-resolved'));
+    });
+
+    it('refuses an escalation', () => {
+      given([escalated(), resolved()]).when(escalate()).thenThrows(refusedWith('case-already-resolved'));
+    });
+  });
+
+  it('folds every action into the status a queue shows', () => {
+    const fold = (events: ReviewCaseEvent[]) => events.reduce(reviewCaseDecider.evolve, reviewCaseDecider.initialState()).status;
+    expect(fold([])).toBe('open');
+    expect(fold([acknowledged()])).toBe('acknowledged');
+    expect(fold([acknowledged(), escalated()])).toBe('escalated');
+    expect(fold([acknowledged(), escalated(), resolved()])).toBe('resolved');
+  });
+});
+
+describe('review SLA in business days', () => {
+  it('counts weekdays only: a Friday case is due the Friday after', () => {
+    expect(reviewDueAt('2026-11-06T10:00:00.000Z', 5)).toBe('2026-11-13T10:00:00.000Z');
+  });
+
+  it('skips the weekend for a Thursday case due in two business days', () => {
+    expect(reviewDueAt('2026-11-05T10:00:00.000Z', 2)).toBe('2026-11-09T10:00:00.000Z');
+  });
+
+  it('starts a weekend case on Monday', () => {
+    expect(reviewDueAt('2026-11-07T10:00:00.000Z', 1)).toBe('2026-11-09T10:00:00.000Z');
+  });
+
+  it('is overdue after the due time, judged at resolution for a resolved case', () => {
+    const due = '2026-11-13T10:00:00.000Z';
+    expect(reviewSlaStatus(due, new Date('2026-11-13T09:59:59Z'))).toBe('within-sla');
+    expect(reviewSlaStatus(due, new Date('2026-11-13T10:00:01Z'))).toBe('overdue');
+    expect(reviewSlaStatus(due, new Date('2026-12-01T00:00:00Z'), '2026-11-12T00:00:00.000Z')).toBe('within-sla');
+  });
+});

@@ -1,0 +1,42 @@
+import { REVIEW_CASE_CATEGORY, ReviewCaseEvent } from '../governance/review-cases/review-case-events';
+import { isLedgerEventType, upcastStoredEvent } from '../ledger-events';
+import { StoredEventFacts } from './projected-event';
+import { ReviewCaseActionRecord, ReviewItemStatus } from './review-items';
+
+/** What one reviewer action changes on the review item it acts on. */
+export interface ReviewItemUpdate {
+  itemId: string;
+  status: ReviewItemStatus;
+  action: ReviewCaseActionRecord;
+}
+
+const CASE_STREAM_PREFIX = `${REVIEW_CASE_CATEGORY}-`;
+
+/**
+ * A reviewer action read back from a case stream. The decider already refused
+ * every transition that is not allowed, so the status follows from the action
+ * alone. `undefined` for any other stream or type.
+ */
+export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdate | undefined {
+  if (!event.streamId.startsWith(CASE_STREAM_PREFIX) || !isLedgerEventType(event.type)) return undefined;
+  const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
+  const caseEvent = { type: event.type, data } as ReviewCaseEvent;
+  const itemId = event.streamId.slice(CASE_STREAM_PREFIX.length);
+  const { position } = event;
+  switch (caseEvent.type) {
+    case 'assurance.review.acknowledged': {
+      const { acknowledgedBy, note, at } = caseEvent.data;
+      return { itemId, status: 'acknowledged', action: { action: 'acknowledged', by: acknowledgedBy, at, ...(note !== undefined && { note }), position } };
+    }
+    case 'assurance.review.escalated': {
+      const { escalatedBy, reason, at } = caseEvent.data;
+      return { itemId, status: 'escalated', action: { action: 'escalated', by: escalatedBy, at, reason, position } };
+    }
+    case 'assurance.review.resolved': {
+      const { resolvedBy, outcome, note, at } = caseEvent.data;
+      return { itemId, status: 'resolved', action: { action: 'resolved', by: resolvedBy, at, outcome, note, position } };
+    }
+    default:
+      return undefined;
+  }
+}
