@@ -53,24 +53,6 @@ async function signIn(page: Page, url: string, key: string): Promise<void> {
   });
 }
 
-/**
- * PENDING until the governance `cases` branch is merged: it adds
- * POST /v1/reviews/:itemId/resolve. An empty body cannot change anything: an
- * existing route refuses it with 400, a missing one answers Nest's 404.
- * The integrator removes this guard once the route exists.
- */
-async function pendingUntilReviewActionsExist(url: string, headers: Record<string, string>, itemId: string): Promise<boolean> {
-  const response = await fetch(`${url}/v1/reviews/${encodeURIComponent(itemId)}/resolve`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  const text = await response.text();
-  const missing = response.status === 404 && /Cannot POST|Route POST/.test(text);
-  if (missing) console.warn('PENDING: POST /v1/reviews/:itemId/resolve does not exist yet; the resolve steps were not run');
-  return missing;
-}
-
 describe('help-desk console in Chromium', () => {
   let server: ServerProcess | undefined;
   let dataDir: string | undefined;
@@ -198,8 +180,6 @@ describe('help-desk console in Chromium', () => {
     const row = page.locator(`tr[data-item-id="${caseToResolve.itemId}"]`);
     await row.waitFor();
     await screenshot('console-review-queue');
-
-    if (await pendingUntilReviewActionsExist(url, readHeaders, caseToResolve.itemId)) return;
 
     await row.getByRole('button', { name: /^Resolve/ }).click();
     await row.getByLabel('Outcome').selectOption('false-positive');
