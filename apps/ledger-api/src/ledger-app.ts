@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +6,7 @@ import { enabledLogLevels, LedgerConfig } from './config/ledger-config';
 import { LedgerApiModule } from './ledger-api.module';
 import { BATCH_MEDIA_TYPE } from './ingestion/record-events/record-events.controller';
 import { LedgerExceptionFilter } from './shared/ledger-exception.filter';
+import { fieldIssuesOf, InvalidRequestError } from './shared/invalid-request';
 
 /** Builds the HTTP application; `main.ts` and the end-to-end tests share it. */
 export async function createLedgerApp(config: LedgerConfig): Promise<NestFastifyApplication> {
@@ -42,16 +43,7 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
       transform: true,
       whitelist: true,
       forbidNonWhitelisted: true,
-      exceptionFactory: (errors) =>
-        new BadRequestException({
-          statusCode: 400,
-          error: 'invalid-request',
-          message: 'invalid request parameters',
-          errors: errors.map((error) => ({
-            field: error.property,
-            reason: Object.values(error.constraints ?? {}).join('; '),
-          })),
-        }),
+      exceptionFactory: (errors) => new InvalidRequestError('invalid-request', 'invalid request parameters', fieldIssuesOf(errors)),
     }),
   );
   app.enableShutdownHooks();

@@ -55,7 +55,8 @@ export function acquireReadModelLock(readModelPath: string): ReadModelLock {
     } catch {
       continue; // released between our open and our read
     }
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+    // Our own pid in the file is a lock left by an earlier life: a container restarts its process with the same pid.
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
       throw new ReadModelLockedError(
         `read models in ${readModelPath} are being written by process ${owner}; stop it first (see docs/projections.md)`,
       );

@@ -96,6 +96,8 @@ export interface ReadModelStore {
   searchSubjects(search: SubjectSearch): Promise<AtPosition<SubjectListing[]>>;
   listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
   posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
+  /** Open review items per kind (kinds with none are left out), for monitoring. */
+  openReviewCounts(): Promise<AtPosition<Record<string, number>>>;
 
   /** A SHA-256 of each read model's content, in key order; equal content gives equal checksums. */
   checksums(): Promise<AtPosition<Record<ProjectionName, string>>>;
