@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LedgerConfig } from './config/ledger-config';
 import { EventStoreModule } from './infrastructure/event-store.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ReadModelsModule } from './projections/read-models.module';
 import { RecordEventsController } from './ingestion/record-events/record-events.controller';
 import { RecordEventsHandler } from './ingestion/record-events/record-events.handler';
 import { ListSubjectEventsController } from './ingestion/list-subject-events/list-subject-events.controller';
@@ -25,11 +27,20 @@ import { ProjectionsModule } from './projections/projections.module';
 @Module({})
 export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
+    if (config.role === 'projector') return LedgerApiModule.projector(config);
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule],
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forConfig(config),
+        AccessModule.forConfig(config),
+        SubjectStreamsModule,
+        PolicyModule,
+        ProjectionsModule,
+        HealthModule,
+        MetricsModule,
+      ],
       controllers: [
-        HealthController,
         RecordEventsController,
         ListSubjectEventsController,
         ListEventTypesController,
@@ -40,6 +51,19 @@ export class LedgerApiModule {
         SubjectHistoryController,
       ],
       providers: [RecordEventsHandler, ListSubjectEventsHandler, VerifyChainHandler, CheckpointRecorder, SubjectStateAsOfHandler, SubjectHistoryHandler],
+    };
+  }
+
+  /**
+   * `LEDGER_ROLE=projector`: the one process that writes the read models, and
+   * the checkpoint timer, which must also run once. It serves only health and
+   * metrics, so it needs no API keys.
+   */
+  private static projector(config: LedgerConfig): DynamicModule {
+    return {
+      module: LedgerApiModule,
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), ReadModelsModule, HealthModule, MetricsModule],
+      providers: [CheckpointRecorder],
     };
   }
 }
