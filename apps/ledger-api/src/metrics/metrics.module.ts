@@ -1,4 +1,5 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { REVIEW_ITEM_KINDS } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { ProjectionLagProbe } from '../projections/projection-lag';
 import { ReadModelsModule } from '../projections/read-models.module';
@@ -30,8 +31,11 @@ export class MetricsModule implements OnModuleInit {
     this.metrics.gaugeAtScrape('ledger_projection_lag_seconds', 'How long the oldest event not yet applied to each read model has been in the store; 0 when none', ['projection'], async () =>
       (await projections()).filter((p) => p.lag.seconds !== null).map((p) => ({ labels: { projection: p.name }, value: p.lag.seconds! })),
     );
-    this.metrics.gaugeAtScrape('ledger_review_cases_open', 'Open items in the review queue, by kind', ['kind'], async () =>
-      Object.entries((await this.readModels.openReviewCounts()).value).map(([kind, value]) => ({ labels: { kind }, value })),
-    );
+    this.metrics.gaugeAtScrape('ledger_review_cases_open', 'Open items in the review queue, by kind', ['kind'], async () => {
+      const open = (await this.readModels.openReviewCounts()).value;
+      // Every kind, zeros included, so that a dashboard's series do not vanish when a queue empties.
+      const kinds = [...new Set([...REVIEW_ITEM_KINDS, ...Object.keys(open)])];
+      return kinds.map((kind) => ({ labels: { kind }, value: open[kind] ?? 0 }));
+    });
   }
 }
