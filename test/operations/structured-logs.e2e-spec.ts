@@ -34,7 +34,7 @@ describe('logging: JSON lines with the ids that also go into event metadata', ()
       body: JSON.stringify(enrolledEvent(subject)),
     });
   const storedEvent = async (subject: string) =>
-    (await (await fetch(`${server.url}/v1/subjects/${subject}/events`, { headers: server.auth('auditor') })).json()).events[0];
+    ((await (await fetch(`${server.url}/v1/subjects/${subject}/events`, { headers: server.auth('auditor') })).json()) as { events: unknown[] }).events[0];
   const logLines = () =>
     server
       .output()
