@@ -45,7 +45,16 @@ describe('OpenAPI document', () => {
       expect(served.body).toEqual(JSON.parse(generated));
       const ui = await fetch(`${ledger.url}/docs`);
       expect(ui.status).toBe(200);
-      expect(await ui.text()).toContain('swagger-ui');
+      const page = await ui.text();
+      // The page loads its scripts from the API itself, no inline script: the content security policy allows only 'self'.
+      expect(page).not.toMatch(/<script>[^<]/);
+      expect(ui.headers.get('content-security-policy')).toContain("default-src 'self'");
+      for (const asset of [...page.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)].map((match) => match[1])) {
+        const response = await fetch(ledger.url + asset);
+        expect([asset, response.status]).toEqual([asset, 200]);
+        expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+      }
+      expect(page).toContain('/docs/swagger-ui-init.js');
     });
   });
 });

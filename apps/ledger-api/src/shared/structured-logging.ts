@@ -28,8 +28,9 @@ export function structuredLogging(level: LogLevel): Params {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       genReqId: (request: IncomingMessage) => requestIdOf(request),
       customProps: (request: IncomingMessage) => ({ correlationId: correlationIdOf(request) }),
+      // A 503 is the ledger saying "later" (store away, read models behind) as designed: a warning, not an error.
       customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error || response.statusCode >= 500 ? 'error' : 'info',
+        response.statusCode === 503 ? 'warn' : error || response.statusCode >= 500 ? 'error' : 'info',
       serializers: {
         req: (request: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: request.id,
