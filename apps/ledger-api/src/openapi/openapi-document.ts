@@ -251,7 +251,7 @@ const SWAGGER_UI_ASSETS: Record<string, string> = {
 
 const SWAGGER_UI_PAGE = `<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Assurance Ledger API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<head><meta charset="utf-8"><title>Assurance Ledger API</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/swagger-ui-standalone-preset.js"></script><script src="/docs/swagger-ui-init.js"></script>
 </body>
@@ -278,8 +278,8 @@ export function serveOpenApi(app: NestFastifyApplication): void {
   });
   const fastify = app.getHttpAdapter().getInstance();
   const assets = swaggerUiAssets();
-  // Swagger UI draws its icons from data: URLs.
-  const policy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+  // Swagger UI draws its icons from data: URLs and sets inline styles; scripts stay limited to 'self'.
+  const policy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
   fastify.get('/docs', (_request, reply) => reply.header('content-security-policy', policy).type('text/html; charset=utf-8').send(SWAGGER_UI_PAGE));
   fastify.get('/docs/swagger-ui-init.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(SWAGGER_UI_INIT));
   for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
