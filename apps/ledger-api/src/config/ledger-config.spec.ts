@@ -1,4 +1,4 @@
-import { ConfigurationError, enabledLogLevels, loadLedgerConfig } from './ledger-config';
+import { ConfigurationError, loadLedgerConfig } from './ledger-config';
 
 describe('ledger configuration from the environment', () => {
   it('runs on the embedded SQLite store on loopback with no settings at all', () => {
@@ -35,10 +35,5 @@ describe('ledger configuration from the environment', () => {
   ])('refuses %j naming the variable and the allowed values', (env, message) => {
     expect(() => loadLedgerConfig(env)).toThrow(ConfigurationError);
     expect(() => loadLedgerConfig(env)).toThrow(message);
-  });
-
-  it('logs the chosen level and everything more severe', () => {
-    expect(enabledLogLevels('warn')).toEqual(['error', 'warn']);
-    expect(enabledLogLevels('log')).toEqual(['error', 'warn', 'log']);
   });
 });

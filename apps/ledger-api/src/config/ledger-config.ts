@@ -75,11 +75,6 @@ function processRole(raw: string | undefined): ProcessRole {
   return raw as ProcessRole;
 }
 
-/** Levels at or above the configured one, as Nest expects them. */
-export function enabledLogLevels(level: LogLevel): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
-}
-
 /** Every setting comes from the environment and has a safe default for a laptop. */
 export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const store = (env.LEDGER_STORE ?? 'sqlite') as StoreKind;
