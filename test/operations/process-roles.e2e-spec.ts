@@ -81,10 +81,7 @@ describe('LEDGER_ROLE: API replicas and one projector on one SQLite store', () =
     expect(split.map((answer) => answer.status)).toEqual([200, 200]);
     expect(split[1].body).toEqual(split[0].body);
 
-    // Each event applied exactly once, by the one projector.
     const overview = await call(replicas[0], '/v1/projections');
-    const eventsInStore = splitPosition; // SQLite positions are 1, 2, 3, ... with nothing else writing
-    expect(overview.body.projections.map((projection: any) => projection.eventsApplied)).toEqual([eventsInStore, eventsInStore, eventsInStore]);
     expect(overview.body.projections.every((projection: any) => projection.status === 'live')).toBe(true);
 
     const all = await startServerProcess(env('single', 'all'));
@@ -93,6 +90,9 @@ describe('LEDGER_ROLE: API replicas and one projector on one SQLite store', () =
     const reference = await call(all, `/v1/projections/checksums?minPosition=${allPosition}`);
     expect(allPosition).toBe(splitPosition);
     expect(reference.body).toEqual(split[0].body);
+    // Each event applied exactly once, by the one projector: as many as the single process applied.
+    const applied = (answer: { body: any }) => answer.body.projections.map((projection: any) => projection.eventsApplied);
+    expect(applied(overview)).toEqual(applied(await call(all, '/v1/projections')));
   }, 120_000);
 
   it('lets only one projector write a read-model file: a second one refuses to start', async () => {
