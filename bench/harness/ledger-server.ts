@@ -65,6 +65,9 @@ export async function startLedgerServer(context: BenchContext, options: LedgerSe
       LEDGER_API_KEYS_FILE: join(options.dataDir, 'api-keys.json'),
       // The per-key limit would cap the load generator, which is one key; the highest setting lifts it.
       LEDGER_RATE_LIMIT_PER_MINUTE: '100000000',
+      // Ready means "the store answers" here: a server started over an older ledger may be catching up,
+      // and projection lag is measured by its own scenario (B5), not by waiting for readiness.
+      LEDGER_READY_MAX_PROJECTION_LAG_SECONDS: '0',
       ...options.env,
     },
   });

@@ -22,7 +22,7 @@ describe('API keys in use', () => {
 
       const refused = await ledger.post([own, foreign], 'application/cloudevents-batch+json', signed);
       expect(refused.status).toBe(403);
-      expect(refused.body).toMatchObject({ error: 'source-not-allowed', events: [{ index: 1, source: 'https://vpn.example.com' }] });
+      expect(refused.body).toMatchObject({ code: 'source-not-allowed', events: [{ index: 1, source: 'https://vpn.example.com' }] });
       expect((await ledger.get(`/v1/subjects/${subject}/events`)).status).toBe(404);
 
       expect((await ledger.post(own, 'application/cloudevents+json', signed)).status).toBe(201);

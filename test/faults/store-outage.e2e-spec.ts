@@ -33,7 +33,7 @@ describe('fault: EventStoreDB goes away mid-run and comes back', () => {
     const refused = await ledger.post(duringOutage, BATCH);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
-    expect(refused.body.error).toBe('store-unavailable');
+    expect(refused.body).toMatchObject({ code: 'store-unavailable', status: 503, type: 'urn:assurance-ledger:problem:store-unavailable' });
     expect((await ledger.get('/health')).status).toBe(503);
 
     await double.restart();

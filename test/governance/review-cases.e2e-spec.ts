@@ -61,7 +61,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
 
     const selfApproval = await ledger.post(event(subject, 'recovery.approved', '2026-11-10T09:30:00Z', { recoveryRevision: revisions[2], approvedBy: 'agent-7' }));
     expect(selfApproval.status).toBe(409);
-    expect(selfApproval.body.error).toBe('recovery-not-approvable');
+    expect(selfApproval.body.code).toBe('recovery-not-approvable');
 
     const approval = await record(event(subject, 'recovery.approved', '2026-11-10T09:30:00Z', { recoveryRevision: revisions[2], approvedBy: 'lead-2' }));
     const approved = await ledger.get(`/v1/subjects/${subject}?minPosition=${approval.position}`);
@@ -137,7 +137,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       expect(escalated.body).toMatchObject({ status: 'escalated', revision: 1 });
       const reacknowledged = await act(caseId, 'acknowledge', {});
       expect(reacknowledged.status).toBe(409);
-      expect(reacknowledged.body.error).toBe('case-already-escalated');
+      expect(reacknowledged.body.code).toBe('case-already-escalated');
 
       const resolved = await act(caseId, 'resolve', { outcome: 'accepted-risk', note: 'documented in the outage review' });
       expect(resolved.body).toMatchObject({ status: 'resolved', revision: 2 });
@@ -157,7 +157,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       expect(first.status).toBe(200);
       const second = await act(caseId, 'resolve', { outcome: 'false-positive', note: 'not an incident' });
       expect(second.status).toBe(409);
-      expect(second.body.error).toBe('case-already-resolved');
+      expect(second.body.code).toBe('case-already-resolved');
       const [item] = await casesOf(subject, first.body.position, 'resolved');
       expect(item.actions.map((action: any) => action.outcome)).toEqual(['remediated']);
     });
@@ -170,7 +170,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       ]);
       expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
       const loser = answers.find((answer) => answer.status === 409)!;
-      expect(['concurrent-case-action', 'case-already-resolved']).toContain(loser.body.error);
+      expect(['concurrent-case-action', 'case-already-resolved']).toContain(loser.body.code);
       const winner = answers.find((answer) => answer.status === 200)!;
       const [item] = await casesOf(subject, winner.body.position, 'resolved');
       expect(item.actions).toHaveLength(1);

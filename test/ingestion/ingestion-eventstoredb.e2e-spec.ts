@@ -51,7 +51,7 @@ describe('ingestion API on the EventStoreDB store (gRPC test double)', () => {
     ]);
     const verification = await ledger.get(`/v1/audit/verify?stream=subject-${subject}`);
     expect(verification.body).toMatchObject({ valid: true, eventsChecked: 3 });
-    expect((await ledger.get('/health')).body).toEqual({ status: 'ok', store: 'eventstoredb' });
+    expect((await ledger.get('/health')).body).toMatchObject({ status: 'ok', details: { store: { status: 'up', kind: 'eventstoredb' } } });
   });
 
   it('gives concurrent writers to one subject contiguous revisions', async () => {

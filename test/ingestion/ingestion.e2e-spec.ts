@@ -114,7 +114,7 @@ describe('ingestion API (SQLite store)', () => {
     const changed = { ...original, data: { ...original.data, kind: 'sms', phishingResistant: false } };
     const conflict = await ledger.post([authenticationSucceeded(subject), changed], BATCH);
     expect(conflict.status).toBe(409);
-    expect(conflict.body.error).toBe('idempotency-key-reused');
+    expect(conflict.body.code).toBe('idempotency-key-reused');
     expect(conflict.body.conflicts).toEqual([{ index: 1, id: original.id, source: original.source }]);
     expect(await storedEvents(subject)).toHaveLength(1);
   });
@@ -163,7 +163,7 @@ describe('ingestion API (SQLite store)', () => {
     const tooMany = Array.from({ length: 1001 }, () => authenticationSucceeded(subject, { data: { channel: 'web', applicationId: 'a', methods: [] } }));
     const response = await ledger.post(tooMany, BATCH);
     expect(response.status).toBe(413);
-    expect(response.body.message).toContain('1000');
+    expect(response.body.detail).toContain('1000');
   });
 
   it('answers 400 for malformed JSON and for a batch sent as a single event', async () => {
@@ -181,7 +181,7 @@ describe('ingestion API (SQLite store)', () => {
       data: { authenticatorId: 'never-seen', reason: 'lost' },
     });
     expect(response.status).toBe(409);
-    expect(response.body.error).toBe('authenticator-not-active');
+    expect(response.body.code).toBe('authenticator-not-active');
     expect(await storedEvents(subject)).toEqual([]);
   });
 
@@ -232,7 +232,7 @@ describe('ingestion API (SQLite store)', () => {
   it('reports healthy while the store answers', async () => {
     const response = await ledger.get('/health');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', store: 'sqlite' });
+    expect(response.body).toMatchObject({ status: 'ok', details: { store: { status: 'up', kind: 'sqlite' } } });
   });
 });
 

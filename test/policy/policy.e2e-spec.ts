@@ -77,7 +77,7 @@ describe('one assurance policy (e2e)', () => {
 
       const stale = await publish(payrollPolicy, 1);
       expect(stale.status).toBe(409);
-      expect(stale.body.error).toBe('policy-version-conflict');
+      expect(stale.body.code).toBe('policy-version-conflict');
 
       expect((await ledger.get('/v1/policy')).body).toMatchObject({ version: 2, builtIn: false, policy: payrollPolicy });
       expect((await ledger.get('/v1/policy/versions/1')).body).toMatchObject({ version: 1, policy: { applications: {} } });
@@ -106,7 +106,7 @@ describe('one assurance policy (e2e)', () => {
       const before = await currentVersion();
       const refused = await publish(policy, before);
       expect(refused.status).toBe(400);
-      expect(refused.body.error).toBe('invalid-policy');
+      expect(refused.body.code).toBe('invalid-policy');
       expect(refused.body.errors).toContainEqual({ field, reason: expect.stringMatching(reason) });
       expect(await currentVersion()).toBe(before);
     });

@@ -59,7 +59,7 @@ describe('read-model API', () => {
     const response = await ledger.get(`/v1/subjects/anyone?minPosition=${Number.MAX_SAFE_INTEGER}`);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
-    expect(response.body).toMatchObject({ error: 'read-model-behind', minPosition: Number.MAX_SAFE_INTEGER, position: expect.any(Number) });
+    expect(response.body).toMatchObject({ code: 'read-model-behind', minPosition: Number.MAX_SAFE_INTEGER, position: expect.any(Number) });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 

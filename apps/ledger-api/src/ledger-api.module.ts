@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LedgerConfig } from './config/ledger-config';
 import { EventStoreModule } from './infrastructure/event-store.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ReadModelsModule } from './projections/read-models.module';
 import { RecordEventsController } from './ingestion/record-events/record-events.controller';
 import { RecordEventsHandler } from './ingestion/record-events/record-events.handler';
 import { ListSubjectEventsController } from './ingestion/list-subject-events/list-subject-events.controller';
@@ -33,11 +35,22 @@ import { ReviewCasesModule } from './governance/review-cases/review-cases.module
 @Module({})
 export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
+    if (config.role === 'projector') return LedgerApiModule.projector(config);
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule, ConsoleModule, ReviewCasesModule],
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forConfig(config),
+        AccessModule.forConfig(config),
+        SubjectStreamsModule,
+        PolicyModule,
+        ProjectionsModule,
+        ConsoleModule,
+        ReviewCasesModule,
+        HealthModule,
+        MetricsModule,
+      ],
       controllers: [
-        HealthController,
         RecordEventsController,
         ListSubjectEventsController,
         ListEventTypesController,
@@ -61,6 +74,19 @@ export class LedgerApiModule {
         CountAuthenticationsHandler,
         GetEvidenceHandler,
       ],
+    };
+  }
+
+  /**
+   * `LEDGER_ROLE=projector`: the one process that writes the read models, and
+   * the checkpoint timer, which must also run once. It serves only health and
+   * metrics, so it needs no API keys.
+   */
+  private static projector(config: LedgerConfig): DynamicModule {
+    return {
+      module: LedgerApiModule,
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), ReadModelsModule, HealthModule, MetricsModule],
+      providers: [CheckpointRecorder],
     };
   }
 }

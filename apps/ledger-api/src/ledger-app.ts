@@ -1,15 +1,29 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { enabledLogLevels, LedgerConfig } from './config/ledger-config';
+import { Logger as StructuredLogger, LoggerModule } from 'nestjs-pino';
+import { LedgerConfig } from './config/ledger-config';
 import { LedgerApiModule } from './ledger-api.module';
+import { LedgerMetrics } from './metrics/ledger-metrics';
+import { serveOpenApi } from './openapi/openapi-document';
+import { correlationIdOf, CORRELATION_ID_HEADER, REQUEST_ID_HEADER, requestIdOf } from './shared/request-ids';
+import { structuredLogging } from './shared/structured-logging';
 import { BATCH_MEDIA_TYPE } from './ingestion/record-events/record-events.controller';
 import { LedgerExceptionFilter } from './shared/ledger-exception.filter';
+import { fieldIssuesOf, InvalidRequestError } from './shared/invalid-request';
+
+/** The ledger and the process-wide concerns around it: structured logs. */
+@Module({})
+class LedgerProcessModule {
+  static forConfig(config: LedgerConfig): DynamicModule {
+    return { module: LedgerProcessModule, imports: [LoggerModule.forRoot(structuredLogging(config.logLevel)), LedgerApiModule.forConfig(config)] };
+  }
+}
 
 /** Builds the HTTP application; `main.ts` and the end-to-end tests share it. */
 export async function createLedgerApp(config: LedgerConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf });
   const fastify = adapter.getInstance();
   // CloudEvents media types are JSON underneath. Decode strictly: a body that
   // is not valid UTF-8 is refused rather than stored with replacement characters,
@@ -30,10 +44,17 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
       parseJson(request, text, done);
     },
   );
-  const app = await NestFactory.create<NestFastifyApplication>(LedgerApiModule.forConfig(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(LedgerProcessModule.forConfig(config), adapter, {
     bodyParser: false,
-    logger: enabledLogLevels(config.logLevel),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(StructuredLogger));
+  // Callers get both ids back, to quote when they report a problem.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id).header(CORRELATION_ID_HEADER, correlationIdOf(request.raw));
+    done();
+  });
+  app.get(LedgerMetrics).observeHttp(fastify);
   // The console (served by this app) sets its own stricter policy on its pages; the API answers JSON only.
   await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
   app.useGlobalFilters(new LedgerExceptionFilter());
@@ -42,18 +63,10 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
       transform: true,
       whitelist: true,
       forbidNonWhitelisted: true,
-      exceptionFactory: (errors) =>
-        new BadRequestException({
-          statusCode: 400,
-          error: 'invalid-request',
-          message: 'invalid request parameters',
-          errors: errors.map((error) => ({
-            field: error.property,
-            reason: Object.values(error.constraints ?? {}).join('; '),
-          })),
-        }),
+      exceptionFactory: (errors) => new InvalidRequestError('invalid-request', 'invalid request parameters', fieldIssuesOf(errors)),
     }),
   );
+  if (config.role !== 'projector') serveOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -293,4 +293,15 @@ describe('rebuildReadModels', () => {
     const lock = acquireReadModelLock(path);
     lock.release();
   });
+
+  it('takes over a lock naming its own pid that it does not hold, as a restarted container finds it', async () => {
+    const path = join(dir, 'read-models.sqlite');
+    writeFileSync(`${path}.lock`, String(process.pid));
+    const lock = acquireReadModelLock(path);
+    try {
+      expect(() => acquireReadModelLock(path)).toThrow(ReadModelLockedError);
+    } finally {
+      lock.release();
+    }
+  });
 });

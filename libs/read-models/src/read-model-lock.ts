@@ -10,6 +10,9 @@ export interface ReadModelLock {
   release(): void;
 }
 
+/** Lock files this process holds now: a file naming our pid and not in here is left from an earlier life. */
+const heldByThisProcess = new Set<string>();
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -33,12 +36,14 @@ export function acquireReadModelLock(readModelPath: string): ReadModelLock {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldByThisProcess.add(path);
       let released = false;
       return {
         path,
         release() {
           if (released) return;
           released = true;
+          heldByThisProcess.delete(path);
           try {
             if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
           } catch {
@@ -55,7 +60,9 @@ export function acquireReadModelLock(readModelPath: string): ReadModelLock {
     } catch {
       continue; // released between our open and our read
     }
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+    // Our own pid on a lock we do not hold is left from an earlier life: a container restarts its process with the same pid.
+    const leftByEarlierLife = owner === process.pid && !heldByThisProcess.has(path);
+    if (Number.isInteger(owner) && owner > 0 && !leftByEarlierLife && isAlive(owner)) {
       throw new ReadModelLockedError(
         `read models in ${readModelPath} are being written by process ${owner}; stop it first (see docs/projections.md)`,
       );

@@ -131,6 +131,8 @@ export interface ReadModelStore {
   /** Authentications in time order (then position), filtered. */
   listAuthentications(search: AuthenticationSearch): Promise<AtPosition<AuthenticationRecord[]>>;
   countAuthentications(filter: AuthenticationFilter): Promise<AtPosition<number>>;
+  /** Open review items per kind (kinds with none are left out), for monitoring. */
+  openReviewCounts(): Promise<AtPosition<Record<string, number>>>;
 
   /** A SHA-256 of each read model's content, in key order; equal content gives equal checksums. */
   checksums(): Promise<AtPosition<Record<ProjectionName, string>>>;

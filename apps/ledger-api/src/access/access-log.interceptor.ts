@@ -42,8 +42,9 @@ export class AccessLogInterceptor implements NestInterceptor {
     });
     return next.handle().pipe(
       tap({
-        next: () => this.logger.log(JSON.stringify(line('ok'))),
-        error: () => this.logger.log(JSON.stringify(line('error'))),
+        // An object, so that the JSON log carries its members as fields next to the request and correlation ids.
+        next: () => this.logger.log(line('ok')),
+        error: () => this.logger.log(line('error')),
       }),
     );
   }

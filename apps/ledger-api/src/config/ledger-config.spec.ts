@@ -1,4 +1,4 @@
-import { ConfigurationError, enabledLogLevels, loadLedgerConfig } from './ledger-config';
+import { ConfigurationError, loadLedgerConfig } from './ledger-config';
 
 describe('ledger configuration from the environment', () => {
   it('runs on the embedded SQLite store on loopback with no settings at all', () => {
@@ -11,6 +11,8 @@ describe('ledger configuration from the environment', () => {
       bodyLimitBytes: 5 * 1024 * 1024,
       maxBatchSize: 1000,
       logLevel: 'log',
+      role: 'all',
+      readyMaxProjectionLagSeconds: 300,
     });
   });
 
@@ -28,13 +30,10 @@ describe('ledger configuration from the environment', () => {
     [{ PORT: '70000' }, /PORT must be an integer/],
     [{ LEDGER_MAX_BATCH_SIZE: '5000' }, /LEDGER_MAX_BATCH_SIZE must be an integer from 1 to 1000/],
     [{ LEDGER_LOG_LEVEL: 'loud' }, /LEDGER_LOG_LEVEL must be one of error, warn, log, debug, verbose/],
+    [{ LEDGER_ROLE: 'worker' }, /LEDGER_ROLE must be one of all, api, projector, got "worker"/],
+    [{ LEDGER_READY_MAX_PROJECTION_LAG_SECONDS: '-1' }, /LEDGER_READY_MAX_PROJECTION_LAG_SECONDS must be an integer/],
   ])('refuses %j naming the variable and the allowed values', (env, message) => {
     expect(() => loadLedgerConfig(env)).toThrow(ConfigurationError);
     expect(() => loadLedgerConfig(env)).toThrow(message);
-  });
-
-  it('logs the chosen level and everything more severe', () => {
-    expect(enabledLogLevels('warn')).toEqual(['error', 'warn']);
-    expect(enabledLogLevels('log')).toEqual(['error', 'warn', 'log']);
   });
 });

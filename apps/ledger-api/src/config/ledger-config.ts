@@ -2,6 +2,10 @@ import { version as PRODUCT_VERSION } from '../../../../package.json';
 
 export type StoreKind = 'sqlite' | 'eventstoredb';
 
+const PROCESS_ROLES = ['all', 'api', 'projector'] as const;
+/** `api` serves HTTP without projecting; `projector` only projects (and answers health and metrics); `all` does both. */
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -35,6 +39,10 @@ export interface LedgerConfig {
   productVersion: string;
   /** Least severe level that is logged. */
   logLevel: LogLevel;
+  /** What this process does; several `api` processes share the read models one `projector` writes. */
+  role: ProcessRole;
+  /** `/health/ready` answers 503 when the read models are further behind than this, in seconds; 0 leaves the lag out. */
+  readyMaxProjectionLagSeconds: number;
 }
 
 export class ConfigurationError extends Error {
@@ -59,9 +67,12 @@ function logLevel(raw: string | undefined): LogLevel {
   return raw as LogLevel;
 }
 
-/** Levels at or above the configured one, as Nest expects them. */
-export function enabledLogLevels(level: LogLevel): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+function processRole(raw: string | undefined): ProcessRole {
+  if (raw === undefined || raw === '') return 'all';
+  if (!(PROCESS_ROLES as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`LEDGER_ROLE must be one of ${PROCESS_ROLES.join(', ')}, got "${raw}"`);
+  }
+  return raw as ProcessRole;
 }
 
 /** Every setting comes from the environment and has a safe default for a laptop. */
@@ -92,6 +103,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     checkpointIntervalMs: integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 3_600_000, 0, 31 * 24 * 3_600_000),
     productVersion: PRODUCT_VERSION,
     logLevel: logLevel(env.LEDGER_LOG_LEVEL),
+    role: processRole(env.LEDGER_ROLE),
+    readyMaxProjectionLagSeconds: integer(env, 'LEDGER_READY_MAX_PROJECTION_LAG_SECONDS', 300, 0, 7 * 86_400),
   };
 }
 

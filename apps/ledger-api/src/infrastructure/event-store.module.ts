@@ -2,8 +2,9 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } 
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 import { openEventStore } from './open-event-store';
+import { LedgerMetrics, meteredEventStore } from '../metrics/ledger-metrics';
 
-/** Chooses the adapter behind the EVENT_STORE port from configuration. */
+/** Chooses the adapter behind the EVENT_STORE port from configuration, and counts what is written through it. */
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
@@ -16,9 +17,10 @@ export class EventStoreModule implements OnApplicationShutdown {
       module: EventStoreModule,
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        LedgerMetrics,
+        { provide: EVENT_STORE, useFactory: (metrics: LedgerMetrics) => meteredEventStore(openEventStore(config), metrics), inject: [LedgerMetrics] },
       ],
-      exports: [LEDGER_CONFIG, EVENT_STORE],
+      exports: [LEDGER_CONFIG, EVENT_STORE, LedgerMetrics],
     };
   }
 

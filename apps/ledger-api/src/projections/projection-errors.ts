@@ -1,6 +1,3 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-
 /** 503: the read models have not reached the position the caller asked for within the wait. */
 export class ReadModelBehindError extends Error {
   readonly name = 'ReadModelBehindError';
@@ -26,30 +23,3 @@ export class InvalidQueryError extends Error {
 
 /** Seconds a client should wait before asking again when the read models are behind. */
 export const READ_MODEL_RETRY_AFTER_SECONDS = 1;
-
-/** Maps the projection slices' own errors; everything else falls through to the global filter. */
-@Catch(ReadModelBehindError, InvalidQueryError)
-export class ProjectionErrorFilter implements ExceptionFilter {
-  catch(error: ReadModelBehindError | InvalidQueryError, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (error instanceof ReadModelBehindError) {
-      reply
-        .header('Retry-After', String(READ_MODEL_RETRY_AFTER_SECONDS))
-        .status(503)
-        .send({
-          statusCode: 503,
-          error: 'read-model-behind',
-          message: error.message,
-          minPosition: error.minPosition,
-          position: error.position,
-        });
-      return;
-    }
-    reply.status(400).send({
-      statusCode: 400,
-      error: 'invalid-request',
-      message: 'invalid request parameters',
-      errors: [{ field: error.field, reason: error.reason }],
-    });
-  }
-}

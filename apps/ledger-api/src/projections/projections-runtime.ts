@@ -1,9 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ProjectionRunner, ReadModelLock, READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
 
 export const READ_MODEL_LOCK = Symbol('READ_MODEL_LOCK');
 
-/** Starts the runner with the API process and stops it before the event store closes. */
+/**
+ * Starts the runner with the process and stops it before the event store
+ * closes. An `api` process runs no runner: it only reads what the one
+ * `projector` writes, so replicas never apply an event twice.
+ */
 @Injectable()
 export class ProjectionsRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
@@ -12,10 +17,11 @@ export class ProjectionsRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly runner: ProjectionRunner,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Inject(READ_MODEL_LOCK) private readonly lock: ReadModelLock,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.runner.start();
+    if (this.config.role !== 'api') this.runner.start();
   }
 
   async onModuleDestroy(): Promise<void> {

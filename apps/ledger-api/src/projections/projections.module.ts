@@ -1,14 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import {
-  acquireReadModelLock,
-  ProjectionRunner,
-  READ_MODEL_STORE,
-  ReadModelLock,
-  ReadModelStore,
-  SqliteReadModelStore,
-} from '@ledger/read-models';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { Module } from '@nestjs/common';
 import { PolicyModule } from '../policy/policy.module';
 import { GetPostureController } from './get-posture/get-posture.controller';
 import { GetPostureHandler } from './get-posture/get-posture.handler';
@@ -20,14 +10,14 @@ import { ListProjectionsController } from './list-projections/list-projections.c
 import { ListProjectionsHandler } from './list-projections/list-projections.handler';
 import { ListReviewsController } from './list-reviews/list-reviews.controller';
 import { ListReviewsHandler } from './list-reviews/list-reviews.handler';
-import { ProjectionsRuntime, READ_MODEL_LOCK } from './projections-runtime';
-import { ReadConsistency } from './read-consistency';
+import { ReadModelsModule } from './read-models.module';
 import { SearchSubjectsController } from './search-subjects/search-subjects.controller';
 import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler';
 
 /** Read models built from the store's subscription: subject state, review queue, posture. */
 @Module({
-  imports: [PolicyModule],
+  imports: [ReadModelsModule, PolicyModule],
+  exports: [ReadModelsModule],
   controllers: [
     ListProjectionsController,
     GetProjectionChecksumsController,
@@ -37,21 +27,6 @@ import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler
     GetPostureController,
   ],
   providers: [
-    // The lock comes first: a rebuild of the same file must not run while this process writes it.
-    { provide: READ_MODEL_LOCK, useFactory: (config: LedgerConfig) => acquireReadModelLock(config.readModelPath), inject: [LEDGER_CONFIG] },
-    {
-      provide: READ_MODEL_STORE,
-      useFactory: (config: LedgerConfig, _lock: ReadModelLock) => new SqliteReadModelStore({ path: config.readModelPath }),
-      inject: [LEDGER_CONFIG, READ_MODEL_LOCK],
-    },
-    {
-      provide: ProjectionRunner,
-      useFactory: (eventStore: EventStore, readModels: ReadModelStore) =>
-        new ProjectionRunner(eventStore, readModels, { logger: new Logger('ProjectionRunner') }),
-      inject: [EVENT_STORE, READ_MODEL_STORE],
-    },
-    ProjectionsRuntime,
-    ReadConsistency,
     ListProjectionsHandler,
     GetProjectionChecksumsHandler,
     GetSubjectStateHandler,
@@ -59,7 +34,5 @@ import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler
     ListReviewsHandler,
     GetPostureHandler,
   ],
-  // The audit queries read the same read models with the same consistency contract.
-  exports: [READ_MODEL_STORE, ReadConsistency, ProjectionRunner],
 })
 export class ProjectionsModule {}

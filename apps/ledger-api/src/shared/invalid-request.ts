@@ -25,14 +25,15 @@ export function validatedBody<T extends object>(dtoClass: ClassConstructor<T>, b
   }
   const instance = plainToInstance(dtoClass, body);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length > 0) throw new InvalidRequestError('invalid-request', 'invalid request body', flatten(errors, ''));
+  if (errors.length > 0) throw new InvalidRequestError('invalid-request', 'invalid request body', fieldIssuesOf(errors));
   return instance;
 }
 
-function flatten(errors: ValidationError[], prefix: string): RequestFieldIssue[] {
+/** class-validator's tree of errors as one list, each naming its field by full path. */
+export function fieldIssuesOf(errors: ValidationError[], prefix = ''): RequestFieldIssue[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...own, ...fieldIssuesOf(error.children ?? [], field)];
   });
 }

@@ -1,45 +1,64 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { DomainRuleViolation } from '@ledger/domain';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from './api-errors';
+import { problem, PROBLEM_MEDIA_TYPE, ProblemDetails, problemFromExceptionBody } from './problem-details';
+import { InvalidQueryError, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelBehindError } from '../projections/projection-errors';
 
 export const RETRY_AFTER_SECONDS = 5;
 
 interface ErrorResponse {
-  status: number;
-  body: Record<string, unknown>;
+  problem: ProblemDetails;
   headers?: Record<string, string>;
 }
 
 function describe(error: unknown): ErrorResponse | undefined {
   if (error instanceof InvalidEventsError) {
-    return { status: 400, body: { error: 'invalid-events', message: error.message, errorCount: error.issueCount, errors: error.issues } };
+    return {
+      problem: problem({ status: 400, code: 'invalid-events', detail: error.message, errors: error.issues, extensions: { errorCount: error.issueCount } }),
+    };
   }
   if (error instanceof LedgerConflictError) {
-    return { status: 409, body: { error: error.code, message: error.message, conflicts: error.details } };
+    return { problem: problem({ status: 409, code: error.code, detail: error.message, extensions: { conflicts: error.details } }) };
   }
   if (error instanceof DomainRuleViolation) {
-    return { status: 409, body: { error: error.code, message: error.message } };
+    return { problem: problem({ status: 409, code: error.code, detail: error.message }) };
   }
   if (error instanceof PayloadTooLargeError) {
-    return { status: 413, body: { error: 'payload-too-large', message: error.message } };
+    return { problem: problem({ status: 413, code: 'payload-too-large', detail: error.message }) };
   }
   if (error instanceof NotFoundError) {
-    return { status: 404, body: { error: 'not-found', message: error.message } };
+    return { problem: problem({ status: 404, code: 'not-found', detail: error.message }) };
+  }
+  if (error instanceof InvalidQueryError) {
+    return { problem: problem({ status: 400, code: 'invalid-request', detail: 'invalid request parameters', errors: [{ field: error.field, reason: error.reason }] }) };
+  }
+  if (error instanceof ReadModelBehindError) {
+    return {
+      problem: problem({ status: 503, code: 'read-model-behind', detail: error.message, extensions: { minPosition: error.minPosition, position: error.position } }),
+      headers: { 'Retry-After': String(READ_MODEL_RETRY_AFTER_SECONDS) },
+    };
   }
   if (error instanceof EventStoreUnavailableError) {
     return {
-      status: 503,
-      body: { error: 'store-unavailable', message: 'the event store is unavailable; retry the same request later', detail: error.message },
+      problem: problem({ status: 503, code: 'store-unavailable', detail: `the event store is unavailable; retry the same request later (${error.message})` }),
       headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     };
+  }
+  if (error instanceof HttpException) return { problem: problemFromExceptionBody(error.getStatus(), error.getResponse()) };
+  // Fastify's own refusals (malformed JSON, body too large, unknown content type) carry a 4xx statusCode.
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { problem: problem({ status, detail: (error as Error).message }) };
   }
   return undefined;
 }
 
 /**
- * Maps the ledger's typed errors to HTTP. Anything unknown is a 500 whose
+ * The one place errors become HTTP answers, all as RFC 9457 problem details.
+ * Headers set before the throw (Retry-After from the throttler, WWW-Authenticate
+ * from the key guard) stay on the reply. Anything unknown is a 500 whose
  * details stay in the log, not in the response.
  */
 @Catch()
@@ -47,24 +66,20 @@ export class LedgerExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const known = describe(error);
-    if (known) {
-      for (const [name, value] of Object.entries(known.headers ?? {})) reply.header(name, value);
-      reply.status(known.status).send({ statusCode: known.status, ...known.body });
-      return;
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    let known = describe(error);
+    if (!known) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      known = { problem: problem({ status: 500, code: 'internal', detail: 'internal error; the request id finds it in the log' }) };
     }
-    if (error instanceof HttpException) {
-      const body = error.getResponse();
-      reply.status(error.getStatus()).send(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
-      return;
-    }
-    const status = (error as { statusCode?: unknown })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      reply.status(status).send({ statusCode: status, message: (error as Error).message });
-      return;
-    }
-    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    reply.status(HttpStatus.INTERNAL_SERVER_ERROR).send({ statusCode: 500, error: 'internal', message: 'internal error' });
+    for (const [name, value] of Object.entries(known.headers ?? {})) reply.header(name, value);
+    const body: ProblemDetails = {
+      ...known.problem,
+      ...(request?.url && { instance: request.url.split('?')[0] }),
+      ...(request?.id && { requestId: String(request.id) }),
+    };
+    reply.status(body.status).type(PROBLEM_MEDIA_TYPE).send(body);
   }
 }

@@ -41,6 +41,11 @@ export interface SqliteReadModelStoreOptions {
    * file that is thrown away if anything goes wrong; `close()` turns it into WAL.
    */
   durability?: 'live' | 'scratch';
+  /**
+   * True when another process (the projector) owns the file and this one only
+   * reads it: a schema of another version is then refused rather than dropped.
+   */
+  reader?: boolean;
 }
 
 /** Bumped whenever the tables or the documents change shape; an older file is dropped and rebuilt. */
@@ -300,12 +305,14 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements;
   private readonly statementCache = new Map<string, Database.Statement>();
   private readonly scratch: boolean;
+  private readonly reader: boolean;
   private readonly commitTransaction: (changes: ReadModelChanges) => void;
 
   constructor(options: SqliteReadModelStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.scratch = options.durability === 'scratch';
+    this.reader = options.reader === true;
     this.db.pragma(this.scratch ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
     this.db.pragma(this.scratch ? 'synchronous = OFF' : 'synchronous = NORMAL');
     this.db.pragma('cache_size = -65536');
@@ -318,7 +325,14 @@ export class SqliteReadModelStore implements ReadModelStore {
   private createOrUpgradeSchema(): void {
     this.db.exec(SCHEMA);
     const stored = this.db.prepare<[], { value: string }>("SELECT value FROM read_model_meta WHERE key = 'schema_version'").get();
-    if (stored && Number(stored.value) !== READ_MODEL_SCHEMA_VERSION) this.dropAndCreate();
+    if (stored && Number(stored.value) !== READ_MODEL_SCHEMA_VERSION) {
+      if (this.reader) {
+        throw new Error(
+          `read models have schema version ${stored.value}, this process reads version ${READ_MODEL_SCHEMA_VERSION}: run the projector of the same release first`,
+        );
+      }
+      this.dropAndCreate();
+    }
     this.db.transaction(() => {
       this.db
         .prepare("INSERT OR IGNORE INTO read_model_meta (key, value) VALUES ('schema_version', ?)")
@@ -405,6 +419,9 @@ export class SqliteReadModelStore implements ReadModelStore {
                 sum(s.phishing_resistant_capable) AS phishing_resistant_capable
            FROM subject_applications a JOIN subjects s ON s.subject_id = a.subject_id
           GROUP BY a.application_id ORDER BY a.application_id`,
+      ),
+      openReviewCounts: db.prepare<[], { kind: string; open: number }>(
+        "SELECT kind, count(*) AS open FROM review_items WHERE status = 'open' GROUP BY kind ORDER BY kind",
       ),
       openReviewAges: db.prepare<
         { day: string; week: string; month: string },
@@ -508,15 +525,24 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.statements.consistentPosition.get()?.position ?? -1;
   }
 
-  // Every read below runs synchronously on the one connection the runner also commits on,
-  // so the data and the position it reports come from the same committed state.
-
-  async getSubject(subjectId: string): Promise<AtPosition<SubjectDocument | undefined>> {
-    const row = this.statements.selectSubject.get(subjectId);
-    return { position: this.position(), value: row ? JSON.parse(row.document) : undefined };
+  // Every read below runs in one read transaction, so the data and the position it reports
+  // come from the same committed state, even when another process (the projector) commits meanwhile.
+  private snapshot<T>(read: () => T): T {
+    return this.db.transaction(read)();
   }
 
-  async searchSubjects({ prefix, after, limit }: SubjectSearch): Promise<AtPosition<SubjectListing[]>> {
+  async getSubject(subjectId: string): Promise<AtPosition<SubjectDocument | undefined>> {
+    return this.snapshot(() => {
+      const row = this.statements.selectSubject.get(subjectId);
+      return { position: this.position(), value: row ? JSON.parse(row.document) : undefined };
+    });
+  }
+
+  async searchSubjects(search: SubjectSearch): Promise<AtPosition<SubjectListing[]>> {
+    return this.snapshot(() => this.searchSubjectsNow(search));
+  }
+
+  private searchSubjectsNow({ prefix, after, limit }: SubjectSearch): AtPosition<SubjectListing[]> {
     const rows = this.statements.searchSubjects.all({ prefix, after: after ?? null, to: prefixUpperBound(prefix) ?? null, limit });
     return {
       position: this.position(),
@@ -531,6 +557,18 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>> {
+    return this.snapshot(() => this.listReviewItemsNow(search));
+  }
+
+  async openReviewCounts(): Promise<AtPosition<Record<string, number>>> {
+    return this.snapshot(() => {
+      const counts: Record<string, number> = {};
+      for (const row of this.statements.openReviewCounts.all()) counts[row.kind] = row.open;
+      return { position: this.position(), value: counts };
+    });
+  }
+
+  private listReviewItemsNow(search: ReviewSearch): AtPosition<ReviewItem[]> {
     const oldestFirst = search.order === 'oldest-first';
     const statuses = typeof search.status === 'string' ? [search.status] : [...search.status];
     const where = [`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`];
@@ -593,6 +631,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>> {
+    return this.snapshot(() => this.postureNow(window, now));
+  }
+
+  private postureNow(window: PostureWindow, now: Date): AtPosition<PostureData> {
     const counters = this.statements.postureCounters.all(window.fromBucket ?? '', window.toBucket ?? '\uffff');
     const applicationShares: Record<string, SubjectShareCounts> = {};
     for (const row of this.statements.applicationShares.all()) applicationShares[row.application_id!] = toShares(row);

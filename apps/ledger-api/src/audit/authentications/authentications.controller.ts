@@ -1,14 +1,12 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { RequireRoles } from '../../access/roles';
-import { ProjectionErrorFilter } from '../../projections/projection-errors';
 import { AuthenticationFilterParams, ListAuthenticationsParams, toAuthenticationFilter } from './authentication-filter.params';
 import { CountAuthenticationsQuery } from './count-authentications.query';
 import { ListAuthenticationsQuery } from './list-authentications.query';
 
 @RequireRoles('auditor', 'admin')
 @Controller('v1/audit/authentications')
-@UseFilters(ProjectionErrorFilter)
 export class AuthenticationsController {
   constructor(private readonly queryBus: QueryBus) {}
 

@@ -52,7 +52,8 @@ export class CheckpointRecorder implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.checkpointIntervalMs <= 0) return;
+    // API replicas would each record the same digest: the timer runs in the `projector` or `all` process only.
+    if (this.config.checkpointIntervalMs <= 0 || this.config.role === 'api') return;
     this.timer = setInterval(() => {
       this.recordIfChanged().catch((error: unknown) => this.logger.warn(`checkpoint not recorded: ${String(error)}`));
     }, this.config.checkpointIntervalMs);

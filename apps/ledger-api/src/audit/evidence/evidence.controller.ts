@@ -1,10 +1,10 @@
-import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { IsRfc3339DateTime } from '@ledger/domain';
 import { RequireRoles } from '../../access/roles';
-import { InvalidQueryError, ProjectionErrorFilter } from '../../projections/projection-errors';
+import { InvalidQueryError } from '../../projections/projection-errors';
 import { EvidenceReport, renderEvidenceMarkdown } from './evidence-report';
 import { GetEvidenceQuery } from './get-evidence.query';
 
@@ -23,7 +23,6 @@ export class EvidenceParams {
 
 @RequireRoles('auditor', 'admin')
 @Controller('v1/audit/evidence')
-@UseFilters(ProjectionErrorFilter)
 export class EvidenceController {
   constructor(private readonly queryBus: QueryBus) {}
 

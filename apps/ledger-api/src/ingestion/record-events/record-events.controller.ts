@@ -3,12 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
 import { InvalidEventsError, PayloadTooLargeError } from '../../shared/api-errors';
-import { IncomingCloudEvent, parseCloudEvent } from './cloud-event.dto';
+import { CloudEventEnvelopeDto, IncomingCloudEvent, parseCloudEvent } from './cloud-event.dto';
 import { RecordEventsCommand, WriteContext } from './record-events.command';
 import { RequireRoles } from '../../access/roles';
 import { CurrentPrincipal } from '../../access/current-principal.decorator';
 import type { Principal } from '../../access/api-key-registry';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
+import { DocumentedBody } from '../../openapi/request-body.decorator';
 
 export const STRUCTURED_MEDIA_TYPES = ['application/cloudevents+json', 'application/json'];
 export const BATCH_MEDIA_TYPE = 'application/cloudevents-batch+json';
@@ -45,6 +46,7 @@ export class RecordEventsController {
    * Answers 201 when anything new was recorded, 200 when every event was
    * already in the ledger.
    */
+  @DocumentedBody(CloudEventEnvelopeDto, { 'application/cloudevents+json': 'single', 'application/json': 'single', [BATCH_MEDIA_TYPE]: 'array' })
   @Post()
   @HttpCode(201)
   async record(

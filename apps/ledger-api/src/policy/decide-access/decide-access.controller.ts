@@ -9,6 +9,7 @@ import { DecideAccessDto } from './decide-access.dto';
 import { RequireRoles } from '../../access/roles';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
 import type { WriteContext } from '../../ingestion/record-events/record-events.command';
+import { DocumentedBody } from '../../openapi/request-body.decorator';
 
 /** Namespace for decision ids derived from an Idempotency-Key, so a retried request finds its decision. */
 const DECISION_ID_NAMESPACE = 'c1f6a7f2-8c39-4f0e-9a55-5b7f1f0d3e21';
@@ -22,6 +23,7 @@ export class DecideAccessController {
    * Answers allow, step-up or deny and records the answer in the subject's
    * stream. 201 for a new decision; 200 when `Idempotency-Key` repeats one.
    */
+  @DocumentedBody(DecideAccessDto)
   @Post()
   @HttpCode(201)
   async decide(

@@ -6,6 +6,7 @@ import { PublishPolicyDto } from './publish-policy.dto';
 import { RequireRoles } from '../../access/roles';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
 import type { WriteContext } from '../../ingestion/record-events/record-events.command';
+import { DocumentedBody } from '../../openapi/request-body.decorator';
 
 @RequireRoles('admin')
 @Controller('v1/policy')
@@ -13,6 +14,7 @@ export class PublishPolicyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   /** Publishes the whole document as the next version; 409 when `expectedVersion` is not the current one. */
+  @DocumentedBody(PublishPolicyDto)
   @Put()
   @HttpCode(201)
   publish(

@@ -1,7 +1,6 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsISO8601, IsOptional } from 'class-validator';
-import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { GetPostureQuery } from './get-posture.query';
 import { RequireRoles } from '../../access/roles';
@@ -18,7 +17,6 @@ export class GetPostureParams extends MinPositionParams {
 
 @RequireRoles('auditor', 'reviewer', 'admin')
 @Controller('v1/posture')
-@UseFilters(ProjectionErrorFilter)
 export class GetPostureController {
   constructor(private readonly queryBus: QueryBus) {}
 

@@ -1,13 +1,11 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { GetProjectionChecksumsQuery } from './get-projection-checksums.query';
 import { RequireRoles } from '../../access/roles';
 
 @RequireRoles('admin', 'auditor')
 @Controller('v1/projections')
-@UseFilters(ProjectionErrorFilter)
 export class GetProjectionChecksumsController {
   constructor(private readonly queryBus: QueryBus) {}
 

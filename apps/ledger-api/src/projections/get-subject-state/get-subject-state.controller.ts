@@ -1,14 +1,12 @@
-import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { SubjectIdParams } from '../../shared/subject-id.params';
-import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { GetSubjectStateQuery } from './get-subject-state.query';
 import { RequireRoles } from '../../access/roles';
 
 @RequireRoles('helpdesk', 'reviewer', 'auditor')
 @Controller('v1/subjects')
-@UseFilters(ProjectionErrorFilter)
 export class GetSubjectStateController {
   constructor(private readonly queryBus: QueryBus) {}
 

@@ -1,9 +1,8 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
-import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { ListReviewsQuery } from './list-reviews.query';
 import { RequireRoles } from '../../access/roles';
@@ -38,7 +37,6 @@ export class ListReviewsParams extends MinPositionParams {
 
 @RequireRoles('helpdesk', 'reviewer', 'auditor')
 @Controller('v1/reviews')
-@UseFilters(ProjectionErrorFilter)
 export class ListReviewsController {
   constructor(private readonly queryBus: QueryBus) {}
 

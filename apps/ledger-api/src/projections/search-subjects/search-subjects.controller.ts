@@ -1,8 +1,7 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ProjectionErrorFilter } from '../projection-errors';
 import { MinPositionParams } from '../read-consistency';
 import { SearchSubjectsQuery } from './search-subjects.query';
 import { RequireRoles } from '../../access/roles';
@@ -22,7 +21,6 @@ export class SearchSubjectsParams extends MinPositionParams {
 
 @RequireRoles('helpdesk', 'reviewer', 'auditor')
 @Controller('v1/subjects')
-@UseFilters(ProjectionErrorFilter)
 export class SearchSubjectsController {
   constructor(private readonly queryBus: QueryBus) {}
 
