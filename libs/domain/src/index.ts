@@ -4,3 +4,4 @@ export * from './subject';
 export * from './ledger-events';
 export * from './policy';
 export * from './audit-export';
+export * from './governance';

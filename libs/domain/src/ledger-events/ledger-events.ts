@@ -10,6 +10,12 @@ export const LEDGER_EVENT_TYPES = {
   policyPublished: 'assurance.policy.published',
   authenticationEvaluated: 'assurance.authentication.evaluated',
   accessDecided: 'assurance.access.decided',
+  fallbackEvaluated: 'assurance.fallback.evaluated',
+  exceptionRequested: 'assurance.exception.requested',
+  exceptionApproved: 'assurance.exception.approved',
+  exceptionRejected: 'assurance.exception.rejected',
+  exceptionRevoked: 'assurance.exception.revoked',
+  exceptionExpired: 'assurance.exception.expired',
 } as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[keyof typeof LEDGER_EVENT_TYPES];
 
@@ -108,6 +114,12 @@ export const LEDGER_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> =
   'assurance.policy.published': 1,
   'assurance.authentication.evaluated': 1,
   'assurance.access.decided': 1,
+  'assurance.fallback.evaluated': 1,
+  'assurance.exception.requested': 1,
+  'assurance.exception.approved': 1,
+  'assurance.exception.rejected': 1,
+  'assurance.exception.revoked': 1,
+  'assurance.exception.expired': 1,
 };
 
 export function isLedgerEventType(type: string): type is LedgerEventType {
