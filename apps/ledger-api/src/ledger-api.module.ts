@@ -21,13 +21,15 @@ import { AccessModule } from './access/access.module';
 import { SubjectStreamsModule } from './shared/subject-streams';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { GovernanceModule } from './governance/governance.module';
+import { ExceptionRegistryModule } from './governance/exceptions/exception-registry';
 
 @Module({})
 export class LedgerApiModule {
   static forConfig(config: LedgerConfig): DynamicModule {
     return {
       module: LedgerApiModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config), AccessModule.forConfig(config), SubjectStreamsModule, PolicyModule, ProjectionsModule, ExceptionRegistryModule, GovernanceModule],
       controllers: [
         HealthController,
         RecordEventsController,

@@ -1,5 +1,6 @@
 import { Channel, FallbackUsedData, RecoveryData, SUBJECT_CATEGORY } from '../event-catalog';
 import { LEDGER_EVENT_TYPES } from '../ledger-events';
+import type { FallbackEvaluatedData } from '../governance/exceptions/exception-events';
 import { evolve, initialSubjectState, SubjectState } from '../subject';
 import { normalizedTime, occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
 import { hourBucketOf, PostureDelta, UNEVALUATED } from './posture';
@@ -112,11 +113,31 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
     case 'assurance.fallback.used': {
       const fallback = data as FallbackUsedData;
       step.postureDeltas.push({ bucket, applicationId: fallback.applicationId, channel: fallback.channel, metric: 'fallbacks', dimension: fallback.usedMethod, delta: 1 });
-      raise('fallback', fallback.applicationId, fallback.channel, {
-        intendedMethod: fallback.intendedMethod,
-        usedMethod: fallback.usedMethod,
-        reason: fallback.reason,
-        ...(fallback.exceptionId !== undefined && { exceptionId: fallback.exceptionId }),
+      break;
+    }
+    case LEDGER_EVENT_TYPES.fallbackEvaluated: {
+      // The ledger's coverage decision follows each fallback in the same append: only an uncovered one needs a reviewer.
+      const evaluation = data as FallbackEvaluatedData;
+      if (evaluation.covered) break;
+      const fallback = before.state.recentFallbacks[before.state.recentFallbacks.length - 1];
+      const { revision } = evaluation.fallback;
+      step.reviewItems.push({
+        itemId: reviewItemId(event.streamId, revision),
+        kind: 'fallback',
+        status: 'open',
+        subjectId,
+        applicationId: evaluation.applicationId,
+        channel: evaluation.channel,
+        occurredAt: normalizedTime(evaluation.fallback.time) ?? at,
+        // The fallback itself; the position is where the ledger's judgement of it was stored.
+        source: { stream: event.streamId, revision, position: event.position },
+        detail: {
+          intendedMethod: fallback?.intendedMethod ?? null,
+          usedMethod: evaluation.usedMethod,
+          reason: fallback?.reason ?? null,
+          coverage: evaluation.reason,
+          ...(fallback?.exceptionId !== undefined && { claimedExceptionId: fallback.exceptionId }),
+        },
       });
       break;
     }
