@@ -198,5 +198,22 @@ describe('governed exceptions (e2e)', () => {
     expect(requestedOnly.body.exceptions.map((exception: any) => exception.exceptionId)).toEqual([pending.body.exception.exceptionId]);
     const badFilter = await ledger.get('/v1/exceptions?status=forever');
     expect(badFilter.status).toBe(400);
+
+    const posture = await ledger.get('/v1/posture', 'reviewer');
+    expect(posture.body.exceptions.renewedDependencies).toContainEqual(
+      expect.objectContaining({ applicationId, exceptionId: previous, renewalCount: 3, carveOutInDisguise: true }),
+    );
+    const queue = await ledger.get('/v1/reviews', 'reviewer');
+    expect(queue.body.exceptions.pending.map((exception: any) => exception.exceptionId)).toContain(pending.body.exception.exceptionId);
+  });
+
+  it('shows a subject its active exceptions, and the review queue those expiring within 7 days', async () => {
+    const subject = `u-${randomUUID()}`;
+    await postFallback(ledger, subject, 'mail');
+    const exceptionId = await approved({ subjectId: subject }, inSeconds(3 * 24 * 3600));
+    const view = await ledger.get(`/v1/subjects/${subject}`, 'helpdesk');
+    expect(view.body.activeExceptions).toEqual([expect.objectContaining({ exceptionId, status: 'approved', scope: { subjectId: subject } })]);
+    const queue = await ledger.get('/v1/reviews', 'helpdesk');
+    expect(queue.body.exceptions.expiringWithin7Days.map((exception: any) => exception.exceptionId)).toContain(exceptionId);
   });
 });

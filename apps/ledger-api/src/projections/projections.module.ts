@@ -23,9 +23,11 @@ import { ProjectionsRuntime, READ_MODEL_LOCK } from './projections-runtime';
 import { ReadConsistency } from './read-consistency';
 import { SearchSubjectsController } from './search-subjects/search-subjects.controller';
 import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler';
+import { ExceptionRegistryModule } from '../governance/exceptions/exception-registry';
 
 /** Read models built from the store's subscription: subject state, review queue, posture. */
 @Module({
+  imports: [ExceptionRegistryModule],
   controllers: [
     ListProjectionsController,
     GetProjectionChecksumsController,

@@ -129,8 +129,8 @@ export function projectSubjectEvent(current: SubjectDocument | undefined, event:
         applicationId: evaluation.applicationId,
         channel: evaluation.channel,
         occurredAt: normalizedTime(evaluation.fallback.time) ?? at,
-        // The fallback itself; the position is where the ledger's judgement of it was stored.
-        source: { stream: event.streamId, revision, position: event.position },
+        // The fallback itself, which is the event folded right before its evaluation.
+        source: { stream: event.streamId, revision, position: before.state.lastRevision === revision ? before.lastPosition : event.position },
         detail: {
           intendedMethod: fallback?.intendedMethod ?? null,
           usedMethod: evaluation.usedMethod,

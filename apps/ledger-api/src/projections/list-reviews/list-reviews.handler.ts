@@ -1,6 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { exceptionsToReview } from '@ledger/domain';
+import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
+import { exceptionView } from '../../governance/exceptions/exception-view';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ReadConsistency } from '../read-consistency';
 import { ListReviewsQuery, ReviewQueuePage } from './list-reviews.query';
@@ -10,6 +13,7 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly consistency: ReadConsistency,
+    private readonly exceptions: ExceptionRegistry,
   ) {}
 
   async execute(query: ListReviewsQuery): Promise<ReviewQueuePage> {
@@ -26,6 +30,8 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
     const page = value.slice(0, query.limit);
     const now = Date.now();
     const last = page[page.length - 1];
+    const { catalog } = await this.exceptions.current();
+    const { pending, expiringSoon } = exceptionsToReview(catalog, now);
     return {
       position,
       items: page.map((item) => ({
@@ -34,6 +40,10 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
         sourceHref: `/v1/subjects/${encodeURIComponent(item.subjectId)}/events?fromRevision=${item.source.revision}&limit=1`,
       })),
       nextCursor: value.length > query.limit ? encodeCursor([last.occurredAt, last.itemId]) : null,
+      exceptions: {
+        pending: pending.map((summary) => exceptionView(summary, now)),
+        expiringWithin7Days: expiringSoon.map((summary) => exceptionView(summary, now)),
+      },
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { ExceptionView } from '../../governance/exceptions/exception-view';
 import { Query } from '@nestjs/cqrs';
 import type { ReviewItem, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import type { ReviewSortOrder } from '@ledger/read-models';
@@ -13,6 +14,8 @@ export interface ReviewQueuePage {
   position: number;
   items: ReviewItemView[];
   nextCursor: string | null;
+  /** Exceptions waiting for a reviewer, and approved ones that expire within 7 days. */
+  exceptions: { pending: ExceptionView[]; expiringWithin7Days: ExceptionView[] };
 }
 
 export class ListReviewsQuery extends Query<ReviewQueuePage> {
