@@ -30,6 +30,11 @@ export class ExceptionRegistry {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /** What the last read from the store found, without reading again. */
+  lastRead(): { catalog: ExceptionCatalog; position: number } {
+    return { catalog: this.catalog, position: this.position };
+  }
+
   /** The catalog with everything the store held when this was called; read it, do not keep it across awaits. */
   current(): Promise<{ catalog: ExceptionCatalog; position: number }> {
     return this.exclusive.runExclusive([CATALOG], async () => {
@@ -42,6 +47,19 @@ export class ExceptionRegistry {
       }
       return { catalog: this.catalog, position: this.position };
     });
+  }
+}
+
+/**
+ * For views that must keep answering while the store is unreachable, like
+ * the read models they sit next to: what the last successful read found,
+ * flagged as such.
+ */
+export async function exceptionsForView(registry: ExceptionRegistry): Promise<{ catalog: ExceptionCatalog; position: number; stale: boolean }> {
+  try {
+    return { ...(await registry.current()), stale: false };
+  } catch {
+    return { ...registry.lastRead(), stale: true };
   }
 }
 

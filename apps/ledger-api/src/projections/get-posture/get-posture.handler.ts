@@ -3,7 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { buildPostureReport, hourBucketOf } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { exceptionPosture } from '@ledger/domain';
-import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
 import { InvalidQueryError } from '../projection-errors';
 import { ReadConsistency } from '../read-consistency';
 import { GetPostureQuery, PostureAnswer } from './get-posture.query';
@@ -37,7 +37,7 @@ export class GetPostureHandler implements IQueryHandler<GetPostureQuery, Posture
     const { fromBucket, toBucket, window } = toHourWindow(from, to);
     await this.consistency.ensure(minPosition);
     const { position, value } = await this.readModels.posture({ fromBucket, toBucket }, new Date());
-    const { catalog } = await this.exceptions.current();
+    const { catalog } = await exceptionsForView(this.exceptions);
     // Current, like the shares: exceptions in force now, whatever the window.
     return { position, ...buildPostureReport({ window, ...value }), exceptions: exceptionPosture(catalog, Date.now()) };
   }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { activeExceptionsOfSubject } from '@ledger/domain';
-import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
 import { exceptionView, ExceptionView } from '../../governance/exceptions/exception-view';
 import { NotFoundError } from '../../shared/api-errors';
 import { ReadConsistency } from '../read-consistency';
@@ -32,7 +32,7 @@ export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuer
     });
     const now = new Date();
     // Read from the store, not the read models: an exception approved a moment ago already shows.
-    const { catalog } = await this.exceptions.current();
+    const { catalog } = await exceptionsForView(this.exceptions);
     const activeExceptions = activeExceptionsOfSubject(catalog, subjectId, now.getTime()).map((summary) => exceptionView(summary, now.getTime()));
     return { ...toSubjectStateView(document, position, openItems, now), activeExceptions };
   }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { exceptionsToReview } from '@ledger/domain';
-import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
 import { exceptionView } from '../../governance/exceptions/exception-view';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ReadConsistency } from '../read-consistency';
@@ -30,7 +30,7 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
     const page = value.slice(0, query.limit);
     const now = Date.now();
     const last = page[page.length - 1];
-    const { catalog } = await this.exceptions.current();
+    const { catalog } = await exceptionsForView(this.exceptions);
     const { pending, expiringSoon } = exceptionsToReview(catalog, now);
     return {
       position,
