@@ -37,7 +37,7 @@ describe('governed exceptions (e2e)', () => {
     call('POST', `/v1/exceptions/${exceptionId}/${action}`, action === 'approve' ? { note: 'until the upgrade', ...body } : { reason: 'not needed', ...body }, as);
   const approved = async (scope: Record<string, unknown>, expiresAt = inSeconds(3600)) => {
     const requested = await requestException({ scope, expiresAt });
-    expect(requested.status).toBe(201);
+    expect(requested.body).toMatchObject({ exception: { status: 'requested' } });
     const approval = await act(requested.body.exception.exceptionId, 'approve', 'reviewer');
     expect(approval.status).toBe(200);
     return approval.body.exception.exceptionId as string;
@@ -121,6 +121,27 @@ describe('governed exceptions (e2e)', () => {
     }
   });
 
+  it('records each expiry once when two API processes sweep the same store', async () => {
+    const other = await startLedger({
+      LEDGER_SQLITE_PATH: ledger.config.sqlitePath,
+      LEDGER_READ_MODEL_PATH: join(ledger.dir, 'sweeping-read-models.sqlite'),
+      LEDGER_EXCEPTION_SWEEP_INTERVAL_MS: '100',
+    });
+    try {
+      const exceptionIds = await Promise.all([1, 2, 3].map(() => approved({ subjectId: `u-${randomUUID()}` }, inSeconds(3))));
+      for (const exceptionId of exceptionIds) {
+        await eventually(() => other.get(`/v1/exceptions/${exceptionId}`), (response) => response.body.status === 'expired');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const exceptionId of exceptionIds) {
+        const stored = await ledger.app.get<EventStore>(EVENT_STORE).readStream(`exception-${exceptionId}`);
+        expect(stored.map((event) => event.type)).toEqual(['assurance.exception.requested', 'assurance.exception.approved', 'assurance.exception.expired']);
+      }
+    } finally {
+      await other.stop({ keepFiles: true });
+    }
+  });
+
   it('gives exactly one winner when two reviewers approve and reject the same exception at once', async () => {
     for (let round = 0; round < 5; round++) {
       const requested = await requestException({ scope: { subjectId: `u-${randomUUID()}` } });
@@ -165,6 +186,17 @@ describe('governed exceptions (e2e)', () => {
     expect(badMethod.status).toBe(400);
     expect(badMethod.body.errors[0].field).toBe('allowedMethods');
     expect((await ledger.get('/v1/exceptions')).body.exceptions).toHaveLength(before);
+  });
+
+  it('answers a retried request with the same Idempotency-Key with the exception it created', async () => {
+    const body = { scope: { subjectId: `u-${randomUUID()}` }, allowedMethods: ['sms'], justification: 'security key is being replaced', expiresAt: inSeconds(3600) };
+    const headers = { 'idempotency-key': randomUUID() };
+    const first = await ledger.request('POST', '/v1/exceptions', { body, headers, as: 'helpdesk' });
+    const retry = await ledger.request('POST', '/v1/exceptions', { body, headers, as: 'helpdesk' });
+    expect([first.status, retry.status]).toEqual([201, 200]);
+    expect(retry.body).toMatchObject({ replayed: true, position: first.body.position, exception: { exceptionId: first.body.exception.exceptionId } });
+    const listed = await ledger.get(`/v1/exceptions?subjectId=${body.scope.subjectId}`);
+    expect(listed.body.exceptions).toHaveLength(1);
   });
 
   it('refuses approving your own request with 403, and acting on an unknown exception with 404', async () => {

@@ -67,6 +67,11 @@ export class ExceptionStreams {
     return { state, tail };
   }
 
+  /** The first events of the exception's stream. */
+  events(exceptionId: string, maxCount: number): Promise<RecordedEvent[]> {
+    return this.store.readStream(exceptionStream(exceptionId), { maxCount });
+  }
+
   /** Decides on the stored history and appends the outcome at the revision it was decided on. */
   async execute(exceptionId: string, command: ExceptionCommand, context: WriteContext): Promise<RecordedEvent[]> {
     const loaded = await this.load(exceptionId);

@@ -25,6 +25,8 @@ export interface ExceptionWritten {
   revision: number;
   position: number;
   hash: string;
+  /** True when an Idempotency-Key repeated: nothing new was written. */
+  replayed?: boolean;
 }
 
 export function writtenAnswer(stored: RecordedEvent, summary: ExceptionSummary): ExceptionWritten {

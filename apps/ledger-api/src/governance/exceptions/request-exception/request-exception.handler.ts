@@ -16,6 +16,8 @@ export class RequestExceptionHandler implements ICommandHandler<RequestException
   ) {}
 
   async execute(command: RequestExceptionCommand): Promise<ExceptionWritten> {
+    const existing = await this.streams.load(command.exceptionId);
+    if (existing.state.status !== 'none') return this.replay(command.exceptionId);
     const { at: now, history } = await this.policies.snapshot(() => new Date().toISOString());
     const policy = policyInForceAt(history, now);
     const renews = command.renews === undefined ? undefined : await this.renewed(command.renews);
@@ -37,6 +39,14 @@ export class RequestExceptionHandler implements ICommandHandler<RequestException
     );
     const { catalog } = await this.registry.current();
     return writtenAnswer(stored, catalog.exceptions.get(command.exceptionId)!);
+  }
+
+  /** A retry with the same Idempotency-Key: the exception it created, as it stands now. */
+  private async replay(exceptionId: string): Promise<ExceptionWritten> {
+    const { catalog } = await this.registry.current();
+    const summary = catalog.exceptions.get(exceptionId)!;
+    const [requested] = await this.streams.events(exceptionId, 1);
+    return { ...writtenAnswer(requested, summary), replayed: true };
   }
 
   private async renewed(exceptionId: string): Promise<RenewedException> {
