@@ -50,6 +50,12 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'GET /v1/audit/authentications': ['auditor', 'admin'],
   'GET /v1/audit/authentications/count': ['auditor', 'admin'],
   'GET /v1/audit/evidence': ['auditor', 'admin'],
+  'POST /v1/exceptions': ['helpdesk', 'reviewer', 'admin'],
+  'GET /v1/exceptions': ['helpdesk', 'reviewer', 'auditor', 'admin'],
+  'GET /v1/exceptions/:exceptionId': ['helpdesk', 'reviewer', 'auditor', 'admin'],
+  'POST /v1/exceptions/:exceptionId/approve': ['reviewer', 'admin'],
+  'POST /v1/exceptions/:exceptionId/reject': ['reviewer', 'admin'],
+  'POST /v1/exceptions/:exceptionId/revoke': ['reviewer', 'admin'],
 };
 
 const EXAMPLE_PATHS: Record<string, string> = {
@@ -64,6 +70,10 @@ const EXAMPLE_PATHS: Record<string, string> = {
   '/v1/reviews/:id/escalate': '/v1/reviews/subject-matrix-subject@0/escalate',
   '/v1/audit/export': '/v1/audit/export?format=jsonl',
   '/v1/audit/checkpoints/verify': `/v1/audit/checkpoints/verify?position=0&digest=${'0'.repeat(64)}`,
+  '/v1/exceptions/:exceptionId': '/v1/exceptions/matrix-exception',
+  '/v1/exceptions/:exceptionId/approve': '/v1/exceptions/matrix-exception/approve',
+  '/v1/exceptions/:exceptionId/reject': '/v1/exceptions/matrix-exception/reject',
+  '/v1/exceptions/:exceptionId/revoke': '/v1/exceptions/matrix-exception/revoke',
 };
 
 /** Every route the running application serves, read from Nest's own metadata. */

@@ -31,6 +31,8 @@ import { ProjectionsModule } from './projections/projections.module';
 import { ConsoleModule } from './console/console.module';
 import { WhoamiController } from './access/whoami/whoami.controller';
 import { ReviewCasesModule } from './governance/review-cases/review-cases.module';
+import { GovernanceModule } from './governance/governance.module';
+import { ExceptionRegistryModule } from './governance/exceptions/exception-registry';
 
 @Module({})
 export class LedgerApiModule {
@@ -49,6 +51,8 @@ export class LedgerApiModule {
         ReviewCasesModule,
         HealthModule,
         MetricsModule,
+        ExceptionRegistryModule,
+        GovernanceModule,
       ],
       controllers: [
         RecordEventsController,

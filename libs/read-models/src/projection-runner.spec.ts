@@ -23,10 +23,11 @@ async function tailOf(store: SqliteEventStore, stream: string): Promise<StreamTa
 
 async function append(store: SqliteEventStore, stream: string, facts: Fact[]) {
   const tail = await tailOf(store, stream);
-  const events = facts.map((fact) => ({
+  const events = facts.map((fact, index) => ({
     id: randomUUID(),
     type: fact.type,
-    data: fact.data,
+    // The ledger's evaluation names the fallback it follows, by revision.
+    data: fact.type === 'assurance.fallback.evaluated' ? { ...fact.data, fallback: { ...(fact.data.fallback as object), revision: tail.revision + index } } : fact.data,
     metadata: { schemaVersion: fact.schemaVersion ?? 1, source: 'spec', cloudEventId: randomUUID(), time: fact.time ?? '2026-11-02T09:00:00Z' },
   }));
   return store.append(stream, chainEvents(stream, tail, events), expectedRevisionAfter(tail));
@@ -36,11 +37,26 @@ const enrolled = (authenticatorId: string, kind = 'security-key', phishingResist
   type: 'assurance.authenticator.enrolled',
   data: { authenticatorId, kind, phishingResistant, hardwareBound: phishingResistant, syncable: false, userVerification: true },
 });
-const fallback = (applicationId: string, time?: string): Fact => ({
-  type: 'assurance.fallback.used',
-  data: { applicationId, channel: 'web', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'no phone' },
-  time,
-});
+/** A fallback as ingestion records it: followed by the ledger's evaluation, here finding no exception. */
+const fallback = (applicationId: string, time?: string): Fact[] => [
+  {
+    type: 'assurance.fallback.used',
+    data: { applicationId, channel: 'web', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'no phone' },
+    time,
+  },
+  {
+    type: 'assurance.fallback.evaluated',
+    data: {
+      fallback: { revision: -1, id: 'fb', source: 'spec', time: time ?? '2026-11-02T09:00:00Z' },
+      applicationId,
+      channel: 'web',
+      usedMethod: 'password',
+      covered: false,
+      reason: 'no-exception-in-scope',
+    },
+    time,
+  },
+];
 const succeeded = (applicationId: string): Fact => ({
   type: 'assurance.authentication.succeeded',
   data: { channel: 'web', applicationId, methods: [{ kind: 'security-key', amr: ['hwk'] }] },
@@ -50,7 +66,7 @@ async function seedEstate(store: SqliteEventStore, subjects: number): Promise<nu
   let count = 0;
   for (let i = 0; i < subjects; i++) {
     const facts: Fact[] = [enrolled(`key-${i}`), succeeded('payroll')];
-    if (i % 3 === 0) facts.push(fallback('crm', `2026-11-0${1 + (i % 5)}T10:00:00Z`));
+    if (i % 3 === 0) facts.push(...fallback('crm', `2026-11-0${1 + (i % 5)}T10:00:00Z`));
     if (i % 4 === 0) facts.push({ type: 'vendor.custom.thing', data: { anything: i } });
     await append(store, `subject-s${String(i).padStart(3, '0')}`, facts);
     count += facts.length;
@@ -120,19 +136,19 @@ describe('ProjectionRunner', () => {
     try {
       const all = await events.readAll();
       expect(await runner.waitForPosition(all[all.length - 1].position, 5000)).toBe(true);
-      const live = await append(events, 'subject-s000', [fallback('crm', '2026-11-20T00:00:00Z')]);
+      const live = await append(events, 'subject-s000', fallback('crm', '2026-11-20T00:00:00Z'));
       expect(await runner.waitForPosition(live.position, 5000)).toBe(true);
 
       const checkpoints = await readModels.checkpoints();
       expect(checkpoints.map((c) => [c.projection, c.position, c.eventsApplied])).toEqual(
-        ['authentications', 'estate-posture', 'review-queue', 'subject-state'].map((name) => [name, live.position, seeded + 2]),
+        ['authentications', 'estate-posture', 'review-queue', 'subject-state'].map((name) => [name, live.position, seeded + 3]),
       );
       const subject = (await readModels.getSubject('s000')).value!;
       expect(subject.state.recentFallbacks).toHaveLength(2);
       expect(subject.summary).toEqual({ passwordless: true, phishingResistantCapable: true, highestAal: expect.any(Number) });
       const reviews = await readModels.listReviewItems({ status: 'open', kind: 'fallback', order: 'oldest-first', limit: 100 });
       expect(reviews.value).toHaveLength(11);
-      expect(reviews.value[reviews.value.length - 1].source).toEqual({ stream: 'subject-s000', revision: live.events[0].revision, position: live.position });
+      expect(reviews.value[reviews.value.length - 1].source).toEqual({ stream: 'subject-s000', revision: live.events[0].revision, position: live.events[0].position });
     } finally {
       await runner.stop();
       await readModels.close();
@@ -190,8 +206,8 @@ describe('ProjectionRunner', () => {
 
   it('finishes a catch-up whose last chunk ends exactly at the head of the store', async () => {
     const seeded = await seedEstate(events, 13);
-    expect(seeded).toBe(35);
-    for (const chunk of [seeded, 7, 5]) {
+    expect(seeded).toBe(40);
+    for (const chunk of [seeded, 8, 5]) {
       const readModels = new SqliteReadModelStore({ path: ':memory:' });
       const result = await new ProjectionRunner(events, readModels, { readChunkSize: chunk, commitEvery: chunk }).catchUp();
       expect(result.eventsApplied).toBe(seeded);
@@ -201,10 +217,10 @@ describe('ProjectionRunner', () => {
 
   it('commits a live backlog whose last full chunk ends at the head, without waiting for another event', async () => {
     const seeded = await seedEstate(events, 13);
-    expect(seeded).toBe(35);
+    expect(seeded).toBe(40);
     const readModels = new SqliteReadModelStore({ path: ':memory:' });
-    // Chunks of 7 end exactly at event 35, and 35 is under commitEvery: only the wait for more may trigger the commit.
-    const runner = new ProjectionRunner(events, readModels, { readChunkSize: 7, commitEvery: 1000 });
+    // Chunks of 8 end exactly at event 40, and 40 is under commitEvery: only the wait for more may trigger the commit.
+    const runner = new ProjectionRunner(events, readModels, { readChunkSize: 8, commitEvery: 1000 });
     runner.start();
     try {
       const all = await events.readAll();

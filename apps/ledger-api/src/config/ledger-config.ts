@@ -35,6 +35,8 @@ export interface LedgerConfig {
   pseudonymisationKey: string | undefined;
   /** How often a checkpoint digest is recorded; 0 turns the timer off. */
   checkpointIntervalMs: number;
+  /** How often due exceptions are expired; at most a minute, so no expiry is recorded more than a minute late. */
+  exceptionSweepIntervalMs: number;
   /** Reported in exports and health. */
   productVersion: string;
   /** Least severe level that is logged. */
@@ -101,6 +103,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     rateLimitPerMinute: integer(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 360_000, 1, 100_000_000),
     pseudonymisationKey: env.LEDGER_PSEUDONYMISATION_KEY || undefined,
     checkpointIntervalMs: integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 3_600_000, 0, 31 * 24 * 3_600_000),
+    exceptionSweepIntervalMs: integer(env, 'LEDGER_EXCEPTION_SWEEP_INTERVAL_MS', 30_000, 100, 60_000),
     productVersion: PRODUCT_VERSION,
     logLevel: logLevel(env.LEDGER_LOG_LEVEL),
     role: processRole(env.LEDGER_ROLE),

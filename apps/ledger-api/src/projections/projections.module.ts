@@ -13,10 +13,11 @@ import { ListReviewsHandler } from './list-reviews/list-reviews.handler';
 import { ReadModelsModule } from './read-models.module';
 import { SearchSubjectsController } from './search-subjects/search-subjects.controller';
 import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler';
+import { ExceptionRegistryModule } from '../governance/exceptions/exception-registry';
 
 /** Read models built from the store's subscription: subject state, review queue, posture. */
 @Module({
-  imports: [ReadModelsModule, PolicyModule],
+  imports: [ReadModelsModule, PolicyModule, ExceptionRegistryModule],
   exports: [ReadModelsModule],
   controllers: [
     ListProjectionsController,

@@ -14,6 +14,12 @@ export const LEDGER_EVENT_TYPES = {
   reviewAcknowledged: REVIEW_CASE_EVENT_TYPES.acknowledged,
   reviewResolved: REVIEW_CASE_EVENT_TYPES.resolved,
   reviewEscalated: REVIEW_CASE_EVENT_TYPES.escalated,
+  fallbackEvaluated: 'assurance.fallback.evaluated',
+  exceptionRequested: 'assurance.exception.requested',
+  exceptionApproved: 'assurance.exception.approved',
+  exceptionRejected: 'assurance.exception.rejected',
+  exceptionRevoked: 'assurance.exception.revoked',
+  exceptionExpired: 'assurance.exception.expired',
 } as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[keyof typeof LEDGER_EVENT_TYPES];
 
@@ -115,6 +121,12 @@ export const LEDGER_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> =
   'assurance.review.acknowledged': 1,
   'assurance.review.resolved': 1,
   'assurance.review.escalated': 1,
+  'assurance.fallback.evaluated': 1,
+  'assurance.exception.requested': 1,
+  'assurance.exception.approved': 1,
+  'assurance.exception.rejected': 1,
+  'assurance.exception.revoked': 1,
+  'assurance.exception.expired': 1,
 };
 
 export function isLedgerEventType(type: string): type is LedgerEventType {

@@ -47,7 +47,27 @@ export interface AssurancePolicy {
   fallback: { acceptableMethods: AuthenticatorKind[] };
   recovery: { acceptableMethods: Record<AalKey, RecoveryMethod[]> };
   sessions: Record<AalKey, SessionLimits> & { privileged: SessionLimits };
+  /** The longest exception a reviewer may grant. */
   exceptions: { maxDurationSeconds: number };
+  /** How governance is paced; optional in a document, defaulted field by field. */
+  governance: GovernanceSettings;
+}
+
+export interface GovernanceSettings {
+  /** A review case or pending exception older than this many business days (Monday to Friday) is past its SLA. */
+  reviewSlaBusinessDays: number;
+  /** SP 800-63B-4 §4: binding a new authenticator needs an authentication within this many minutes before it. */
+  enrollmentReauthenticationWindowMinutes: number;
+}
+
+export const DEFAULT_GOVERNANCE_SETTINGS: GovernanceSettings = Object.freeze({ reviewSlaBusinessDays: 5, enrollmentReauthenticationWindowMinutes: 10 });
+
+/**
+ * Versions published before the governance settings existed hold no
+ * `governance`; they are read with the defaults, which are what was in force.
+ */
+export function withGovernanceDefaults(policy: Omit<AssurancePolicy, 'governance'> & { governance?: Partial<GovernanceSettings> }): AssurancePolicy {
+  return { ...policy, governance: { ...DEFAULT_GOVERNANCE_SETTINGS, ...policy.governance } };
 }
 
 const MINUTE = 60;
@@ -82,6 +102,7 @@ export const DEFAULT_POLICY: AssurancePolicy = deepFreeze({
     privileged: { maxLifetimeSeconds: 12 * HOUR, idleTimeoutSeconds: 15 * MINUTE },
   },
   exceptions: { maxDurationSeconds: 30 * DAY },
+  governance: { ...DEFAULT_GOVERNANCE_SETTINGS },
 });
 
 function deepFreeze<T>(value: T): T {
@@ -113,8 +134,9 @@ const AAL_KEYS: readonly AalKey[] = ['aal1', 'aal2', 'aal3'];
 export function validatePolicyDocument(document: unknown): PolicyValidation {
   const issues: PolicyIssue[] = [];
   const check = new Checker(issues);
-  const root = check.object(document, '', ['requiredAal', 'applications', 'riskRules', 'fallback', 'recovery', 'sessions', 'exceptions'], {
+  const root = check.object(document, '', ['requiredAal', 'applications', 'riskRules', 'fallback', 'recovery', 'sessions', 'exceptions', 'governance'], {
     allRequired: true,
+    optional: ['governance'],
   });
   if (!root) return { valid: false, issues };
 
@@ -196,7 +218,15 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
   const exceptions = check.object(root.exceptions, 'exceptions', ['maxDurationSeconds'], { allRequired: true });
   if (exceptions) check.duration(exceptions.maxDurationSeconds, 'exceptions.maxDurationSeconds');
 
-  return issues.length > 0 ? { valid: false, issues } : { valid: true, policy: document as AssurancePolicy };
+  if (root.governance !== undefined) {
+    const governance = check.object(root.governance, 'governance', ['reviewSlaBusinessDays', 'enrollmentReauthenticationWindowMinutes']);
+    if (governance) {
+      check.wholeNumber(governance.reviewSlaBusinessDays, 'governance.reviewSlaBusinessDays', 1, 60, { optional: true });
+      check.wholeNumber(governance.enrollmentReauthenticationWindowMinutes, 'governance.enrollmentReauthenticationWindowMinutes', 1, 24 * 60, { optional: true });
+    }
+  }
+
+  return issues.length > 0 ? { valid: false, issues } : { valid: true, policy: withGovernanceDefaults(document as AssurancePolicy) };
 }
 
 type Json = Record<string, unknown>;
@@ -209,7 +239,7 @@ class Checker {
     return undefined;
   }
 
-  object(value: unknown, field: string, allowed: readonly string[], { allRequired = false } = {}): Json | undefined {
+  object(value: unknown, field: string, allowed: readonly string[], { allRequired = false, optional = [] as readonly string[] } = {}): Json | undefined {
     if (value === undefined) return this.fail(field || '(document)', 'is required');
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(field || '(document)', 'must be an object');
     const prefix = field ? `${field}.` : '';
@@ -219,7 +249,7 @@ class Checker {
     const object = value as Json;
     if (allRequired) {
       for (const key of allowed) {
-        if (object[key] === undefined) this.fail(`${prefix}${key}`, 'is required');
+        if (object[key] === undefined && !optional.includes(key)) this.fail(`${prefix}${key}`, 'is required');
       }
     }
     return object;
@@ -274,6 +304,13 @@ class Checker {
       if (typeof item !== 'string' || !pattern.test(item)) this.fail(`${field}[${index}]`, 'must be a signal name of letters, digits and . _ : -');
     });
     return list;
+  }
+
+  wholeNumber(value: unknown, field: string, min: number, max: number, { optional = false } = {}): boolean {
+    if (value === undefined && optional) return true;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return true;
+    this.fail(field, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return false;
   }
 
   duration(value: unknown, field: string): boolean {

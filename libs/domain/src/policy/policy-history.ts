@@ -1,6 +1,6 @@
 import { Decider, DomainRuleViolation } from '../decider';
 import { PolicyPublishedData } from '../ledger-events/ledger-events';
-import { AssurancePolicy, DEFAULT_POLICY, PolicyIssue, validatePolicyDocument } from './policy-document';
+import { AssurancePolicy, DEFAULT_POLICY, PolicyIssue, validatePolicyDocument, withGovernanceDefaults } from './policy-document';
 
 export interface PolicyVersion {
   version: number;
@@ -49,7 +49,7 @@ export function initialPolicyHistory(): PolicyHistory {
 
 export function evolvePolicyHistory(history: PolicyHistory, event: PolicyPublishedEvent): PolicyHistory {
   const { version, policy, publishedAt, publishedBy } = event.data;
-  return { versions: [...history.versions, { version, policy, effectiveFrom: publishedAt, ...(publishedBy && { publishedBy }) }] };
+  return { versions: [...history.versions, { version, policy: withGovernanceDefaults(policy), effectiveFrom: publishedAt, ...(publishedBy && { publishedBy }) }] };
 }
 
 export function decidePolicyPublication(command: PublishPolicy, history: PolicyHistory): PolicyPublishedEvent[] {

@@ -69,28 +69,42 @@ describe('projectSubjectEvent', () => {
     expect(projectSubjectEvent(undefined, stored('subject', 0, 'assurance.authenticator.enrolled', enrolled('k', 'totp', false)))).toBeUndefined();
   });
 
-  it('raises one review item per fallback, finished recovery, break-glass use and violation, linked to its event', () => {
+  it('raises one review item per uncovered fallback, finished recovery, break-glass use and violation, linked to its event', () => {
     const stream = 'subject-carol';
-    const { steps } = fold([
-      stored(stream, 0, 'assurance.fallback.used', { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'new phone' }),
-      stored(stream, 1, 'assurance.recovery.initiated', { method: 'help-desk', verifiedBy: 'agent', userNotified: true }),
-      stored(stream, 2, 'assurance.recovery.completed', { method: 'help-desk', verifiedBy: 'agent', userNotified: true }),
-      stored(stream, 3, 'assurance.breakglass.used', { accountId: 'root', reason: 'outage' }),
-      stored(stream, 4, 'assurance.authentication.succeeded', authentication),
-      stored(stream, 5, 'assurance.authentication.evaluated', verdict(4, 1, 'violation')),
+    const fallback = { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'new phone' };
+    const coverage = (revision: number, covered: boolean) => ({
+      fallback: { revision, id: `fb-${revision}`, source: 'idp', time: '2026-11-02T09:30:00Z' },
+      applicationId: 'crm',
+      channel: 'saas',
+      usedMethod: 'password',
+      covered,
+      ...(covered ? { exceptionId: 'exc-1', reason: 'covered' } : { reason: 'no-exception-in-scope' }),
+    });
+    const { steps, document } = fold([
+      stored(stream, 0, 'assurance.fallback.used', fallback),
+      stored(stream, 1, 'assurance.fallback.evaluated', coverage(0, false)),
+      stored(stream, 2, 'assurance.fallback.used', fallback),
+      stored(stream, 3, 'assurance.fallback.evaluated', coverage(2, true)),
+      stored(stream, 4, 'assurance.recovery.initiated', { method: 'help-desk', verifiedBy: 'agent', userNotified: true }),
+      stored(stream, 5, 'assurance.recovery.completed', { method: 'help-desk', verifiedBy: 'agent', userNotified: true }),
+      stored(stream, 6, 'assurance.breakglass.used', { accountId: 'root', reason: 'outage' }),
+      stored(stream, 7, 'assurance.authentication.succeeded', authentication),
+      stored(stream, 8, 'assurance.authentication.evaluated', verdict(7, 1, 'violation')),
     ]);
     const items = steps.flatMap((step) => step.reviewItems);
     expect(items.map((item) => [item.kind, item.itemId, item.source.revision, item.applicationId])).toEqual([
       ['fallback', 'subject-carol@0', 0, 'crm'],
-      ['hidden-password-dependence', 'subject-carol@0:hidden-password-dependence', 0, 'crm'],
-      ['recovery', 'subject-carol@2', 2, null],
+      ['hidden-password-dependence', 'subject-carol@1:hidden-password-dependence', 1, 'crm'],
+      ['recovery', 'subject-carol@5', 5, null],
       // A help-desk recovery is also assisted and knowledge-based: one case per rule, each with its own id.
-      ['assisted-recovery', 'subject-carol@2:assisted-recovery', 2, null],
-      ['hidden-password-dependence', 'subject-carol@2:hidden-password-dependence', 2, null],
-      ['breakglass', 'subject-carol@3', 3, null],
-      ['policy-violation', 'subject-carol@5', 5, 'payroll'],
+      ['assisted-recovery', 'subject-carol@5:assisted-recovery', 5, null],
+      ['hidden-password-dependence', 'subject-carol@5:hidden-password-dependence', 5, null],
+      ['breakglass', 'subject-carol@6', 6, null],
+      ['policy-violation', 'subject-carol@8', 8, 'payroll'],
     ]);
-    expect(items[6].detail).toMatchObject({ authenticationRevision: 4, requiredAal: 2, achievedAal: 1 });
+    expect(items[0].detail).toEqual({ intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'new phone', coverage: 'no-exception-in-scope' });
+    expect(items[6].detail).toMatchObject({ authenticationRevision: 7, requiredAal: 2, achievedAal: 1 });
+    expect(document!.state.recentFallbacks.map((recorded) => recorded.coveredBy)).toEqual([null, 'exc-1']);
   });
 
   it('raises a review item for a denial that nothing the subject enrolled could pass', () => {

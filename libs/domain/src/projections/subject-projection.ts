@@ -4,7 +4,8 @@ import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
 import { isAssistedRecovery, isRecoveryWeakerThan, recoveryGovernanceOf } from '../governance/recovery-governance';
 import { judgeEnrollment, RecentAuthentication } from '../governance/enrollment-governance';
 import { LEDGER_EVENT_TYPES } from '../ledger-events';
-import { evolve, initialSubjectState, RECENT_HISTORY_LIMIT, SubjectState } from '../subject';
+import type { FallbackEvaluatedData } from '../governance/exceptions/exception-events';
+import { evolve, initialSubjectState, FallbackRecord, RECENT_HISTORY_LIMIT, SubjectState } from '../subject';
 import { fallbackDependenceOf, recoveryDependenceOf } from './recovery-dependence';
 import { normalizedTime, occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
 import { hourBucketOf, PostureDelta, UNEVALUATED } from './posture';
@@ -157,12 +158,34 @@ export function projectSubjectEvent(
     case 'assurance.fallback.used': {
       const fallback = data as FallbackUsedData;
       step.postureDeltas.push({ bucket, applicationId: fallback.applicationId, channel: fallback.channel, metric: 'fallbacks', dimension: fallback.usedMethod, delta: 1 });
-      raise('fallback', fallback.applicationId, fallback.channel, {
-        intendedMethod: fallback.intendedMethod,
-        usedMethod: fallback.usedMethod,
-        reason: fallback.reason,
-        ...(fallback.exceptionId !== undefined && { exceptionId: fallback.exceptionId }),
+      break;
+    }
+    case LEDGER_EVENT_TYPES.fallbackEvaluated: {
+      // The ledger's coverage decision follows each fallback in the same append: only an uncovered one needs a reviewer.
+      const evaluation = data as FallbackEvaluatedData;
+      if (evaluation.covered) break;
+      const fallback = before.state.recentFallbacks[before.state.recentFallbacks.length - 1];
+      const { revision } = evaluation.fallback;
+      step.reviewItems.push({
+        itemId: reviewItemId(event.streamId, revision),
+        kind: 'fallback',
+        status: 'open',
+        subjectId,
+        applicationId: evaluation.applicationId,
+        channel: evaluation.channel,
+        occurredAt: normalizedTime(evaluation.fallback.time) ?? at,
+        // The fallback itself, which is the event folded right before its evaluation.
+        source: { stream: event.streamId, revision, position: before.state.lastRevision === revision ? before.lastPosition : event.position },
+        detail: {
+          intendedMethod: fallback?.intendedMethod ?? null,
+          usedMethod: evaluation.usedMethod,
+          reason: fallback?.reason ?? null,
+          coverage: evaluation.reason,
+          ...(fallback?.exceptionId !== undefined && { claimedExceptionId: fallback.exceptionId }),
+        },
+        actions: [],
       });
+      if (fallback) raiseFallbackDependence(fallback, raise);
       break;
     }
     case 'assurance.recovery.initiated':
@@ -197,12 +220,11 @@ export function projectSubjectEvent(
       break;
     }
   }
-  if (event.type === 'assurance.fallback.used') raiseFallbackDependence(data as FallbackUsedData, raise);
   return step;
 }
 
-/** Kept apart from the fallback case itself: whether an exception waives a fallback applies to both. */
-function raiseFallbackDependence(fallback: FallbackUsedData, raise: Raise): void {
+/** Only an uncovered fallback: an exception that waives the fallback case waives its password dependence too. */
+function raiseFallbackDependence(fallback: FallbackRecord, raise: Raise): void {
   const dependence = fallbackDependenceOf(fallback.usedMethod);
   if (dependence === 'none') return;
   raise('hidden-password-dependence', fallback.applicationId, fallback.channel, {

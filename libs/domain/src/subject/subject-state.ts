@@ -13,12 +13,14 @@ import {
   AssuranceLevel,
   AuthenticationEvaluatedData,
 } from '../ledger-events/ledger-events';
+import type { FallbackEvaluatedData } from '../governance/exceptions/exception-events';
 import { ownEntry } from './own-entry';
 
 /** An event the ledger writes into a subject stream itself, shaped like a catalog event. */
 export type LedgerSubjectEvent =
   | { type: 'assurance.authentication.evaluated'; data: AuthenticationEvaluatedData; time?: string; revision?: number }
-  | { type: 'assurance.access.decided'; data: AccessDecidedData; time?: string; revision?: number };
+  | { type: 'assurance.access.decided'; data: AccessDecidedData; time?: string; revision?: number }
+  | { type: 'assurance.fallback.evaluated'; data: FallbackEvaluatedData; time?: string; revision?: number };
 
 export type SubjectEvent = CatalogEvent | LedgerSubjectEvent;
 
@@ -99,7 +101,10 @@ export interface FallbackRecord {
   intendedMethod: AuthenticatorKind;
   usedMethod: AuthenticatorKind;
   reason: string;
+  /** As the emitter reported it; the ledger's own judgement is `coveredBy`. */
   exceptionId?: string;
+  /** From the ledger's `assurance.fallback.evaluated`: the exception that covered it, or null when none did. */
+  coveredBy?: string | null;
 }
 
 export type RecoveryPhase = 'initiated' | 'completed' | 'failed';
@@ -198,6 +203,8 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
     }
     case 'assurance.fallback.used':
       return { ...state, recentFallbacks: keepRecent(state.recentFallbacks, { at, ...event.data }) };
+    case 'assurance.fallback.evaluated':
+      return withFallbackCoverage(state, event.data);
     case 'assurance.recovery.initiated':
       return withRecovery(state, 'initiated', event.data, at, event.revision);
     case 'assurance.recovery.completed':
@@ -276,6 +283,14 @@ function withDecision(state: SubjectState, decision: AccessDecidedData): Subject
   const session = decision.sessionId === undefined ? undefined : ownEntry(state.activeSessions, decision.sessionId);
   if (!session || decision.decision !== 'allow') return state;
   return { ...state, activeSessions: { ...state.activeSessions, [session.sessionId]: { ...session, lastActivityAt: decision.decidedAt } } };
+}
+
+/** The evaluation is appended right after its fallback, so it always judges the latest one. */
+function withFallbackCoverage(state: SubjectState, evaluation: FallbackEvaluatedData): SubjectState {
+  const last = state.recentFallbacks[state.recentFallbacks.length - 1];
+  if (!last) return state;
+  const judged: FallbackRecord = { ...last, coveredBy: evaluation.covered ? (evaluation.exceptionId ?? null) : null };
+  return { ...state, recentFallbacks: [...state.recentFallbacks.slice(0, -1), judged] };
 }
 
 function withDevice(state: SubjectState, data: DeviceData, at: string | undefined, bound: boolean): SubjectState {

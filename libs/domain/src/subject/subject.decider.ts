@@ -1,6 +1,7 @@
 import { Decider, DomainRuleViolation } from '../decider';
 import { AccessRequest, decideAccess, evaluateAuthentication } from '../policy/evaluation';
 import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
+import { CoverageCandidate, evaluateFallbackCoverage } from '../governance/exceptions/exception-coverage';
 import { ownEntry } from './own-entry';
 import { evolve, initialSubjectState, RECENT_HISTORY_LIMIT, SubjectEvent, SubjectState } from './subject-state';
 
@@ -18,6 +19,13 @@ export interface EvaluationContext {
    * by a policy published after it arrived: replay then finds the same version.
    */
   recordedAt: string;
+  /** The subject this stream belongs to. */
+  subjectId?: string;
+  /**
+   * Approved exceptions that may apply to this subject, as the store holds
+   * them when the fallback is recorded. Without it no fallback is judged.
+   */
+  exceptions?: readonly CoverageCandidate[];
 }
 
 /** A service reports a fact about a subject; the ledger records it unless history contradicts it. */
@@ -105,6 +113,7 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
     }
     case 'assurance.authentication.evaluated':
     case 'assurance.access.decided':
+    case 'assurance.fallback.evaluated':
       throw new SubjectRuleViolation('ledger-event-not-recordable', `${event.type} is written by the ledger itself and cannot be recorded from outside`);
     case 'assurance.authentication.succeeded': {
       if (!command.evaluation || event.time === undefined) break;
@@ -112,6 +121,29 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
       const judgedAt = Date.parse(event.time) <= Date.parse(recordedAt) ? event.time : recordedAt;
       const verdict = evaluateAuthentication(event.data, state, policyInForceAt(policies, judgedAt));
       return [event, { type: 'assurance.authentication.evaluated', data: { authentication: { revision, id, source, time: event.time }, ...verdict }, time: event.time }];
+    }
+    case 'assurance.fallback.used': {
+      const evaluation = command.evaluation;
+      if (!evaluation?.exceptions || evaluation.subjectId === undefined || event.time === undefined) break;
+      const { applicationId, channel, usedMethod } = event.data;
+      const coverage = evaluateFallbackCoverage({ subjectId: evaluation.subjectId, applicationId, channel, usedMethod, time: event.time }, evaluation.exceptions);
+      const { id, source, revision } = evaluation;
+      return [
+        event,
+        {
+          type: 'assurance.fallback.evaluated',
+          data: {
+            fallback: { revision, id, source, time: event.time },
+            applicationId,
+            channel,
+            usedMethod,
+            covered: coverage.covered,
+            ...(coverage.exceptionId !== undefined && { exceptionId: coverage.exceptionId }),
+            reason: coverage.reason,
+          },
+          time: event.time,
+        },
+      ];
     }
   }
   return [event];

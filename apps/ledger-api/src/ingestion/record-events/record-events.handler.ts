@@ -17,10 +17,12 @@ import {
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import {
+  CoverageCandidate,
   currentSchemaVersion,
   decide,
   DomainRuleViolation,
   evolve,
+  exceptionsRelevantTo,
   LEDGER_SOURCE,
   PolicyHistory,
   SubjectEvent,
@@ -32,6 +34,7 @@ import { eventIdFor } from '../../shared/event-ids';
 import { ledgerEventToAppend } from '../../shared/ledger-written-event';
 import { PolicyHistoryStore } from '../../policy/policy-history.store';
 import { SubjectStreams } from '../../shared/subject-streams';
+import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
 import { IncomingCloudEvent } from './cloud-event.dto';
 import { RecordedEventResult, RecordEventsCommand, WriteContext } from './record-events.command';
 
@@ -59,6 +62,8 @@ interface StreamPlan {
   duplicates: Array<{ item: PreparedEvent; stored: RecordedEvent }>;
   conflicts: PreparedEvent[];
   policies: PolicyHistory;
+  /** Approved exceptions that may cover this subject's fallbacks; only read when the batch holds a fallback. */
+  exceptions: readonly CoverageCandidate[] | undefined;
 }
 
 /** Everything the emitter sent counts as content: a retry must be identical. */
@@ -102,15 +107,22 @@ function refuseReservedSource(events: IncomingCloudEvent[]): void {
   if (issues.length > 0) throw new InvalidEventsError(issues);
 }
 
-/** The ledger's verdict, with metadata linking it to the authentication it judges. */
+/** Suffix of the CloudEvents id of what the ledger writes about an ingested event. */
+const JUDGEMENT_SUFFIX: Partial<Record<string, string>> = {
+  'assurance.authentication.evaluated': 'verdict',
+  'assurance.fallback.evaluated': 'coverage',
+};
+
+/** The ledger's judgement (a verdict, a fallback's coverage), with metadata linking it to the event it judges. */
 function verdictToAppend(item: PreparedEvent, verdict: SubjectEvent): EventToAppend {
   const { incoming, toAppend } = item;
+  const suffix = JUDGEMENT_SUFFIX[verdict.type] ?? verdict.type;
   return ledgerEventToAppend({
-    type: 'assurance.authentication.evaluated',
+    type: verdict.type as 'assurance.authentication.evaluated' | 'assurance.fallback.evaluated',
     data: verdict.data,
-    cloudEventId: `${incoming.id}#verdict`,
+    cloudEventId: `${incoming.id}#${suffix}`,
     // Emitters may reuse an id under different sources; the (source, id) pair is what is unique.
-    idKey: `${incoming.source}\u0000${incoming.id}#verdict`,
+    idKey: `${incoming.source}\u0000${incoming.id}#${suffix}`,
     subject: incoming.subject,
     time: incoming.time,
     recordedAt: String(toAppend.metadata.recordedAt),
@@ -155,6 +167,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly policies: PolicyHistoryStore,
     subjectStreams: SubjectStreams,
+    private readonly exceptionRegistry: ExceptionRegistry,
   ) {
     this.streamLocks = subjectStreams.locks;
     this.subjects = subjectStreams.states;
@@ -182,8 +195,13 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     const byStream = new Map<string, PreparedEvent[]>();
     for (const item of firstByEventId.values()) byStream.set(item.streamId, [...(byStream.get(item.streamId) ?? []), item]);
 
+    // Read after the request arrived, from the store: an approval acknowledged before it, by any process, is seen.
+    const exceptions = prepared.some((item) => item.incoming.type === 'assurance.fallback.used') ? (await this.exceptionRegistry.current()).catalog : undefined;
+
     const storedByEventId = await this.streamLocks.runExclusive([...byStream.keys()], async () => {
-      const plans = await Promise.all([...byStream].map(([streamId, items]) => this.plan(streamId, items, policies)));
+      const plans = await Promise.all(
+        [...byStream].map(([streamId, items]) => this.plan(streamId, items, policies, exceptions && exceptionsRelevantTo(exceptions, items[0].incoming.subject))),
+      );
       const conflicts = plans.flatMap((plan) => plan.conflicts);
       if (conflicts.length > 0) {
         throw conflictError(conflicts, 'an event with the same source and id is already recorded with different content');
@@ -199,13 +217,13 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     });
   }
 
-  private async plan(streamId: string, items: PreparedEvent[], policies: PolicyHistory): Promise<StreamPlan> {
+  private async plan(streamId: string, items: PreparedEvent[], policies: PolicyHistory, exceptions: readonly CoverageCandidate[] | undefined): Promise<StreamPlan> {
     const [existing, loaded] = await Promise.all([
       this.store.findInStream(streamId, items.map((item) => item.eventId)),
       this.subjects.load(streamId),
     ]);
     const storedById = new Map(existing.map((event) => [event.id, event]));
-    const plan: StreamPlan = { streamId, loaded, fresh: [], toAppend: [], appendIndexOf: new Map(), duplicates: [], conflicts: [], policies };
+    const plan: StreamPlan = { streamId, loaded, fresh: [], toAppend: [], appendIndexOf: new Map(), duplicates: [], conflicts: [], policies, exceptions };
     let state = loaded.state;
     for (const item of items) {
       const stored = storedById.get(item.eventId);
@@ -219,7 +237,15 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         type: 'RecordSubjectEvent' as const,
         // The DTO validated the data against the catalog class of its type.
         event: { type: item.incoming.type, data: item.incoming.data, time: item.incoming.time, revision } as unknown as SubjectEvent,
-        evaluation: { policies, id: item.incoming.id, source: item.incoming.source, revision, recordedAt: String(item.toAppend.metadata.recordedAt) },
+        evaluation: {
+          policies,
+          id: item.incoming.id,
+          source: item.incoming.source,
+          revision,
+          recordedAt: String(item.toAppend.metadata.recordedAt),
+          subjectId: item.incoming.subject,
+          ...(exceptions && { exceptions }),
+        },
       };
       let decided: SubjectEvent[];
       try {
@@ -262,7 +288,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         if (attempt >= MAX_APPEND_ATTEMPTS) {
           throw new EventStoreUnavailableError(`stream ${plan.streamId} is contended; gave up after ${attempt} attempts`, error);
         }
-        const replanned = await this.plan(plan.streamId, [...plan.fresh, ...plan.duplicates.map((d) => d.item)], plan.policies);
+        const replanned = await this.plan(plan.streamId, [...plan.fresh, ...plan.duplicates.map((d) => d.item)], plan.policies, plan.exceptions);
         if (replanned.conflicts.length > 0) {
           throw conflictError(replanned.conflicts, 'an event with the same source and id is already recorded with different content');
         }

@@ -2,6 +2,8 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { buildPostureReport, hourBucketOf } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { exceptionPosture } from '@ledger/domain';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
 import { InvalidQueryError } from '../projection-errors';
 import { ReadConsistency } from '../read-consistency';
 import { GetPostureQuery, PostureAnswer } from './get-posture.query';
@@ -25,6 +27,7 @@ export class GetPostureHandler implements IQueryHandler<GetPostureQuery, Posture
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly consistency: ReadConsistency,
+    private readonly exceptions: ExceptionRegistry,
   ) {}
 
   async execute({ from, to, minPosition }: GetPostureQuery): Promise<PostureAnswer> {
@@ -34,6 +37,8 @@ export class GetPostureHandler implements IQueryHandler<GetPostureQuery, Posture
     const { fromBucket, toBucket, window } = toHourWindow(from, to);
     await this.consistency.ensure(minPosition);
     const { position, value } = await this.readModels.posture({ fromBucket, toBucket }, new Date());
-    return { position, ...buildPostureReport({ window, ...value }) };
+    const { catalog } = await exceptionsForView(this.exceptions);
+    // Current, like the shares: exceptions in force now, whatever the window.
+    return { position, ...buildPostureReport({ window, ...value }), exceptions: exceptionPosture(catalog, Date.now()) };
   }
 }

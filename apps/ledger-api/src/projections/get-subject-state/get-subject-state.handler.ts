@@ -2,6 +2,9 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UNRESOLVED_REVIEW_STATUSES } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
+import { activeExceptionsOfSubject } from '@ledger/domain';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
+import { exceptionView, ExceptionView } from '../../governance/exceptions/exception-view';
 import { NotFoundError } from '../../shared/api-errors';
 import { ReadConsistency } from '../read-consistency';
 import { GetSubjectStateQuery } from './get-subject-state.query';
@@ -11,13 +14,14 @@ import { SubjectStateView, toSubjectStateView } from './subject-state.view';
 const OPEN_ITEMS_SHOWN = 100;
 
 @QueryHandler(GetSubjectStateQuery)
-export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuery, SubjectStateView> {
+export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuery, SubjectStateView & { activeExceptions: ExceptionView[] }> {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly consistency: ReadConsistency,
+    private readonly exceptions: ExceptionRegistry,
   ) {}
 
-  async execute({ subjectId, minPosition }: GetSubjectStateQuery): Promise<SubjectStateView> {
+  async execute({ subjectId, minPosition }: GetSubjectStateQuery): Promise<SubjectStateView & { activeExceptions: ExceptionView[] }> {
     await this.consistency.ensure(minPosition);
     const { position, value: document } = await this.readModels.getSubject(subjectId);
     if (!document) throw new NotFoundError(`subject ${subjectId} is unknown to the read models at position ${position}`);
@@ -28,6 +32,10 @@ export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuer
       limit: OPEN_ITEMS_SHOWN,
     });
     const { value: openCaseCount } = await this.readModels.countReviewItems({ status: UNRESOLVED_REVIEW_STATUSES, subjectId });
-    return toSubjectStateView(document, position, openItems, openCaseCount, new Date());
+    const now = new Date();
+    // Read from the store, not the read models: an exception approved a moment ago already shows.
+    const { catalog } = await exceptionsForView(this.exceptions);
+    const activeExceptions = activeExceptionsOfSubject(catalog, subjectId, now.getTime()).map((summary) => exceptionView(summary, now.getTime()));
+    return { ...toSubjectStateView(document, position, openItems, openCaseCount, now), activeExceptions };
   }
 }

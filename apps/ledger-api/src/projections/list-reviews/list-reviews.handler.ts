@@ -4,6 +4,9 @@ import { currentPolicy, governanceSettingsOf, reviewDueAt, reviewSlaStatus } fro
 import type { ReviewItem } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { PolicyHistoryStore } from '../../policy/policy-history.store';
+import { exceptionsToReview } from '@ledger/domain';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
+import { exceptionView } from '../../governance/exceptions/exception-view';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { ReadConsistency } from '../read-consistency';
 import { ListReviewsQuery, ReviewQueuePage } from './list-reviews.query';
@@ -14,6 +17,7 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly consistency: ReadConsistency,
     private readonly policies: PolicyHistoryStore,
+    private readonly exceptions: ExceptionRegistry,
   ) {}
 
   async execute(query: ListReviewsQuery): Promise<ReviewQueuePage> {
@@ -32,6 +36,8 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
     const { reviewSlaBusinessDays } = governanceSettingsOf(currentPolicy((await this.policies.load()).state).policy);
     const now = Date.now();
     const last = page[page.length - 1];
+    const { catalog } = await exceptionsForView(this.exceptions);
+    const { pending, expiringSoon } = exceptionsToReview(catalog, now);
     return {
       position,
       items: page.map((item) => ({
@@ -41,6 +47,10 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
         ...slaOf(item, reviewSlaBusinessDays, new Date(now)),
       })),
       nextCursor: value.length > query.limit ? encodeCursor([last.occurredAt, last.itemId]) : null,
+      exceptions: {
+        pending: pending.map((summary) => exceptionView(summary, now)),
+        expiringWithin7Days: expiringSoon.map((summary) => exceptionView(summary, now)),
+      },
     };
   }
 }

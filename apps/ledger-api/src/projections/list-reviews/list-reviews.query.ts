@@ -1,3 +1,4 @@
+import type { ExceptionView } from '../../governance/exceptions/exception-view';
 import { Query } from '@nestjs/cqrs';
 import type { ReviewSlaStatus } from '@ledger/domain';
 import type { ReviewItem, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
@@ -18,6 +19,8 @@ export interface ReviewQueuePage {
   position: number;
   items: ReviewItemView[];
   nextCursor: string | null;
+  /** Exceptions waiting for a reviewer, and approved ones that expire within 7 days. */
+  exceptions: { pending: ExceptionView[]; expiringWithin7Days: ExceptionView[] };
 }
 
 export class ListReviewsQuery extends Query<ReviewQueuePage> {

@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import { ExceptionWritten } from '../exception-view';
+
+export class ApproveExceptionCommand extends Command<ExceptionWritten> {
+  constructor(
+    readonly exceptionId: string,
+    /** The API key's name. */
+    readonly actor: string,
+    readonly note: string,
+    readonly expiresAt: string | undefined,
+    readonly context: WriteContext,
+  ) {
+    super();
+  }
+}

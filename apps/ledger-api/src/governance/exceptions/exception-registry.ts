@@ -1,0 +1,67 @@
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { EVENT_STORE, EventStore, KeyedMutex, readAllPaged, RecordedEvent } from '@ledger/event-store';
+import {
+  applyToExceptionCatalog,
+  emptyExceptionCatalog,
+  EXCEPTION_STREAM_PREFIX,
+  ExceptionCatalog,
+  LEDGER_EVENT_TYPES,
+  upcastStoredEvent,
+} from '@ledger/domain';
+
+const CATALOG = 'exception-catalog';
+
+function concernsExceptions(event: RecordedEvent): boolean {
+  return event.type === LEDGER_EVENT_TYPES.fallbackEvaluated || event.streamId.startsWith(EXCEPTION_STREAM_PREFIX);
+}
+
+/**
+ * Every exception, folded in this process from the store itself. Each use
+ * first reads what was appended since the last one (by any process), so a
+ * decision taken right after an approval was acknowledged, here or in
+ * another API process on the same store, sees that approval. Exceptions are
+ * few; the cost is reading the events appended in between.
+ */
+@Injectable()
+export class ExceptionRegistry {
+  private readonly catalog: ExceptionCatalog = emptyExceptionCatalog();
+  private position = -1;
+  private readonly exclusive = new KeyedMutex();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** What the last read from the store found, without reading again. */
+  lastRead(): { catalog: ExceptionCatalog; position: number } {
+    return { catalog: this.catalog, position: this.position };
+  }
+
+  /** The catalog with everything the store held when this was called; read it, do not keep it across awaits. */
+  current(): Promise<{ catalog: ExceptionCatalog; position: number }> {
+    return this.exclusive.runExclusive([CATALOG], async () => {
+      for await (const event of readAllPaged(this.store, this.position + 1)) {
+        if (concernsExceptions(event)) {
+          const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
+          applyToExceptionCatalog(this.catalog, event, data);
+        }
+        this.position = event.position;
+      }
+      return { catalog: this.catalog, position: this.position };
+    });
+  }
+}
+
+/**
+ * For views that must keep answering while the store is unreachable, like
+ * the read models they sit next to: what the last successful read found,
+ * flagged as such.
+ */
+export async function exceptionsForView(registry: ExceptionRegistry): Promise<{ catalog: ExceptionCatalog; position: number; stale: boolean }> {
+  try {
+    return { ...(await registry.current()), stale: false };
+  } catch {
+    return { ...registry.lastRead(), stale: true };
+  }
+}
+
+@Module({ providers: [ExceptionRegistry], exports: [ExceptionRegistry] })
+export class ExceptionRegistryModule {}

@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RequireRoles } from '../../../access/roles';
+import { CurrentPrincipal } from '../../../access/current-principal.decorator';
+import type { Principal } from '../../../access/api-key-registry';
+import { validatedBody } from '../../../shared/invalid-request';
+import { RequestWriteContext } from '../../../shared/write-context.decorator';
+import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import { ExceptionIdParams, ExceptionReasonDto } from '../exception-dto';
+import { RejectExceptionCommand } from './reject-exception.command';
+
+@RequireRoles('reviewer', 'admin')
+@Controller('v1/exceptions')
+export class RejectExceptionController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  /** 200 with the exception as it now stands; 409 when it is no longer pending or another reviewer acted first. */
+  @Post(':exceptionId/reject')
+  @HttpCode(200)
+  reject(@Param() { exceptionId }: ExceptionIdParams, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @RequestWriteContext() context: WriteContext) {
+    const { reason } = validatedBody(ExceptionReasonDto, body);
+    return this.commandBus.execute(new RejectExceptionCommand(exceptionId, principal.keyName, reason, context));
+  }
+}
