@@ -154,7 +154,7 @@ describe('governed exceptions (e2e)', () => {
       expect(stored[1].type).toBe(`assurance.exception.${winner}`);
       expect((await ledger.get(`/v1/exceptions/${exceptionId}`)).body.status).toBe(winner);
       const loser = approval.status === 409 ? approval : rejection;
-      expect(['concurrent-update', 'exception-already-decided']).toContain(loser.body.error);
+      expect(['concurrent-update', 'exception-already-decided']).toContain(loser.body.code);
     }
   });
 
@@ -204,7 +204,7 @@ describe('governed exceptions (e2e)', () => {
     expect(requested.body.exception.requester).toBe('test-reviewer');
     const own = await act(requested.body.exception.exceptionId, 'approve', 'reviewer');
     expect(own.status).toBe(403);
-    expect(own.body.error).toBe('approver-is-requester');
+    expect(own.body.code).toBe('approver-is-requester');
     expect((await act('no-such-exception', 'approve', 'reviewer')).status).toBe(404);
   });
 

@@ -169,16 +169,35 @@ describe('recovery governance cases', () => {
 describe('hidden password dependence of fallbacks', () => {
   const fallback = (revision: number, usedMethod: string) =>
     event(revision, 'assurance.fallback.used', { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod, reason: 'new phone' }, '2026-11-10T09:00:00Z');
+  // The ledger's coverage decision, appended right after each fallback.
+  const evaluation = (revision: number, usedMethod: string, exceptionId?: string) =>
+    event(
+      revision,
+      'assurance.fallback.evaluated',
+      {
+        fallback: { revision: revision - 1, id: `fb-${revision - 1}`, source: 'idp', time: '2026-11-10T09:00:00Z' },
+        applicationId: 'crm',
+        channel: 'saas',
+        usedMethod,
+        covered: exceptionId !== undefined,
+        ...(exceptionId !== undefined ? { exceptionId, reason: 'covered' } : { reason: 'no-exception-in-scope' }),
+      },
+      '2026-11-10T09:00:00Z',
+    );
 
-  it('opens a case next to the fallback case when the fallback used a password', () => {
-    const { items } = project([fallback(0, 'password')]);
+  it('opens a case next to the fallback case when an uncovered fallback used a password', () => {
+    const { items } = project([fallback(0, 'password'), evaluation(1, 'password')]);
     expect(items.map((item) => [item.kind, item.itemId, item.applicationId])).toEqual([
       ['fallback', 'subject-gina@0', 'crm'],
       ['hidden-password-dependence', 'subject-gina@0:hidden-password-dependence', 'crm'],
     ]);
   });
 
+  it('opens neither case when an exception covers the password fallback', () => {
+    expect(kindsOf(project([fallback(0, 'password'), evaluation(1, 'password', 'exc-1')]).items)).toEqual([]);
+  });
+
   it('opens none for a fallback to another possession factor', () => {
-    expect(kindsOf(project([fallback(0, 'totp')]).items)).toEqual(['fallback']);
+    expect(kindsOf(project([fallback(0, 'totp'), evaluation(1, 'totp')]).items)).toEqual(['fallback']);
   });
 });

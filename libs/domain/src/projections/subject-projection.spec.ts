@@ -94,7 +94,7 @@ describe('projectSubjectEvent', () => {
     const items = steps.flatMap((step) => step.reviewItems);
     expect(items.map((item) => [item.kind, item.itemId, item.source.revision, item.applicationId])).toEqual([
       ['fallback', 'subject-carol@0', 0, 'crm'],
-      ['hidden-password-dependence', 'subject-carol@1:hidden-password-dependence', 1, 'crm'],
+      ['hidden-password-dependence', 'subject-carol@0:hidden-password-dependence', 0, 'crm'],
       ['recovery', 'subject-carol@5', 5, null],
       // A help-desk recovery is also assisted and knowledge-based: one case per rule, each with its own id.
       ['assisted-recovery', 'subject-carol@5:assisted-recovery', 5, null],

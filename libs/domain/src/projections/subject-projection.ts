@@ -16,6 +16,7 @@ import {
   ReviewItem,
   ReviewItemKind,
   reviewItemId,
+  SourceEventLink,
 } from './review-items';
 import { activeAuthenticators, SubjectSummary, summarizeSubject } from './subject-summary';
 
@@ -103,16 +104,16 @@ export function projectSubjectEvent(
   };
   const step: SubjectProjectionStep = { document, reviewItems: [], postureDeltas: [], applicationsUsed: [] };
   const bucket = hourBucketOf(at);
-  const raise = (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt = at) =>
+  const raise: Raise = (kind, applicationId, channel, detail, occurredAt = at, source = { stream: event.streamId, revision: event.revision, position: event.position }) =>
     step.reviewItems.push({
-      itemId: reviewItemId(event.streamId, event.revision, kind),
+      itemId: reviewItemId(source.stream, source.revision, kind),
       kind,
       status: 'open',
       subjectId,
       applicationId,
       channel,
       occurredAt,
-      source: { stream: event.streamId, revision: event.revision, position: event.position },
+      source,
       detail,
       actions: [],
     });
@@ -166,26 +167,24 @@ export function projectSubjectEvent(
       if (evaluation.covered) break;
       const fallback = before.state.recentFallbacks[before.state.recentFallbacks.length - 1];
       const { revision } = evaluation.fallback;
-      step.reviewItems.push({
-        itemId: reviewItemId(event.streamId, revision),
-        kind: 'fallback',
-        status: 'open',
-        subjectId,
-        applicationId: evaluation.applicationId,
-        channel: evaluation.channel,
-        occurredAt: normalizedTime(evaluation.fallback.time) ?? at,
-        // The fallback itself, which is the event folded right before its evaluation.
-        source: { stream: event.streamId, revision, position: before.state.lastRevision === revision ? before.lastPosition : event.position },
-        detail: {
+      // Both cases link the fallback itself, which is the event folded right before its evaluation.
+      const source = { stream: event.streamId, revision, position: before.state.lastRevision === revision ? before.lastPosition : event.position };
+      const occurredAt = normalizedTime(evaluation.fallback.time) ?? at;
+      raise(
+        'fallback',
+        evaluation.applicationId,
+        evaluation.channel,
+        {
           intendedMethod: fallback?.intendedMethod ?? null,
           usedMethod: evaluation.usedMethod,
           reason: fallback?.reason ?? null,
           coverage: evaluation.reason,
           ...(fallback?.exceptionId !== undefined && { claimedExceptionId: fallback.exceptionId }),
         },
-        actions: [],
-      });
-      if (fallback) raiseFallbackDependence(fallback, raise);
+        occurredAt,
+        source,
+      );
+      if (fallback) raiseFallbackDependence(fallback, (kind, applicationId, channel, detail) => raise(kind, applicationId, channel, detail, occurredAt, source));
       break;
     }
     case 'assurance.recovery.initiated':
@@ -235,7 +234,14 @@ function raiseFallbackDependence(fallback: FallbackRecord, raise: Raise): void {
   });
 }
 
-type Raise = (kind: ReviewItemKind, applicationId: string | null, channel: Channel | null, detail: Record<string, unknown>, occurredAt?: string) => void;
+type Raise = (
+  kind: ReviewItemKind,
+  applicationId: string | null,
+  channel: Channel | null,
+  detail: Record<string, unknown>,
+  occurredAt?: string,
+  source?: SourceEventLink,
+) => void;
 
 /** A completed recovery restored access: each governance rule it breaks is a case of its own. */
 function raiseRecoveryGovernanceCases(strongestActiveAal: number, recovery: RecoveryData, raise: Raise): void {
