@@ -1,3 +1,4 @@
+import { ExceptionRegistry } from '../../ledger-api/src/governance/exceptions/exception-registry';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
 import { buildEvidenceReport, renderEvidenceMarkdown } from '../../ledger-api/src/audit/evidence/evidence-report';
@@ -38,6 +39,7 @@ export function addEvidenceCommand(program: Command, runtime: CliRuntime): void 
                 store,
                 readModels,
                 policies: new PolicyHistoryStore(store),
+                exceptions: new ExceptionRegistry(store),
                 // Events appended after the projection are caught up before the figures are read.
                 readModelsAt: async (position) => {
                   if (position > projected) projected = (await runner.catchUp()).position;

@@ -38,8 +38,7 @@ export interface ControlDefinition {
 }
 
 /**
- * Every figure of the report, once. A new figure (exceptions by age and
- * renewal count, when the governance queries exist) is one more entry here,
+ * Every figure of the report, once. A new figure is one more entry here,
  * named by the controls it supports; a new JSON query is one more document.
  */
 export const EVIDENCE_FIGURES: FigureDefinition[] = [
@@ -115,6 +114,30 @@ export const EVIDENCE_FIGURES: FigureDefinition[] = [
     source: { sumOf: ['review-items-open-7d-30d', 'review-items-open-over-30d'] },
   },
   { id: 'oldest-open-review-item', label: 'when the oldest open review item occurred', source: { document: 'posture', pointer: '/openReviews/oldestOccurredAt' } },
+  { id: 'exceptions-active', label: 'exceptions in force (now)', source: { document: 'posture', pointer: '/exceptions/active' } },
+  { id: 'exceptions-pending', label: 'exception requests awaiting a reviewer (now)', source: { document: 'posture', pointer: '/exceptions/pending' } },
+  { id: 'exceptions-active-under-7d', label: 'exceptions in force, chain under 7 days old (now)', source: { document: 'posture', pointer: '/exceptions/activeByAge/under-7d' } },
+  { id: 'exceptions-active-7d-30d', label: 'exceptions in force, chain 7 to 30 days old (now)', source: { document: 'posture', pointer: '/exceptions/activeByAge/7d-30d' } },
+  { id: 'exceptions-active-30d-90d', label: 'exceptions in force, chain 30 to 90 days old (now)', source: { document: 'posture', pointer: '/exceptions/activeByAge/30d-90d' } },
+  { id: 'exceptions-active-over-90d', label: 'exceptions in force, chain over 90 days old (now)', source: { document: 'posture', pointer: '/exceptions/activeByAge/over-90d' } },
+  {
+    id: 'exceptions-carve-outs-in-disguise',
+    label: 'exceptions in force renewed three or more times (now)',
+    source: { document: 'posture', pointer: '/exceptions/carveOutsInDisguise' },
+  },
+  { id: 'exceptions-approved', label: 'exceptions approved', source: { events: { types: ['assurance.exception.approved'] } } },
+  { id: 'exceptions-renewal-requests', label: 'exception requests that renew an earlier one', source: { events: { types: ['assurance.exception.requested'], present: ['renews'] } } },
+  {
+    id: 'fallbacks-covered-by-exception',
+    label: 'fallbacks covered by an approved exception',
+    source: { events: { types: ['assurance.fallback.evaluated'], where: { covered: true } } },
+  },
+  {
+    id: 'recoveries-completed-second-approver',
+    label: 'completed recoveries with a second approver on the recovery itself',
+    source: { events: { types: ['assurance.recovery.completed'], present: ['approvedBy'] } },
+  },
+  { id: 'recovery-approvals-later', label: 'second approvals recorded after a recovery', source: { events: { types: ['assurance.recovery.approved'] } } },
   { id: 'chain-valid', label: 'every hash chain verifies (whole store)', source: { document: 'verify', pointer: '/valid' } },
   { id: 'chain-events-checked', label: 'events verified', source: { document: 'verify', pointer: '/eventsChecked' } },
   { id: 'chain-streams-checked', label: 'streams verified', source: { document: 'verify', pointer: '/streamsChecked' } },
@@ -167,8 +190,28 @@ export const EVIDENCE_CONTROLS: ControlDefinition[] = [
     framework: 'NIST CSF 2.0',
     id: 'PR.AA-05',
     title: 'Access permissions, entitlements, and authorizations are defined in a policy, managed, enforced, and reviewed',
-    evidence: 'One versioned policy sets the AAL per channel and application; decisions enforce it, and what needs a human goes to the review queue.',
-    figures: ['policy-version', 'decisions-step-up', 'decisions-deny', 'breakglass-uses', 'breakglass-uses-approved', 'review-items-open', 'review-items-overdue', 'oldest-open-review-item'],
+    evidence:
+      'One versioned policy sets the AAL per channel and application; decisions enforce it, what needs a human goes to the review queue, and every allowance for a weaker path is an approved, expiring exception.',
+    figures: [
+      'policy-version',
+      'decisions-step-up',
+      'decisions-deny',
+      'breakglass-uses',
+      'breakglass-uses-approved',
+      'review-items-open',
+      'review-items-overdue',
+      'oldest-open-review-item',
+      'exceptions-active',
+      'exceptions-pending',
+      'exceptions-active-under-7d',
+      'exceptions-active-7d-30d',
+      'exceptions-active-30d-90d',
+      'exceptions-active-over-90d',
+      'exceptions-carve-outs-in-disguise',
+      'exceptions-approved',
+      'exceptions-renewal-requests',
+      'fallbacks-covered-by-exception',
+    ],
     applies: true,
   },
   {
@@ -191,8 +234,16 @@ export const EVIDENCE_CONTROLS: ControlDefinition[] = [
     framework: 'NIST SP 800-63B-4',
     id: 'Sec. 4.2',
     title: 'Account recovery',
-    evidence: 'Recoveries by outcome, whether the subscriber was notified, and whether a ticket names the verification.',
-    figures: ['recoveries-initiated', 'recoveries-completed', 'recoveries-completed-user-notified', 'recoveries-completed-with-ticket', 'recoveries-failed'],
+    evidence: 'Recoveries by outcome, whether the subscriber was notified, whether a ticket names the verification, and second approvals of assisted recoveries.',
+    figures: [
+      'recoveries-initiated',
+      'recoveries-completed',
+      'recoveries-completed-user-notified',
+      'recoveries-completed-with-ticket',
+      'recoveries-completed-second-approver',
+      'recovery-approvals-later',
+      'recoveries-failed',
+    ],
     applies: true,
   },
   {

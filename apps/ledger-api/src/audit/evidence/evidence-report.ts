@@ -1,7 +1,8 @@
-import { toCloudEventLine } from '@ledger/domain';
+import { exceptionPosture, toCloudEventLine } from '@ledger/domain';
 import { buildPostureReport } from '@ledger/domain/projections';
 import { EventStore, readAllPaged, RecordedEvent, StoreVerification, verifyAllStreams } from '@ledger/event-store';
 import type { AuthenticationFilter, ReadModelStore } from '@ledger/read-models';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
 import { GetPolicyHandler } from '../../policy/get-policy/get-policy.handler';
 import { GetPolicyQuery } from '../../policy/get-policy/get-policy.query';
 import type { PolicyHistoryStore } from '../../policy/policy-history.store';
@@ -45,6 +46,8 @@ export interface EvidenceSources {
   store: EventStore;
   readModels: ReadModelStore;
   policies: PolicyHistoryStore;
+  /** Exceptions are folded from the store, as `GET /v1/posture` folds them. */
+  exceptions: ExceptionRegistry;
   /** Resolves once the read models include `position`, as `?minPosition` does. */
   readModelsAt(position: number): Promise<void>;
 }
@@ -111,10 +114,11 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
   const verification: StoreVerification = await verifyAllStreams(countedUpToHead(readAllPaged(sources.store)));
 
   const posture = await sources.readModels.posture({}, request.now);
+  const { catalog: exceptions } = await exceptionsForView(sources.exceptions);
   const documents: Record<EvidenceDocumentName, { href: string; value: unknown }> = {
     posture: {
       href: `/v1/posture?${queryString({ minPosition: head >= 0 ? head : undefined })}`,
-      value: buildPostureReport({ window: { from: null, to: null }, ...posture.value }),
+      value: { ...buildPostureReport({ window: { from: null, to: null }, ...posture.value }), exceptions: exceptionPosture(exceptions, request.now.getTime()) },
     },
     verify: { href: '/v1/audit/verify', value: verification },
     policy: { href: '/v1/policy', value: await new GetPolicyHandler(sources.policies).execute(new GetPolicyQuery()) },

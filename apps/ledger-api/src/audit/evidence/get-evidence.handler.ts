@@ -1,3 +1,4 @@
+import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
@@ -14,11 +15,12 @@ export class GetEvidenceHandler implements IQueryHandler<GetEvidenceQuery, Evide
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly policies: PolicyHistoryStore,
     private readonly consistency: ReadConsistency,
+    private readonly exceptions: ExceptionRegistry,
   ) {}
 
   execute({ from, to }: GetEvidenceQuery): Promise<EvidenceReport> {
     return buildEvidenceReport(
-      { store: this.store, readModels: this.readModels, policies: this.policies, readModelsAt: (position) => this.consistency.ensure(position) },
+      { store: this.store, readModels: this.readModels, policies: this.policies, exceptions: this.exceptions, readModelsAt: (position) => this.consistency.ensure(position) },
       { from, to, now: new Date() },
     );
   }
