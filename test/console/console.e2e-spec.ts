@@ -66,6 +66,8 @@ describe('help-desk console in Chromium', () => {
   let caseToResolve: ReviewItem;
   /** A subject with an open case and, where the estate has one, a revoked authenticator next to active ones. */
   let subjectToInspect: string;
+  /** Requested by the help desk for that subject, so a reviewer (another key) may approve it. */
+  let requestedException: { exceptionId: string; justification: string } | undefined;
 
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const response = await fetch(url + path, { ...init, headers: { ...readHeaders, ...(init.headers as Record<string, string>) } });
@@ -101,6 +103,21 @@ describe('help-desk console in Chromium', () => {
         subjectToInspect = subjectId;
         break;
       }
+    }
+
+    if (server) {
+      const response = await fetch(`${url}/v1/exceptions`, {
+        method: 'POST',
+        headers: { ...server.auth('helpdesk'), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          scope: { subjectId: subjectToInspect, applicationId: 'legacy-expenses' },
+          allowedMethods: ['sms'],
+          justification: 'Security key lost; SMS until the replacement arrives',
+          expiresAt: new Date(Date.now() + 5 * 24 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        }),
+      });
+      expect(response.status).toBe(201);
+      requestedException = ((await response.json()) as { exception: { exceptionId: string; justification: string } }).exception;
     }
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
@@ -171,6 +188,11 @@ describe('help-desk console in Chromium', () => {
     const openCases = page.getByRole('region', { name: /^Open cases/ });
     await expect(openCases.locator('li').count()).resolves.toBe(state.openReviewItems.length);
     await expect(openCases.textContent()).resolves.toContain(state.openReviewItems[0].kind);
+    if (requestedException) {
+      const exceptions = page.getByRole('region', { name: /^Exceptions/ });
+      await exceptions.getByText(requestedException.justification).waitFor();
+      await expect(exceptions.textContent()).resolves.toContain('requested');
+    }
     await screenshot('console-subject');
   });
 
@@ -193,6 +215,18 @@ describe('help-desk console in Chromium', () => {
     const stillOpen = await api<{ items: ReviewItem[] }>(`/v1/reviews?status=open&limit=500`);
     expect(stillOpen.items.map((item) => item.itemId)).not.toContain(caseToResolve.itemId);
     await screenshot('console-review-queue-resolved', false);
+  });
+
+  it('approves a help-desk exception request from the queue, as a reviewer other than the requester', async () => {
+    if (!requestedException) return; // an external demo server has no request of this test's own
+    const { exceptionId } = requestedException;
+    const entry = page.locator(`li[data-exception-id="${exceptionId}"]`);
+    await entry.waitFor();
+    await entry.getByLabel('Note or reason').fill('Replacement key ordered, ticket 4711');
+    await entry.getByRole('button', { name: 'Approve' }).click();
+    await entry.waitFor({ state: 'detached' });
+    const approved = await api<{ status: string }>(`/v1/exceptions/${encodeURIComponent(exceptionId)}`);
+    expect(approved.status).toBe('approved');
   });
 
   it('draws the posture charts from the posture report', async () => {

@@ -164,20 +164,25 @@ export interface ReviewItem {
 }
 
 /** Governance's exceptions; only the fields the console shows are relied on. */
+/** One exception as `GET /v1/exceptions` answers it. */
 export interface ExceptionRecord {
-  exceptionId?: string;
-  id?: string;
-  subjectId?: string;
-  applicationId?: string | null;
+  exceptionId: string;
+  scope: { subjectId?: string; applicationId?: string; channel?: string };
+  allowedMethods: string[];
   status: string;
-  reason?: string;
-  justification?: string;
-  requestedAt?: string;
-  expiresAt?: string | null;
+  justification: string;
+  requestedBy?: string;
+  requestedAt: string;
+  expiresAt: string;
 }
 
 export function exceptionIdOf(exception: ExceptionRecord): string {
-  return exception.exceptionId ?? exception.id ?? '';
+  return exception.exceptionId;
+}
+
+/** What an exception's scope names, most specific first, e.g. "alice · legacy-vpn · vpn". */
+export function describeScope({ scope }: ExceptionRecord): string {
+  return [scope.subjectId, scope.applicationId, scope.channel].filter(Boolean).join(' · ');
 }
 
 export interface PostureReport {

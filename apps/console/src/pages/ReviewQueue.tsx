@@ -1,5 +1,5 @@
 import { FormEvent, useState } from 'react';
-import { api, ApiError, CAN, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, ReviewItem, ReviewStatus, segment } from '../api';
+import { api, ApiError, CAN, describeScope, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, ReviewItem, ReviewStatus, segment } from '../api';
 import { Badge, Empty, ErrorNotice, Loading, Section } from '../components';
 import { formatAge, formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -208,8 +208,7 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
   const [notes, setNotes] = useState<Record<string, string>>({});
   const requests = useLoad(async () => {
     try {
-      const answer = await api<{ items?: ExceptionRecord[]; exceptions?: ExceptionRecord[] }>('/v1/exceptions?status=requested&limit=100');
-      return answer.items ?? answer.exceptions ?? [];
+      return (await api<{ exceptions: ExceptionRecord[] }>('/v1/exceptions?status=requested')).exceptions;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return 'unavailable' as const;
       throw error;
@@ -222,7 +221,7 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
     setActionError(undefined);
     try {
       await api(`/v1/exceptions/${segment(id)}/${decision}`, { method: 'POST', body: decision === 'approve' ? { note: text } : { reason: text } });
-      setAnnouncement(`${decision === 'approve' ? 'Approved' : 'Rejected'} the exception for ${exception.subjectId ?? id}.`);
+      setAnnouncement(`${decision === 'approve' ? 'Approved' : 'Rejected'} the exception for ${describeScope(exception)}.`);
       requests.reload();
     } catch (error) {
       setActionError(error as Error);
@@ -244,11 +243,11 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
             const id = exceptionIdOf(exception);
             const fieldId = `exception-note-${id}`.replace(/[^A-Za-z0-9_-]/g, '_');
             return (
-              <li key={id} className="exception">
+              <li key={id} className="exception" data-exception-id={id}>
                 <div>
-                  <strong>{exception.subjectId ?? id}</strong> {exception.applicationId ?? ''}{' '}
+                  <strong>{describeScope(exception)}</strong> {exception.allowedMethods.join(', ')}{' '}
                   <span className="muted">
-                    {exception.reason ?? exception.justification ?? ''} · requested {formatTime(exception.requestedAt)}
+                    {exception.justification} · requested {exception.requestedBy && `by ${exception.requestedBy} `}{formatTime(exception.requestedAt)}
                     {exception.expiresAt && ` · until ${formatTime(exception.expiresAt)}`}
                   </span>
                 </div>

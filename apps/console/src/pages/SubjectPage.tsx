@@ -1,4 +1,4 @@
-import { api, ApiError, CAN, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, segment, SubjectEvent, SubjectState } from '../api';
+import { api, ApiError, CAN, describeScope, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, segment, SubjectEvent, SubjectState } from '../api';
 import { AuthenticatorBadges, Badge, Empty, ErrorNotice, Loading, Section } from '../components';
 import { eventLabel, formatAge, formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -27,9 +27,9 @@ async function recentEvents(subjectId: string): Promise<SubjectEvent[]> {
 async function subjectExceptions(subjectId: string): Promise<ExceptionRecord[] | 'unavailable'> {
   try {
     const lists = await Promise.all(
-      ['requested', 'approved'].map((status) => api<{ items?: ExceptionRecord[]; exceptions?: ExceptionRecord[] }>(`/v1/exceptions?status=${status}&limit=200`)),
+      ['requested', 'approved'].map((status) => api<{ exceptions: ExceptionRecord[] }>(`/v1/exceptions?status=${status}&subjectId=${encodeURIComponent(subjectId)}`)),
     );
-    return lists.flatMap((list) => list.items ?? list.exceptions ?? []).filter((exception) => exception.subjectId === subjectId);
+    return lists.flatMap((list) => list.exceptions);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return 'unavailable';
     throw error;
@@ -307,9 +307,9 @@ function Exceptions({ loaded, error }: { loaded: ExceptionRecord[] | 'unavailabl
         <ul className="plain">
           {loaded.map((exception) => (
             <li key={exceptionIdOf(exception)}>
-              <Badge tone={exception.status === 'approved' ? 'info' : 'warn'}>{exception.status}</Badge> {exception.applicationId ?? ''}{' '}
+              <Badge tone={exception.status === 'approved' ? 'info' : 'warn'}>{exception.status}</Badge> {describeScope(exception)}{' '}
               <span className="muted">
-                {exception.reason ?? exception.justification ?? ''} {exception.expiresAt && `· expires ${formatTime(exception.expiresAt)}`}
+                {exception.justification} {exception.expiresAt && `· expires ${formatTime(exception.expiresAt)}`}
               </span>
             </li>
           ))}
