@@ -44,6 +44,25 @@ describe('tamper evidence on the SQLite file', () => {
       const everything = await reopened.get('/v1/audit/verify');
       expect(everything.body).toMatchObject({ valid: false, streamsChecked: 2, eventsChecked: 6, brokenStreams: 1 });
       expect(everything.body.firstBreak).toMatchObject({ streamId: `subject-${subject}`, revision: 1 });
+
+      // The same verification as a streamed job: progress while it runs, then the same result.
+      const job = await reopened.get('/v1/audit/verify?progressEvery=2');
+      expect(job.status).toBe(200);
+      expect(job.headers.get('content-type')).toContain('application/x-ndjson');
+      const lines = (job.body as string).trim().split('\n').map((line) => JSON.parse(line));
+      const progress = lines.slice(0, -1);
+      expect(progress.map((line) => [line.type, line.eventsChecked])).toEqual([
+        ['progress', 2],
+        ['progress', 4],
+        ['progress', 6],
+      ]);
+      expect(progress.every((line) => line.position <= line.head)).toBe(true);
+      expect(lines[lines.length - 1]).toEqual({ type: 'result', head: progress[0].head, ...everything.body });
+
+      const misused = await reopened.get(`/v1/audit/verify?progressEvery=2&stream=subject-${subject}`);
+      expect(misused.status).toBe(400);
+      expect(misused.body.errors).toEqual([{ field: 'progressEvery', reason: 'applies only to the whole store, without stream' }]);
+      expect((await reopened.get('/v1/audit/verify?progressEvery=0')).status).toBe(400);
     } finally {
       await reopened.stop();
     }

@@ -85,21 +85,32 @@ export interface StoreVerification {
 }
 
 /**
- * Verifies every stream in one pass over the global log. Events reach each
- * stream's verifier in revision order because global order preserves it.
+ * Verifies every stream in one pass over the global log, one event at a time,
+ * so a caller can report progress between events. Events reach each stream's
+ * verifier in revision order because global order preserves it.
  */
-export async function verifyAllStreams(events: AsyncIterable<RecordedEvent>): Promise<StoreVerification> {
-  const verifiers = new Map<string, StreamChainVerifier>();
-  let eventsChecked = 0;
-  let firstBreak: ChainBreak | null = null;
-  for await (const event of events) {
-    eventsChecked++;
-    let verifier = verifiers.get(event.streamId);
-    if (!verifier) verifiers.set(event.streamId, (verifier = new StreamChainVerifier(event.streamId)));
+export class StoreChainVerifier {
+  private readonly verifiers = new Map<string, StreamChainVerifier>();
+  private firstBreak: ChainBreak | null = null;
+  eventsChecked = 0;
+
+  check(event: RecordedEvent): void {
+    this.eventsChecked++;
+    let verifier = this.verifiers.get(event.streamId);
+    if (!verifier) this.verifiers.set(event.streamId, (verifier = new StreamChainVerifier(event.streamId)));
     const wasBroken = verifier.broken;
     verifier.check(event);
-    if (!wasBroken && verifier.broken && !firstBreak) firstBreak = verifier.result().firstBreak;
+    if (!wasBroken && verifier.broken && !this.firstBreak) this.firstBreak = verifier.result().firstBreak;
   }
-  const brokenStreams = [...verifiers.values()].filter((verifier) => verifier.broken).length;
-  return { streamsChecked: verifiers.size, eventsChecked, valid: brokenStreams === 0, firstBreak, brokenStreams };
+
+  result(): StoreVerification {
+    const brokenStreams = [...this.verifiers.values()].filter((verifier) => verifier.broken).length;
+    return { streamsChecked: this.verifiers.size, eventsChecked: this.eventsChecked, valid: brokenStreams === 0, firstBreak: this.firstBreak, brokenStreams };
+  }
+}
+
+export async function verifyAllStreams(events: AsyncIterable<RecordedEvent>): Promise<StoreVerification> {
+  const verifier = new StoreChainVerifier();
+  for await (const event of events) verifier.check(event);
+  return verifier.result();
 }
