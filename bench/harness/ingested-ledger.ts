@@ -20,6 +20,8 @@ export interface IngestedLedger {
   load: BatchLoadResult;
   /** The server's RSS as the history grew, the last one after the last batch. */
   rss: RssSample[];
+  /** V8's share of the RSS at the end, from the server's own metrics: what is left is native (SQLite, buffers). */
+  heap?: { usedMb: number; totalMb: number; externalMb: number };
 }
 
 /**
@@ -53,9 +55,19 @@ export function ingestedLedger(context: BenchContext): Promise<IngestedLedger> {
       const finalRss = server.residentSetBytes() / MB;
       if (rss[rss.length - 1].events !== load.events) rss.push({ events: load.events, rssMb: finalRss });
       else rss[rss.length - 1] = { events: load.events, rssMb: finalRss };
-      return { eventsPath: join(dataDir, 'ledger.sqlite'), dataDir, load, rss };
+      return { eventsPath: join(dataDir, 'ledger.sqlite'), dataDir, load, rss, heap: await heapOf(server.url) };
     } finally {
       await server.stop();
     }
   });
+}
+
+async function heapOf(url: string): Promise<IngestedLedger['heap']> {
+  try {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / MB;
+    return { usedMb: gauge('ledger_process_nodejs_heap_size_used_bytes'), totalMb: gauge('ledger_process_nodejs_heap_size_total_bytes'), externalMb: gauge('ledger_process_nodejs_external_memory_bytes') };
+  } catch {
+    return undefined;
+  }
 }

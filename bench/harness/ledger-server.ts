@@ -55,7 +55,7 @@ export async function startLedgerServer(context: BenchContext, options: LedgerSe
   const apiKey = await benchApiKey(context);
   mkdirSync(options.dataDir, { recursive: true });
   const server = await startChildServer({
-    args: [serverEntry],
+    args: [...(process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), serverEntry],
     cpuProfileDir: options.cpuProfileDir,
     readinessPath: '/health/ready',
     env: {

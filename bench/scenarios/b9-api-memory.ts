@@ -12,7 +12,7 @@ export const apiMemory: Scenario = {
   title: 'Memory of the API process while ingesting',
   target: `RSS <= ${TARGET_RSS_MB} MB after ${TARGET_EVENTS.toLocaleString('en-US')} events, not growing with history`,
   async run(context) {
-    const { load, rss } = await ingestedLedger(context);
+    const { load, rss, heap } = await ingestedLedger(context);
     const finalRss = rss[rss.length - 1].rssMb;
     const atHalf = rss.find((sample) => sample.events >= load.events / 2) ?? rss[0];
     const peak = Math.max(...rss.map((sample) => sample.rssMb));
@@ -23,6 +23,7 @@ export const apiMemory: Scenario = {
     if (load.events < TARGET_EVENTS) notes.push(`ran ${load.events.toLocaleString('en-US')} of the target's ${TARGET_EVENTS.toLocaleString('en-US')} events`);
     if (!flat) notes.push(`RSS grew ${secondHalfGrowth.toFixed(0)} MB over the second half, more than ${FLAT_GROWTH_SHARE * 100}% of its final value`);
     if (finalRss > TARGET_RSS_MB) notes.push(`RSS over target by ${(finalRss - TARGET_RSS_MB).toFixed(0)} MB`);
+    if (heap) notes.push(`at the end V8's heap used ${heap.usedMb.toFixed(0)} MB of ${heap.totalMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB; the rest of the RSS is native`);
     notes.push(`RSS by events ingested: ${rss.map((sample) => `${Math.round(sample.events / 1000)}k=${sample.rssMb.toFixed(0)}`).join(' ')} (MB)`);
     return {
       status: load.failures.length > 0 ? 'failed' : 'measured',
