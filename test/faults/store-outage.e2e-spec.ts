@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
+import { EventStoreDbDouble } from '../eventstoredb-double';
+import { LedgerOnEventStoreDbDouble, startLedgerOnEventStoreDbDouble } from '../support/ledger-on-eventstoredb-double';
 import { enrolledEvent, sessionStarted } from '../support/cloud-events';
-import { RunningLedger, startLedger } from '../support/ledger-test-app';
+import { RunningLedger } from '../support/ledger-test-app';
 import { eventually } from '../support/eventually';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -11,17 +12,13 @@ describe('fault: EventStoreDB goes away mid-run and comes back', () => {
   let double: EventStoreDbDouble;
   let ledger: RunningLedger;
 
+  let setup: LedgerOnEventStoreDbDouble | undefined;
+
   beforeAll(async () => {
-    double = await startEventStoreDbDouble({ batchAppend: true });
-    ledger = await startLedger({
-      LEDGER_STORE: 'eventstoredb',
-      EVENTSTORE_CONNECTION_STRING: `${double.connectionString}&defaultDeadline=2000`,
-    });
+    setup = await startLedgerOnEventStoreDbDouble();
+    ({ double, ledger } = setup);
   });
-  afterAll(async () => {
-    await ledger?.stop();
-    await double?.stop();
-  });
+  afterAll(() => setup?.stop());
 
   it('answers 503 with Retry-After during the outage, writes nothing half-way, and recovers without a restart', async () => {
     const subject = `u-${randomUUID()}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
+import { EventStoreDbDouble } from '../eventstoredb-double';
+import { LedgerOnEventStoreDbDouble, startLedgerOnEventStoreDbDouble } from '../support/ledger-on-eventstoredb-double';
 import { enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { eventually } from '../support/eventually';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
@@ -8,17 +9,13 @@ describe('health: /health/ready follows the EventStoreDB connection', () => {
   let double: EventStoreDbDouble;
   let ledger: RunningLedger;
 
+  let setup: LedgerOnEventStoreDbDouble | undefined;
+
   beforeAll(async () => {
-    double = await startEventStoreDbDouble({ batchAppend: true });
-    ledger = await startLedger({
-      LEDGER_STORE: 'eventstoredb',
-      EVENTSTORE_CONNECTION_STRING: `${double.connectionString}&defaultDeadline=2000`,
-    });
+    setup = await startLedgerOnEventStoreDbDouble();
+    ({ double, ledger } = setup);
   });
-  afterAll(async () => {
-    await ledger?.stop();
-    await double?.stop();
-  });
+  afterAll(() => setup?.stop());
 
   it('is ready while the store answers, not ready (503, problem details naming the store) while it is down, and ready again after', async () => {
     await ledger.post(enrolledEvent(`u-${randomUUID()}`));

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
-import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
+import { EventStoreDbDouble } from '../eventstoredb-double';
+import { LedgerOnEventStoreDbDouble, startLedgerOnEventStoreDbDouble } from '../support/ledger-on-eventstoredb-double';
 import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
-import { RunningLedger, startLedger } from '../support/ledger-test-app';
+import { RunningLedger } from '../support/ledger-test-app';
 import { eventually } from '../support/eventually';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -13,14 +14,13 @@ describe('projections: EventStoreDB goes away and comes back', () => {
   let double: EventStoreDbDouble;
   let ledger: RunningLedger;
 
+  let setup: LedgerOnEventStoreDbDouble | undefined;
+
   beforeAll(async () => {
-    double = await startEventStoreDbDouble({ batchAppend: true });
-    ledger = await startLedger({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: `${double.connectionString}&defaultDeadline=2000` });
+    setup = await startLedgerOnEventStoreDbDouble();
+    ({ double, ledger } = setup);
   });
-  afterAll(async () => {
-    await ledger?.stop();
-    await double?.stop();
-  });
+  afterAll(() => setup?.stop());
 
   it('reports the outage, resubscribes from its checkpoint afterwards and applies every event once', async () => {
     const subject = `outage-${randomUUID()}`;
