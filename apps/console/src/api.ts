@@ -176,10 +176,6 @@ export interface ExceptionRecord {
   expiresAt: string;
 }
 
-export function exceptionIdOf(exception: ExceptionRecord): string {
-  return exception.exceptionId;
-}
-
 /** What an exception's scope names, most specific first, e.g. "alice · legacy-vpn · vpn". */
 export function describeScope({ scope }: ExceptionRecord): string {
   return [scope.subjectId, scope.applicationId, scope.channel].filter(Boolean).join(' · ');

@@ -1,5 +1,5 @@
 import { FormEvent, useState } from 'react';
-import { api, ApiError, CAN, describeScope, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, ReviewItem, ReviewStatus, segment } from '../api';
+import { api, ApiError, CAN, describeScope, ExceptionRecord, hasAnyRole, Principal, ReviewItem, ReviewStatus, segment } from '../api';
 import { Badge, Empty, ErrorNotice, Loading, Section } from '../components';
 import { formatAge, formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -216,7 +216,7 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
   }, []);
 
   async function decide(exception: ExceptionRecord, decision: 'approve' | 'reject') {
-    const id = exceptionIdOf(exception);
+    const id = exception.exceptionId;
     const text = (notes[id] ?? '').trim();
     setActionError(undefined);
     try {
@@ -240,7 +240,7 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
       {Array.isArray(requests.data) && requests.data.length > 0 && (
         <ul className="plain">
           {requests.data.map((exception) => {
-            const id = exceptionIdOf(exception);
+            const id = exception.exceptionId;
             const fieldId = `exception-note-${id}`.replace(/[^A-Za-z0-9_-]/g, '_');
             return (
               <li key={id} className="exception" data-exception-id={id}>

@@ -1,4 +1,4 @@
-import { api, ApiError, CAN, describeScope, exceptionIdOf, ExceptionRecord, hasAnyRole, Principal, segment, SubjectEvent, SubjectState } from '../api';
+import { api, ApiError, CAN, describeScope, ExceptionRecord, hasAnyRole, Principal, segment, SubjectEvent, SubjectState } from '../api';
 import { AuthenticatorBadges, Badge, Empty, ErrorNotice, Loading, Section } from '../components';
 import { eventLabel, formatAge, formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -306,7 +306,7 @@ function Exceptions({ loaded, error }: { loaded: ExceptionRecord[] | 'unavailabl
       {Array.isArray(loaded) && loaded.length > 0 && (
         <ul className="plain">
           {loaded.map((exception) => (
-            <li key={exceptionIdOf(exception)}>
+            <li key={exception.exceptionId}>
               <Badge tone={exception.status === 'approved' ? 'info' : 'warn'}>{exception.status}</Badge> {describeScope(exception)}{' '}
               <span className="muted">
                 {exception.justification} {exception.expiresAt && `· expires ${formatTime(exception.expiresAt)}`}
