@@ -151,6 +151,7 @@ describe('the authentications read model', () => {
     ['a window', { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', limit: 100 }, /authentications_by_time \(occurred_at>\? AND occurred_at<\?\)/],
     ['an application and a window', { applicationId: 'payroll', from: '2026-01-01T00:00:00.000Z', limit: 100 }, /authentications_by_application \(application_id=\? AND occurred_at>\?\)/],
     ['a subject', { subjectId: 'alice', limit: 100 }, /authentications_by_subject \(subject_id=\?/],
+    ['an application and a verdict', { applicationId: 'prod-bastion', verdict: 'compliant', minAal: 2, limit: 100 }, /authentications_by_application_verdict \(application_id=\? AND verdict=\?\)/],
     ['a verdict and a channel', { verdict: 'violation', channel: 'vpn', limit: 100 }, /authentications_by_verdict \(verdict=\?/],
     ['an application, channel, verdict and minAal', { applicationId: 'payroll', channel: 'web', verdict: 'compliant', minAal: 2, limit: 100 }, /authentications_by_(application|verdict)/],
     ['a page after a cursor', { applicationId: 'payroll', after: { occurredAt: '2026-01-01T00:00:00.000Z', position: 5 }, limit: 100 }, /authentications_by_application \(application_id=\? AND /],
