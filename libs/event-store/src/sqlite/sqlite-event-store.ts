@@ -133,6 +133,9 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
+    // Event ids are random, so every append touches pages all over the id index; SQLite's 2 MB
+    // default cache then re-reads them from the OS on each batch (B1 was 11% faster with 32 MB).
+    this.db.pragma('cache_size = -32768');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.exec(SCHEMA);
     this.livePollIntervalMs = options.livePollIntervalMs ?? 250;
