@@ -235,6 +235,14 @@ export function describeEventStoreContract(adapterName: string, createSubject: (
       await expect(pending).resolves.toBe('ended');
     });
 
+    it("reports a stream's newest revision, and -1 for a stream with no events", async () => {
+      const stream = uniqueStream('revision');
+      await expect(store.streamRevision(stream)).resolves.toBe(-1);
+      await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+      await store.append(stream, [newEvent()], 1);
+      await expect(store.streamRevision(stream)).resolves.toBe(2);
+    });
+
     it('reports the position of the newest event', async () => {
       const result = await store.append(uniqueStream('head'), [newEvent(), newEvent()], 'no_stream');
       await expect(store.headPosition()).resolves.toBe(result.position);

@@ -83,6 +83,11 @@ export interface EventStore {
    */
   findInStream(streamId: string, eventIds: string[]): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): EventSubscription;
+  /**
+   * Revision of the stream's newest event, or -1 when it has none. Cheaper than a read: a cache of
+   * folded streams asks it before every command, and most of the time nothing has changed.
+   */
+  streamRevision(streamId: string): Promise<StreamRevision | -1>;
   /** Position of the newest event, or -1 for an empty store: how far behind a reader is, and how long a full pass will take. */
   headPosition(): Promise<GlobalPosition | -1>;
   /** Cheap liveness check used by health and by 503 handling. */

@@ -211,6 +211,16 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
+  async streamRevision(streamId: string): Promise<StreamRevision | -1> {
+    try {
+      const [newest] = await this.readStream(streamId, { direction: 'backwards', fromRevision: 'end', maxCount: 1 });
+      return newest?.revision ?? -1;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return -1;
+      throw error;
+    }
+  }
+
   async headPosition(): Promise<GlobalPosition | -1> {
     // The newest entries of $all may be system events; walk back until a user event shows up.
     let head: GlobalPosition | -1 = -1;

@@ -32,7 +32,14 @@ export class StreamStateCache<S> {
   }
 
   async load(streamId: string): Promise<StreamState<S>> {
-    let current = this.entries.get(streamId) ?? { state: this.options.initialState(), tail: { revision: -1, lastHash: GENESIS_HASH } };
+    const cached = this.entries.get(streamId);
+    // Most loads find nothing new: ask for the newest revision, not for the events after it, and a
+    // stream that does not exist yet (the policy before its first publication) costs no failed read.
+    if (cached && (await this.store.streamRevision(streamId)) === cached.tail.revision) {
+      this.remember(streamId, cached);
+      return cached;
+    }
+    let current = cached ?? this.initial();
     let newer: RecordedEvent[];
     do {
       newer = await this.readAfter(streamId, current.tail.revision);
@@ -47,6 +54,10 @@ export class StreamStateCache<S> {
     const after = this.fold(before, appended.events);
     this.remember(streamId, after);
     return after;
+  }
+
+  private initial(): StreamState<S> {
+    return { state: this.options.initialState(), tail: { revision: -1, lastHash: GENESIS_HASH } };
   }
 
   forget(streamId: string): void {
