@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,15 @@ import { rebuildReadModels } from './rebuild-read-models';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
 
 type Fact = { type: string; data: Record<string, unknown>; time?: string; schemaVersion?: number };
+
+function indexesOf(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").all().map((row) => row.name);
+  } finally {
+    db.close();
+  }
+}
 
 async function tailOf(store: SqliteEventStore, stream: string): Promise<StreamTail> {
   try {
@@ -286,8 +296,13 @@ describe('rebuildReadModels', () => {
     const liveChecksums = (await live.checksums()).value;
     await live.close();
 
+    const liveIndexes = indexesOf(path);
+
     const rebuilt = await rebuildReadModels(events, path);
     expect(rebuilt.checksums).toEqual(liveChecksums);
+    // The rebuild fills its tables before it indexes them; the file it swaps in must have them all.
+    expect(indexesOf(path)).toEqual(liveIndexes);
+    expect(liveIndexes).toContain('authentications_by_application_verdict');
     const reopened = new SqliteReadModelStore({ path });
     expect((await reopened.checksums()).value).toEqual(liveChecksums);
     await reopened.close();

@@ -44,6 +44,7 @@ export async function rebuildReadModels(eventStore: EventStore, readModelPath: s
         onProgress: options.onProgress,
       });
       const { position, eventsApplied } = await runner.catchUp();
+      readModels.createReadIndexes();
       const elapsedMs = Date.now() - started;
       result = { position, eventsApplied, elapsedMs, checksums: (await readModels.checksums()).value };
     } finally {
