@@ -174,6 +174,22 @@ export function describeEventStoreContract(adapterName: string, createSubject: (
       expect(fromSecond.map((e) => e.type)).toEqual(['b0', 'a1']);
     });
 
+    it('reads only the events whose type starts with a given prefix, counting only those', async () => {
+      const a = uniqueStream('typed');
+      const b = uniqueStream('typed');
+      const first = await store.append(a, [newEvent('typed.kept.one'), newEvent('typed.dropped')], 'no_stream');
+      await store.append(b, [newEvent('typed.kept.two'), newEvent('other.kept'), newEvent('typed.kept.three')], 'no_stream');
+
+      const from = first.events[0].position;
+      const kept = await store.readAll({ fromPosition: from, typePrefixes: ['typed.kept.', 'other.'] });
+      expect(kept.map((e) => e.type)).toEqual(['typed.kept.one', 'typed.kept.two', 'other.kept', 'typed.kept.three']);
+      expect(kept.map((e) => e.streamId)).toEqual([a, b, b, b]);
+
+      const firstTwo = await store.readAll({ fromPosition: from, maxCount: 2, typePrefixes: ['typed.kept.'] });
+      expect(firstTwo.map((e) => e.type)).toEqual(['typed.kept.one', 'typed.kept.two']);
+      await expect(store.readAll({ fromPosition: from, typePrefixes: ['no.such.'] })).resolves.toEqual([]);
+    });
+
     it('finds stored events by id inside a stream', async () => {
       const stream = uniqueStream();
       const events = [newEvent('x'), newEvent('y'), newEvent('z')];

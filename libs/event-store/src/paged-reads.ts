@@ -1,11 +1,15 @@
-import { EventStore, GlobalPosition, RecordedEvent } from './event-store.port';
+import { EventStore, GlobalPosition, ReadAllOptions, RecordedEvent } from './event-store.port';
 
 const PAGE = 1000;
 
-/** Every event from a position on, in global order, one page in memory at a time. */
-export async function* readAllPaged(store: EventStore, fromPosition: GlobalPosition = 0): AsyncGenerator<RecordedEvent> {
+/** Every event from a position on (of the given types, if any), in global order, one page in memory at a time. */
+export async function* readAllPaged(
+  store: EventStore,
+  fromPosition: GlobalPosition = 0,
+  filter: Pick<ReadAllOptions, 'typePrefixes'> = {},
+): AsyncGenerator<RecordedEvent> {
   for (let from = fromPosition; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
+    const page = await store.readAll({ fromPosition: from, maxCount: PAGE, ...filter });
     yield* page;
     if (page.length < PAGE) return;
     from = page[page.length - 1].position + 1;

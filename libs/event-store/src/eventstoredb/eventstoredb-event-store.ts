@@ -78,6 +78,10 @@ const MAX_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
  * written inside explicit TCP-era transactions would break this; this ledger never
  * writes them.) The in-repo gRPC test double behaves the same way.
  */
+function hasTypePrefix(event: RecordedEvent, prefixes: readonly string[] | undefined): boolean {
+  return prefixes === undefined || prefixes.some((prefix) => event.type.startsWith(prefix));
+}
+
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
@@ -167,7 +171,7 @@ export class EventStoreDbEventStore implements EventStore {
           if (!event) return true;
           lastPosition = event.position;
           if (event.position === skipPosition) return true;
-          if (isUserEvent(event)) out.push(event);
+          if (isUserEvent(event) && hasTypePrefix(event, options.typePrefixes)) out.push(event);
           return out.length < wanted;
         });
         if (seen < pageSize || lastPosition === undefined || out.length >= wanted) break;

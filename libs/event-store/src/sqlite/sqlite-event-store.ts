@@ -126,6 +126,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStreamBackwards;
   private readonly selectAll;
   private readonly selectHead;
+  private readonly typeFilteredReads = new Map<number, Database.Statement<unknown[], EventRow>>();
   private readonly commitBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -283,9 +284,26 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.guard(() =>
-      this.selectAll.all(options.fromPosition ?? 0, options.maxCount ?? Number.MAX_SAFE_INTEGER).map(toRecordedEvent),
-    );
+    return this.guard(() => {
+      const from = options.fromPosition ?? 0;
+      const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+      const prefixes = options.typePrefixes;
+      const rows = prefixes ? this.selectAllOfTypes(prefixes.length).all(from, ...prefixes.flatMap((prefix) => [prefix.length, prefix]), maxCount) : this.selectAll.all(from, maxCount);
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  /** One statement per number of prefixes: `substr` compares bytes exactly, where LIKE and GLOB would need escaping. */
+  private selectAllOfTypes(prefixCount: number): Database.Statement<unknown[], EventRow> {
+    let statement = this.typeFilteredReads.get(prefixCount);
+    if (!statement) {
+      const anyPrefix = prefixCount === 0 ? '0' : Array.from({ length: prefixCount }, () => 'substr(type, 1, ?) = ?').join(' OR ');
+      statement = this.db.prepare<unknown[], EventRow>(
+        `SELECT * FROM events WHERE global_position >= ? AND (${anyPrefix}) ORDER BY global_position ASC LIMIT ?`,
+      );
+      this.typeFilteredReads.set(prefixCount, statement);
+    }
+    return statement;
   }
 
   async findInStream(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {

@@ -11,6 +11,9 @@ import {
 
 const CATALOG = 'exception-catalog';
 
+/** Exceptions' own events, and the evaluations that count fallbacks against them: the rest of the log is skipped unread. */
+const EXCEPTION_EVENT_TYPES = ['assurance.exception.', LEDGER_EVENT_TYPES.fallbackEvaluated];
+
 function concernsExceptions(event: RecordedEvent): boolean {
   return event.type === LEDGER_EVENT_TYPES.fallbackEvaluated || event.streamId.startsWith(EXCEPTION_STREAM_PREFIX);
 }
@@ -20,7 +23,8 @@ function concernsExceptions(event: RecordedEvent): boolean {
  * first reads what was appended since the last one (by any process), so a
  * decision taken right after an approval was acknowledged, here or in
  * another API process on the same store, sees that approval. Exceptions are
- * few; the cost is reading the events appended in between.
+ * few, and the read asks the store for their event types only, so neither
+ * the first read over a long history nor the next ones parse unrelated events.
  */
 @Injectable()
 export class ExceptionRegistry {
@@ -38,13 +42,16 @@ export class ExceptionRegistry {
   /** The catalog with everything the store held when this was called; read it, do not keep it across awaits. */
   current(): Promise<{ catalog: ExceptionCatalog; position: number }> {
     return this.exclusive.runExclusive([CATALOG], async () => {
-      for await (const event of readAllPaged(this.store, this.position + 1)) {
+      // Taken first: everything at or before it is committed, so the filtered read below has seen all of it.
+      const head = await this.store.headPosition();
+      for await (const event of readAllPaged(this.store, this.position + 1, { typePrefixes: EXCEPTION_EVENT_TYPES })) {
         if (concernsExceptions(event)) {
           const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
           applyToExceptionCatalog(this.catalog, event, data);
         }
         this.position = event.position;
       }
+      this.position = Math.max(this.position, head);
       return { catalog: this.catalog, position: this.position };
     });
   }
