@@ -76,7 +76,10 @@ export class LedgerProjections {
     private readonly readModels: ReadModelStore,
     private readonly options: LedgerProjectionsOptions = {},
   ) {
-    this.maxCachedSubjects = options.maxCachedSubjects ?? 100_000;
+    // A document is a few KB in memory, and a process keeps what it caches for as long as it runs:
+    // 100,000 of them made the API's memory grow with the estate. Subjects are projected in bursts
+    // (a sign-in, its verdict, a session), so a smaller cache misses rarely, and a miss is one read.
+    this.maxCachedSubjects = options.maxCachedSubjects ?? 10_000;
   }
 
   /**
