@@ -1,5 +1,5 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as StructuredLogger, LoggerModule } from 'nestjs-pino';
@@ -56,7 +56,9 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
   });
   app.get(LedgerMetrics).observeHttp(fastify);
   // The console (served by this app) sets its own stricter policy on its pages; the API answers JSON only.
-  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
+  // Built once: the Fastify plugin rebuilt helmet's middleware, CSP parsing included, on every request.
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
   app.useGlobalFilters(new LedgerExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({
