@@ -267,11 +267,13 @@ describe('HTTP hygiene', () => {
   it('sets security headers on every answer', async () => {
     const ledger = await startLedger();
     try {
-      const response = await ledger.get('/health');
-      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
-      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      // An answer, a refusal and a route that does not exist all carry them.
+      for (const response of [await ledger.get('/health'), await fetch(`${ledger.url}/v1/events`, { method: 'POST' }), await ledger.get('/no-such-route')]) {
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+        expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+        expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      }
     } finally {
       await ledger.stop();
     }

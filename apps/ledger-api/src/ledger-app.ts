@@ -22,6 +22,19 @@ class LedgerProcessModule {
 }
 
 /** Builds the HTTP application; `main.ts` and the end-to-end tests share it. */
+/** The headers a connect-style middleware sets, captured once; it must set the same ones for every request. */
+function headersSetBy(middleware: (request: never, response: never, next: (error?: unknown) => void) => void): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  let failure: unknown;
+  middleware({} as never, response as never, (error) => (failure = error));
+  if (failure) throw failure;
+  return headers;
+}
+
 export async function createLedgerApp(config: LedgerConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf });
   const fastify = adapter.getInstance();
@@ -56,9 +69,13 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
   });
   app.get(LedgerMetrics).observeHttp(fastify);
   // The console (served by this app) sets its own stricter policy on its pages; the API answers JSON only.
-  // Built once: the Fastify plugin rebuilt helmet's middleware, CSP parsing included, on every request.
-  const securityHeaders = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } });
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
+  // Computed once: every header helmet sets is the same on every answer, and the plugin rebuilt
+  // helmet's middleware (parsing the CSP again) on every request. A route may still replace one.
+  const securityHeaders = headersSetBy(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } }));
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
+  });
   app.useGlobalFilters(new LedgerExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({
