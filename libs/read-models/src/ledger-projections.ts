@@ -76,10 +76,11 @@ export class LedgerProjections {
     private readonly readModels: ReadModelStore,
     private readonly options: LedgerProjectionsOptions = {},
   ) {
-    // A document is a few KB in memory, and a process keeps what it caches for as long as it runs:
-    // 100,000 of them made the API's memory grow with the estate. Subjects are projected in bursts
-    // (a sign-in, its verdict, a session), so a smaller cache misses rarely, and a miss is one read.
-    this.maxCachedSubjects = options.maxCachedSubjects ?? 10_000;
+    // A document is about 7 KB in memory, and a process keeps what it caches for as long as it
+    // runs: 100,000, then 10,000 of them made the API's memory grow with the estate (B9). Subjects
+    // are projected in bursts (a sign-in, its verdict, a session), so a small cache covers the
+    // burst, and a miss is one read-model lookup.
+    this.maxCachedSubjects = options.maxCachedSubjects ?? 2_000;
   }
 
   /**
