@@ -1,9 +1,8 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
-import { EVENT_STORE, EventStore, KeyedMutex, readAllPaged, RecordedEvent } from '@ledger/event-store';
+import { EVENT_STORE, EventStore, KeyedMutex, readAllPaged } from '@ledger/event-store';
 import {
   applyToExceptionCatalog,
   emptyExceptionCatalog,
-  EXCEPTION_STREAM_PREFIX,
   ExceptionCatalog,
   LEDGER_EVENT_TYPES,
   upcastStoredEvent,
@@ -13,10 +12,6 @@ const CATALOG = 'exception-catalog';
 
 /** Exceptions' own events, and the evaluations that count fallbacks against them: the rest of the log is skipped unread. */
 const EXCEPTION_EVENT_TYPES = ['assurance.exception.', LEDGER_EVENT_TYPES.fallbackEvaluated];
-
-function concernsExceptions(event: RecordedEvent): boolean {
-  return event.type === LEDGER_EVENT_TYPES.fallbackEvaluated || event.streamId.startsWith(EXCEPTION_STREAM_PREFIX);
-}
 
 /**
  * Every exception, folded in this process from the store itself. Each use
@@ -45,10 +40,8 @@ export class ExceptionRegistry {
       // Taken first: everything at or before it is committed, so the filtered read below has seen all of it.
       const head = await this.store.headPosition();
       for await (const event of readAllPaged(this.store, this.position + 1, { typePrefixes: EXCEPTION_EVENT_TYPES })) {
-        if (concernsExceptions(event)) {
-          const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
-          applyToExceptionCatalog(this.catalog, event, data);
-        }
+        const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
+        applyToExceptionCatalog(this.catalog, event, data);
         this.position = event.position;
       }
       this.position = Math.max(this.position, head);
