@@ -701,10 +701,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    if (this.scratch) {
-      this.createReadIndexes();
-      this.db.pragma('journal_mode = WAL');
-    }
+    if (this.scratch) this.db.pragma('journal_mode = WAL');
     this.db.close();
   }
 }
