@@ -1,16 +1,5 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import {
-  chainEvents,
-  EMPTY_STREAM_TAIL,
-  EVENT_STORE,
-  EventStore,
-  expectedRevisionAfter,
-  readStreamPaged,
-  RecordedEvent,
-  StreamNotFoundError,
-  StreamTail,
-  WrongExpectedRevisionError,
-} from '@ledger/event-store';
+import { CommandPath, EVENT_STORE, EventStore, EventToAppend, RecordedEvent, StreamTail } from '@ledger/event-store';
 import {
   decideException,
   evolveException,
@@ -43,6 +32,11 @@ function invalidRequest(error: InvalidExceptionCommand): BadRequestException {
   });
 }
 
+function evolveRecordedException(state: ExceptionState, recorded: RecordedEvent): ExceptionState {
+  const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
+  return evolveException(state, { type: recorded.type, data } as ExceptionEvent);
+}
+
 /**
  * Reads and writes one exception's stream. Every write is appended at the
  * revision the decision was taken on, so of two reviewers acting at once
@@ -50,21 +44,15 @@ function invalidRequest(error: InvalidExceptionCommand): BadRequestException {
  */
 @Injectable()
 export class ExceptionStreams {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly path: CommandPath<ExceptionState>;
 
-  async load(exceptionId: string): Promise<LoadedException> {
-    let state = initialExceptionState();
-    let tail = EMPTY_STREAM_TAIL;
-    try {
-      for await (const recorded of readStreamPaged(this.store, exceptionStream(exceptionId))) {
-        const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
-        state = evolveException(state, { type: recorded.type, data } as ExceptionEvent);
-        tail = { revision: recorded.revision, lastHash: String(recorded.metadata.hash) };
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return { state, tail };
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    // Not queued: of two reviewers deciding at once, the second must hear of the first (409).
+    this.path = new CommandPath(store, { initialState: initialExceptionState, evolve: evolveRecordedException, maxStreams: 1000, queue: false });
+  }
+
+  load(exceptionId: string): Promise<LoadedException> {
+    return this.path.load(exceptionStream(exceptionId));
   }
 
   /** The first events of the exception's stream. */
@@ -74,40 +62,36 @@ export class ExceptionStreams {
 
   /** Decides on the stored history and appends the outcome at the revision it was decided on. */
   async execute(exceptionId: string, command: ExceptionCommand, context: WriteContext): Promise<RecordedEvent[]> {
-    const loaded = await this.load(exceptionId);
-    const events = explained(() => decideException(command, loaded.state));
-    return this.append(exceptionId, loaded, events, context);
-  }
-
-  private async append(exceptionId: string, loaded: LoadedException, events: ExceptionEvent[], context: WriteContext): Promise<RecordedEvent[]> {
     const stream = exceptionStream(exceptionId);
-    const toAppend = events.map((event) => {
-      const cloudEventId = `${stream}#${event.type.slice('assurance.exception.'.length)}`;
-      return ledgerEventToAppend({
-        type: event.type,
-        data: event.data,
-        cloudEventId,
-        // The store treats a repeated id at the same revision as a retry, so two reviewers must never share one;
-        // the expiry, the same whoever writes it, keeps its plain id so that two schedulers write it once.
-        ...(event.type !== 'assurance.exception.expired' && { idKey: `${cloudEventId}\u0000${context.writtenBy ?? ''}\u0000${context.causationId}` }),
-        subject: stream,
-        time: event.time!,
-        recordedAt: new Date().toISOString(),
-        ...context,
-      });
-    });
-    try {
-      const result = await this.store.append(stream, chainEvents(stream, loaded.tail, toAppend), expectedRevisionAfter(loaded.tail));
-      return result.events;
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) {
-        throw new LedgerConflictError('concurrent-update', `exception ${exceptionId} was changed by someone else at the same time; reload it and decide again`, [
-          { exceptionId },
-        ]);
-      }
-      throw error;
-    }
+    const { appended } = await this.path.handle(
+      stream,
+      (loaded) => ({ result: undefined, events: explained(() => decideException(command, loaded.state)).map((event) => toAppend(stream, event, context)) }),
+      {
+        maxAttempts: 1,
+        onConflict: () =>
+          new LedgerConflictError('concurrent-update', `exception ${exceptionId} was changed by someone else at the same time; reload it and decide again`, [
+            { exceptionId },
+          ]),
+      },
+    );
+    return appended;
   }
+}
+
+function toAppend(stream: string, event: ExceptionEvent, context: WriteContext): EventToAppend {
+  const cloudEventId = `${stream}#${event.type.slice('assurance.exception.'.length)}`;
+  return ledgerEventToAppend({
+    type: event.type,
+    data: event.data,
+    cloudEventId,
+    // The store treats a repeated id at the same revision as a retry, so two reviewers must never share one;
+    // the expiry, the same whoever writes it, keeps its plain id so that two schedulers write it once.
+    ...(event.type !== 'assurance.exception.expired' && { idKey: `${cloudEventId}\u0000${context.writtenBy ?? ''}\u0000${context.causationId}` }),
+    subject: stream,
+    time: event.time!,
+    recordedAt: new Date().toISOString(),
+    ...context,
+  });
 }
 
 /** The domain's refusals as HTTP: 400 for a wrong command, 403 for approving your own request, 404 when there is no such exception. */

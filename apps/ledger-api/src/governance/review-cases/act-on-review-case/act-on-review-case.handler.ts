@@ -1,16 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  chainEvents,
-  DuplicateEventIdError,
-  EVENT_STORE,
-  EventStore,
-  expectedRevisionAfter,
-  RecordedEvent,
-  StreamStateCache,
-  WrongExpectedRevisionError,
-} from '@ledger/event-store';
+import { CommandPath, EVENT_STORE, EventStore, RecordedEvent } from '@ledger/event-store';
 import {
   decideReviewCase,
   evolveReviewCase,
@@ -37,13 +28,15 @@ const UNNAMED_REVIEWER = 'unnamed';
 
 @CommandHandler(ActOnReviewCaseCommand)
 export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCommand, ReviewCaseActionResult> {
-  private readonly cases: StreamStateCache<ReviewCaseState>;
+  private readonly cases: CommandPath<ReviewCaseState>;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
   ) {
-    this.cases = new StreamStateCache(store, { initialState: initialReviewCaseState, evolve: evolveRecordedCaseEvent, maxStreams: 1000 });
+    // Not queued: two reviewers acting at once must learn of each other (409), not have the second
+    // action decided on the first one's outcome.
+    this.cases = new CommandPath(store, { initialState: initialReviewCaseState, evolve: evolveRecordedCaseEvent, maxStreams: 1000, queue: false });
   }
 
   /**
@@ -56,36 +49,37 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
     const { position, value: item } = await this.readModels.getReviewItem(caseId);
     if (!item) throw new NotFoundError(`review case ${caseId} is not in the review queue at position ${position}`);
     const stream = reviewCaseStream(caseId);
-    const loaded = await this.cases.load(stream);
     const at = new Date().toISOString();
-    const decided = decideReviewCase({ ...action, caseId, by: context.writtenBy ?? UNNAMED_REVIEWER, at }, loaded.state);
-    const toAppend = decided.map((event, index) =>
-      ledgerEventToAppend({
-        type: event.type,
-        data: event.data,
-        cloudEventId: `${stream}#${loaded.tail.revision + 1 + index}`,
-        // Unique per request: with an id derived from the revision alone, a competing action decided on the
-        // same revision would look like a retry of the winner to the store, and be answered with its result.
-        idKey: `${stream}#${loaded.tail.revision + 1 + index}#${randomUUID()}`,
-        subject: item.subjectId,
-        time: at,
-        recordedAt: at,
-        ...context,
+    const { before, appended } = await this.cases.handle(
+      stream,
+      (loaded) => ({
+        result: undefined,
+        events: decideReviewCase({ ...action, caseId, by: context.writtenBy ?? UNNAMED_REVIEWER, at }, loaded.state).map((event, index) =>
+          ledgerEventToAppend({
+            type: event.type,
+            data: event.data,
+            cloudEventId: `${stream}#${loaded.tail.revision + 1 + index}`,
+            // Unique per request: with an id derived from the revision alone, a competing action decided on the
+            // same revision would look like a retry of the winner to the store, and be answered with its result.
+            idKey: `${stream}#${loaded.tail.revision + 1 + index}#${randomUUID()}`,
+            subject: item.subjectId,
+            time: at,
+            recordedAt: at,
+            ...context,
+          }),
+        ),
       }),
+      {
+        maxAttempts: 1,
+        duplicateIdIsConflict: true,
+        onConflict: () =>
+          new LedgerConflictError('concurrent-case-action', `another action on case ${caseId} was recorded at the same time; reload the case and decide again`, [
+            { caseId },
+          ]),
+      },
     );
-    try {
-      const result = await this.store.append(stream, chainEvents(stream, loaded.tail, toAppend), expectedRevisionAfter(loaded.tail));
-      const after = this.cases.applyAppended(stream, loaded, result);
-      const last = result.events[result.events.length - 1];
-      return { caseId, status: after.state.status, stream, revision: last.revision, position: last.position, hash: String(last.metadata.hash) };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) {
-        this.cases.forget(stream);
-        throw new LedgerConflictError('concurrent-case-action', `another action on case ${caseId} was recorded at the same time; reload the case and decide again`, [
-          { caseId },
-        ]);
-      }
-      throw error;
-    }
+    const after = appended.reduce(evolveRecordedCaseEvent, before.state);
+    const last = appended[appended.length - 1];
+    return { caseId, status: after.status, stream, revision: last.revision, position: last.position, hash: String(last.metadata.hash) };
   }
 }
