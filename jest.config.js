@@ -8,6 +8,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
+    '^@ledger/core(|/.*)$': '<rootDir>/libs/core/src$1',
     '^@ledger/domain(|/.*)$': '<rootDir>/libs/domain/src$1',
     '^@ledger/event-store(|/.*)$': '<rootDir>/libs/event-store/src$1',
     '^@ledger/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',

@@ -4,7 +4,7 @@ import { HTTP_CONNECTIONS, withHttpCeiling } from '../ceilings';
 import { BenchContext } from '../harness/bench-context';
 import { loadBatches } from '../harness/batch-loader';
 import { capabilityScenario } from '../harness/capability-scenario';
-import { shardBatches, shareOf } from '../harness/estate-feed';
+import { shardBatches } from '../harness/estate-feed';
 import { runHttpLoad } from '../harness/http-load';
 import { startLedgerServer } from '../harness/ledger-server';
 import { ScenarioResult } from '../harness/scenario';

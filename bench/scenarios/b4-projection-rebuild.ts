@@ -11,7 +11,7 @@ import { ScenarioResult } from '../harness/scenario';
 const TARGET_RATIO = 0.35;
 const TARGET_EVENTS = 1_000_000;
 /** The package.json script `projections:rebuild` runs this entry point. */
-const REBUILD_ENTRY = 'apps/ledger-api/src/projections/rebuild-projections.js';
+const REBUILD_ENTRY = 'apps/ledger-cli/src/rebuild-projections.js';
 
 interface RebuildReport {
   eventsApplied: number;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintApiKey } from '../../apps/ledger-api/src/access/api-key';
+import { mintApiKey } from '@ledger/core';
 import { enrolledEvent, sessionStarted } from '../support/cloud-events';
 import { ensureBuilt, startServerProcess } from '../support/built-server';
 import { startLedger } from '../support/ledger-test-app';

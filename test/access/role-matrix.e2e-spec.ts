@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { Role, ROLES } from '../../apps/ledger-api/src/access/roles';
+import { Role, ROLES } from '@ledger/core';
 import { enrolledEvent } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 

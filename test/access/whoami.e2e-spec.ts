@@ -1,4 +1,4 @@
-import { ROLES } from '../../apps/ledger-api/src/access/roles';
+import { ROLES } from '@ledger/core';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 describe('GET /v1/whoami', () => {

@@ -58,7 +58,7 @@ describe('audit export', () => {
       // The same state, replayed from each ledger's own stream (verdicts re-derived by the importing ledger).
       const stateOf = async (target: RunningLedger) => {
         const { body } = await target.get(`/v1/subjects/${subject}/state?asOf=2100-01-01T00:00:00Z`);
-        const { position, lastEventPosition, ...state } = body;
+        const { position, lastEventPosition: _lastEventPosition, ...state } = body;
         expect(position).toEqual(expect.any(Number));
         return state;
       };

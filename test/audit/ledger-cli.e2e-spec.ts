@@ -39,7 +39,7 @@ describe('ledger verify, built, off a terminal', () => {
     expect(clean.status).toBe(0);
     expect(clean.stdout).toBe('chain valid: 20 streams, 1000 events\n');
     expect(clean.stderr).toMatch(/^verify: 1000\/1000 positions \(100%\), \d+\/s, ETA 0s$/m);
-    expect(clean.stderr).not.toMatch(/\u001b\[/);
+    expect(clean.stderr).not.toContain('\u001b[');
 
     const db = new Database(env.LEDGER_SQLITE_PATH!);
     db.exec('DROP TRIGGER events_are_immutable_update');

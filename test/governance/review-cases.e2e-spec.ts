@@ -4,7 +4,7 @@ import { reviewCaseStream } from '@ledger/domain';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
 import { ActOnReviewCaseCommand } from '../../apps/ledger-api/src/governance/review-cases/act-on-review-case/act-on-review-case.command';
-import { LedgerConflictError } from '../../apps/ledger-api/src/shared/api-errors';
+import { LedgerConflictError } from '@ledger/core';
 import { authenticationSucceeded, CloudEventBody, enrolledEvent } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 

@@ -8,7 +8,7 @@ import { chainEvents, EMPTY_STREAM_TAIL, expectedRevisionAfter, SqliteEventStore
 import { BUILT_MAIN, ensureBuilt, ServerProcess, startServerProcess } from '../support/built-server';
 import { authenticationSucceeded, CloudEventBody, enrolledEvent } from '../support/cloud-events';
 
-const REBUILD_SCRIPT = join(BUILT_MAIN, '..', 'projections', 'rebuild-projections.js');
+const REBUILD_SCRIPT = join(BUILT_MAIN, '..', '..', '..', 'ledger-cli', 'src', 'rebuild-projections.js');
 const KILLS = 3;
 /** Written straight into the event file while the API is down, so that the restarted runner has a long catch-up to be killed in. */
 const BACKLOG_SUBJECTS = 100;

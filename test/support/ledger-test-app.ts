@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LedgerConfig, loadLedgerConfig } from '../../apps/ledger-api/src/config/ledger-config';
+import { LedgerConfig, loadLedgerConfig } from '@ledger/core';
 import { createLedgerApp } from '../../apps/ledger-api/src/ledger-app';
 import { TestKeyName, writeTestKeyFile } from './test-keys';
 

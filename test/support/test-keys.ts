@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { ApiKeyRecord, mintApiKey } from '../../apps/ledger-api/src/access/api-key';
-import { Role, ROLES } from '../../apps/ledger-api/src/access/roles';
+import { ApiKeyRecord, mintApiKey } from '@ledger/core';
+import { Role, ROLES } from '@ledger/core';
 
 export type TestKeyName = Role | 'all';
 

@@ -1,13 +1,36 @@
+// The estate generator uses the catalog, whose decorators need the metadata API.
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ApiKeyRegistry } from '../../ledger-api/src/access/api-key-registry';
-import { loadLedgerConfig } from '../../ledger-api/src/config/ledger-config';
-import { createLedgerApp } from '../../ledger-api/src/ledger-app';
+import { ApiKeyRegistry, loadLedgerConfig } from '@ledger/core';
 import { DEMO_SUBJECTS, demoEstateOptions, seedEstate } from './seed-estate';
 
+/** The ledger server as `npm start` builds it: the demo runs it as it is, it does not assemble one of its own. */
+const LEDGER_SERVER = join(__dirname, '..', '..', 'ledger-api', 'src', 'main.js');
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/** Starts the ledger server as a child process with this environment; it stops when the demo stops. */
+async function startLedgerServer(env: NodeJS.ProcessEnv, url: string): Promise<void> {
+  const server = spawn(process.execPath, [LEDGER_SERVER], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const stop = () => server.kill('SIGTERM');
+  process.once('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.once('exit', () => process.exit(0)).kill(signal));
+  server.once('exit', (code) => {
+    process.stderr.write(`the ledger server stopped (exit code ${String(code)})\n`);
+    process.exit(code ?? 1);
+  });
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const live = await fetch(`${url}/health/live`).then((response) => response.ok, () => false);
+    if (live) return;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+  throw new Error(`the ledger server did not answer at ${url} within ${STARTUP_TIMEOUT_MS / 1000} s`);
+}
+
 /**
- * `npm run demo`: a fresh ledger on its own SQLite files, seeded through the
+ * `npm run demo`: a fresh ledger server on its own SQLite files, seeded through the
  * HTTP API with a generated estate, then left running for the console.
  * Everything lives in `demo-data/` and is replaced on every run.
  */
@@ -22,7 +45,7 @@ async function main(): Promise<void> {
   const consoleKey = await ApiKeyRegistry.createInFile(keyFile, 'demo-console', ['admin', 'auditor', 'reviewer', 'helpdesk']);
   const emitterKey = await ApiKeyRegistry.createInFile(keyFile, 'demo-emitter', ['emitter']);
 
-  const config = loadLedgerConfig({
+  const env = {
     ...process.env,
     LEDGER_STORE: 'sqlite',
     LEDGER_SQLITE_PATH: join(directory, 'ledger.sqlite'),
@@ -30,10 +53,11 @@ async function main(): Promise<void> {
     LEDGER_API_KEYS_FILE: keyFile,
     LEDGER_API_KEYS: '',
     LEDGER_LOG_LEVEL: process.env.LEDGER_LOG_LEVEL ?? 'warn',
-  });
-  const app = await createLedgerApp(config);
-  await app.listen(config.port, config.host);
+  };
+  // Read here too, so that a wrong setting is refused before the server starts, and the URL is the server's.
+  const config = loadLedgerConfig(env);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  await startLedgerServer(env, url);
 
   process.stdout.write(`Seeding ${subjects} subjects into ${directory} …\n`);
   const started = Date.now();

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { LedgerConfig } from './config/ledger-config';
+import { LedgerConfig } from '@ledger/core';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -32,7 +32,7 @@ import { ConsoleModule } from './console/console.module';
 import { WhoamiController } from './access/whoami/whoami.controller';
 import { ReviewCasesModule } from './governance/review-cases/review-cases.module';
 import { GovernanceModule } from './governance/governance.module';
-import { ExceptionRegistryModule } from './governance/exceptions/exception-registry';
+import { ExceptionRegistryModule } from './governance/exceptions/exception-registry.module';
 
 @Module({})
 export class LedgerApiModule {

@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as StructuredLogger, LoggerModule } from 'nestjs-pino';
-import { LedgerConfig } from './config/ledger-config';
+import { LedgerConfig } from '@ledger/core';
 import { LedgerApiModule } from './ledger-api.module';
 import { LedgerMetrics } from './metrics/ledger-metrics';
 import { serveOpenApi } from './openapi/openapi-document';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadLedgerConfig } from './config/ledger-config';
+import { loadLedgerConfig } from '@ledger/core';
 import { createLedgerApp } from './ledger-app';
 
 async function bootstrap(): Promise<void> {

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import type { EventStore } from '@ledger/event-store';
 import { isRfc3339DateTime } from '@ledger/domain';
-import { loadLedgerConfig } from '../../ledger-api/src/config/ledger-config';
-import { openEventStore } from '../../ledger-api/src/infrastructure/open-event-store';
+import { loadLedgerConfig } from '@ledger/core';
+import { openEventStore } from '@ledger/core';
 import { Progress, startProgress } from './progress';
 
 export interface CliContext {

@@ -1,8 +1,8 @@
-import { ExceptionRegistry } from '../../ledger-api/src/governance/exceptions/exception-registry';
+import { ExceptionRegistry } from '@ledger/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
-import { buildEvidenceReport, renderEvidenceMarkdown } from '../../ledger-api/src/audit/evidence/evidence-report';
-import { PolicyHistoryStore } from '../../ledger-api/src/policy/policy-history.store';
+import { buildEvidenceReport, renderEvidenceMarkdown } from '@ledger/core';
+import { PolicyHistoryStore } from '@ledger/core';
 import { CliRuntime, rfc3339 } from './cli-runtime';
 
 /**

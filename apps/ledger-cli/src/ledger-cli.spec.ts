@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainEvents, EMPTY_STREAM_TAIL, expectedRevisionAfter, SqliteEventStore, StreamTail } from '@ledger/event-store';
 import { DEFAULT_POLICY } from '@ledger/domain';
-import { ApiKeyRegistry } from '../../ledger-api/src/access/api-key-registry';
+import { ApiKeyRegistry } from '@ledger/core';
 import { buildLedgerCli, CliContext } from './ledger-cli';
 
 describe('the ledger command', () => {

@@ -11,10 +11,10 @@ import {
   verifyStreamChain,
 } from '@ledger/event-store';
 import { subjectStream } from '@ledger/domain';
-import { ApiKeyRegistry } from '../../ledger-api/src/access/api-key-registry';
-import { isRole, Role, ROLES } from '../../ledger-api/src/access/roles';
-import { loadLedgerConfig } from '../../ledger-api/src/config/ledger-config';
-import { ExportFormat, exportLines } from '../../ledger-api/src/audit/export-events/export-events';
+import { ApiKeyRegistry } from '@ledger/core';
+import { isRole, Role, ROLES } from '@ledger/core';
+import { loadLedgerConfig } from '@ledger/core';
+import { ExportFormat, exportLines } from '@ledger/core';
 import { CliContext, CliRuntime, rfc3339 } from './cli-runtime';
 import { addEvidenceCommand } from './evidence-command';
 import { addPolicyCommands } from './policy-commands';

@@ -1,14 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { PolicyVersionConflict } from '@ledger/domain';
-import { InvalidRequestError } from '../../ledger-api/src/shared/invalid-request';
-import { GetPolicyHandler } from '../../ledger-api/src/policy/get-policy/get-policy.handler';
-import { GetPolicyQuery, PolicyVersionView } from '../../ledger-api/src/policy/get-policy/get-policy.query';
-import { PolicyHistoryStore } from '../../ledger-api/src/policy/policy-history.store';
-import { PublishPolicyHandler } from '../../ledger-api/src/policy/publish-policy/publish-policy.handler';
-import { PublishPolicyCommand } from '../../ledger-api/src/policy/publish-policy/publish-policy.command';
-import { NotFoundError } from '../../ledger-api/src/shared/api-errors';
+import { InvalidPolicyError, PolicyVersionConflict } from '@ledger/domain';
+import { NotFoundError, policyIssues, PolicyHistoryStore, PolicyVersionView } from '@ledger/core';
 import { CliRuntime, integerBetween } from './cli-runtime';
 import { formatTable } from './table';
 
@@ -62,7 +56,7 @@ export function publicationFromFile(text: string, expectedVersionOption: number 
   return { policy, expectedVersion };
 }
 
-/** `ledger policy show|publish`: the API's own handlers, on the configured store. */
+/** `ledger policy show|publish`: the same policy service the API's handlers wrap, on the configured store. */
 export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
   const { context } = runtime;
   const policy = program.command('policy').description('read or publish the assurance policy');
@@ -76,7 +70,7 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
       await runtime.withStore(async (store) => {
         let view: PolicyVersionView;
         try {
-          view = await new GetPolicyHandler(new PolicyHistoryStore(store)).execute(new GetPolicyQuery(options.version));
+          view = await new PolicyHistoryStore(store).version(options.version);
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
           context.err(`${error.message}\n`);
@@ -100,11 +94,11 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
       }
       const { policy: document, expectedVersion } = publicationFromFile(readFileSync(file, 'utf8'), options.expectedVersion);
       await runtime.withStore(async (store) => {
-        const handler = new PublishPolicyHandler(store, new PolicyHistoryStore(store));
         const operation = randomUUID();
         try {
-          const published = await handler.execute(
-            new PublishPolicyCommand(document, expectedVersion, { correlationId: operation, causationId: operation, writtenBy: 'ledger-cli' }, options.publishedBy),
+          const published = await new PolicyHistoryStore(store).publish(
+            { document, expectedVersion, publishedBy: options.publishedBy },
+            { correlationId: operation, causationId: operation, writtenBy: 'ledger-cli' },
           );
           context.out(
             options.json
@@ -112,8 +106,8 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
               : `published policy version ${published.version}, in force from ${published.effectiveFrom} (${published.stream} revision ${published.revision}, position ${published.position})\n`,
           );
         } catch (error) {
-          if (error instanceof InvalidRequestError) {
-            context.err(`policy refused: ${error.message}\n${error.issues.map((issue) => `  ${issue.field}: ${issue.reason}\n`).join('')}`);
+          if (error instanceof InvalidPolicyError) {
+            context.err(`policy refused: ${error.message}\n${policyIssues(error).map((issue) => `  ${issue.field}: ${issue.reason}\n`).join('')}`);
             context.exitCode = 1;
             return;
           }

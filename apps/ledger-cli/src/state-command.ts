@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
-import { NotFoundError } from '../../ledger-api/src/shared/api-errors';
-import { SubjectStateAsOfHandler } from '../../ledger-api/src/audit/subject-state-as-of/subject-state-as-of.handler';
-import { PointInTime, SubjectStateAsOfQuery } from '../../ledger-api/src/audit/subject-state-as-of/subject-state-as-of.query';
-import type { SubjectStateView } from '../../ledger-api/src/projections/get-subject-state/subject-state.view';
+import { NotFoundError } from '@ledger/core';
+import { PointInTime, SubjectStateAsOf } from '@ledger/core';
+import type { SubjectStateView } from '@ledger/core';
 import { CliRuntime, integerBetween, rfc3339 } from './cli-runtime';
 import { formatTable } from './table';
 
@@ -61,7 +60,7 @@ export function addStateCommand(program: Command, runtime: CliRuntime): void {
       await runtime.withStore(async (store) => {
         let view: SubjectStateView;
         try {
-          view = await new SubjectStateAsOfHandler(store).execute(new SubjectStateAsOfQuery(subject, at));
+          view = await new SubjectStateAsOf(store).of(subject, at);
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
           context.err(`${error.message}\n`);

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Observable, tap } from 'rxjs';
 import type { AuthenticatedRequest } from './access.guard';
-import { Role } from './roles';
+import { Role } from '@ledger/core';
 
 /** Reads by these roles are about people; who looked at whom is itself worth a record. */
 const LOGGED_READERS: Role[] = ['helpdesk', 'auditor'];

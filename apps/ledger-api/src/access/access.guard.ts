@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiKeyRegistry, Principal } from './api-key-registry';
-import { PUBLIC_ROUTE, REQUIRED_ROLES, Role } from './roles';
+import { ApiKeyRegistry, Principal } from '@ledger/core';
+import { PUBLIC_ROUTE, REQUIRED_ROLES } from './roles';
+import type { Role } from '@ledger/core';
 
 export const API_KEY_REGISTRY = Symbol('API_KEY_REGISTRY');
 

@@ -1,9 +1,9 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { LedgerConfig } from '../config/ledger-config';
+import { LedgerConfig } from '@ledger/core';
 import { API_KEY_REGISTRY, ApiKeyGuard } from './access.guard';
-import { ApiKeyRegistry } from './api-key-registry';
+import { ApiKeyRegistry } from '@ledger/core';
 import { KeyThrottlerGuard } from './key-throttler.guard';
 import { AccessLogInterceptor } from './access-log.interceptor';
 

@@ -1,8 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-
-/** What a caller may do; a key holds one or more roles. */
-export const ROLES = ['emitter', 'helpdesk', 'reviewer', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@ledger/core';
 
 export const REQUIRED_ROLES = 'ledger:required-roles';
 export const PUBLIC_ROUTE = 'ledger:public-route';
@@ -12,7 +9,3 @@ export const RequireRoles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, ro
 
 /** The route needs no key (health checks only). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}

@@ -3,7 +3,7 @@ import { PolicyModule } from '../policy/policy.module';
 import { ApproveExceptionController } from './exceptions/approve-exception/approve-exception.controller';
 import { ApproveExceptionHandler } from './exceptions/approve-exception/approve-exception.handler';
 import { ExceptionExpiryScheduler } from './exceptions/expire-exceptions/exception-expiry-scheduler';
-import { ExceptionRegistryModule } from './exceptions/exception-registry';
+import { ExceptionRegistryModule } from './exceptions/exception-registry.module';
 import { ExceptionStreams } from './exceptions/exception-streams';
 import { GetExceptionController } from './exceptions/get-exception/get-exception.controller';
 import { GetExceptionHandler } from './exceptions/get-exception/get-exception.handler';

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
-import { openEventStore } from './open-event-store';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
+import { openEventStore } from '@ledger/core';
 import { LedgerMetrics, meteredEventStore } from '../metrics/ledger-metrics';
 
 /** Chooses the adapter behind the EVENT_STORE port from configuration, and counts what is written through it. */

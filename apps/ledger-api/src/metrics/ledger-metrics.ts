@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendResult, EventStore, RecordedEvent } from '@ledger/event-store';
 import type { FastifyInstance } from 'fastify';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 
 /** The events whose data carries an outcome worth counting, and where it is. */
 const DECISION_OUTCOMES: Record<string, { kind: string; field: string }> = {

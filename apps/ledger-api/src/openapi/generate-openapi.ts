@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintApiKey } from '../access/api-key';
-import { loadLedgerConfig } from '../config/ledger-config';
+import { mintApiKey } from '@ledger/core';
+import { loadLedgerConfig } from '@ledger/core';
 import { createLedgerApp } from '../ledger-app';
 import { openApiJson } from './openapi-document';
 

@@ -11,7 +11,8 @@ import { IS_IP, ValidationTypes } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { MetadataStorage as ClassTransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { version as PRODUCT_VERSION } from '../../../../package.json';
-import { PUBLIC_ROUTE, REQUIRED_ROLES, Role } from '../access/roles';
+import { PUBLIC_ROUTE, REQUIRED_ROLES } from '../access/roles';
+import { Role } from '@ledger/core';
 import { PROBLEM_MEDIA_TYPE } from '../shared/problem-details';
 import { REQUEST_BODY_DOCUMENTATION, RequestBodyDocumentation } from './request-body.decorator';
 

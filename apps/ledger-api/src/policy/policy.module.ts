@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { PolicyHistoryStore } from '@ledger/core';
+import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { DecideAccessController } from './decide-access/decide-access.controller';
 import { DecideAccessHandler } from './decide-access/decide-access.handler';
 import { GetPolicyController } from './get-policy/get-policy.controller';
 import { GetPolicyHandler } from './get-policy/get-policy.handler';
-import { PolicyHistoryStore } from './policy-history.store';
 import { PublishPolicyController } from './publish-policy/publish-policy.controller';
 import { PublishPolicyHandler } from './publish-policy/publish-policy.handler';
 import { SubjectStreamsModule } from '../shared/subject-streams';
@@ -15,7 +16,9 @@ import { SubjectStreamsModule } from '../shared/subject-streams';
 @Module({
   imports: [SubjectStreamsModule],
   controllers: [PublishPolicyController, GetPolicyController, DecideAccessController],
-  providers: [PolicyHistoryStore, PublishPolicyHandler, GetPolicyHandler, DecideAccessHandler],
+  providers: [
+    { provide: PolicyHistoryStore, useFactory: (store: EventStore) => new PolicyHistoryStore(store), inject: [EVENT_STORE] },
+    PublishPolicyHandler, GetPolicyHandler, DecideAccessHandler],
   exports: [PolicyHistoryStore],
 })
 export class PolicyModule {}

@@ -1,4 +1,4 @@
-import { InvalidQueryError } from './projection-errors';
+import { InvalidQueryError } from '@ledger/core';
 
 /** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
 export function encodeCursor(key: unknown[]): string {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, EventStoreUnavailableError } from '@ledger/event-store';
 import { ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 import { ProjectionLag, ProjectionStatus, ProjectionView } from './list-projections/list-projections.query';
 
 /** Counting further than this would make the status page as slow as the backlog is long. */

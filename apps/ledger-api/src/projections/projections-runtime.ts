@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ProjectionRunner, ReadModelLock, READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 
 export const READ_MODEL_LOCK = Symbol('READ_MODEL_LOCK');
 

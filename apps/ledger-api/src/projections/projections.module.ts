@@ -13,7 +13,7 @@ import { ListReviewsHandler } from './list-reviews/list-reviews.handler';
 import { ReadModelsModule } from './read-models.module';
 import { SearchSubjectsController } from './search-subjects/search-subjects.controller';
 import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler';
-import { ExceptionRegistryModule } from '../governance/exceptions/exception-registry';
+import { ExceptionRegistryModule } from '../governance/exceptions/exception-registry.module';
 
 /** Read models built from the store's subscription: subject state, review queue, posture. */
 @Module({

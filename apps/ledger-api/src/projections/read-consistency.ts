@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { LEDGER_CONFIG, LedgerConfig } from '../config/ledger-config';
-import { ReadModelBehindError } from './projection-errors';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
+import { ReadModelBehindError } from '@ledger/core';
 
 /** Query parameter shared by every read-model query: read your own writes. */
 export class MinPositionParams {

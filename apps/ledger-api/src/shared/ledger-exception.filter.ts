@@ -2,9 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { DomainRuleViolation } from '@ledger/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from './api-errors';
+import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
 import { problem, PROBLEM_MEDIA_TYPE, ProblemDetails, problemFromExceptionBody } from './problem-details';
-import { InvalidQueryError, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelBehindError } from '../projections/projection-errors';
+import { InvalidQueryError, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelBehindError } from '@ledger/core';
 
 export const RETRY_AFTER_SECONDS = 5;
 

@@ -5,7 +5,7 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
 /** What a caller may put in an id header: enough for UUIDs, W3C trace ids and the like, nothing that could forge a log line. */
-const ACCEPTED_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+const ACCEPTED_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];

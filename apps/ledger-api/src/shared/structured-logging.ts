@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
 import type { Params } from 'nestjs-pino';
-import type { LogLevel } from '../config/ledger-config';
+import type { LogLevel } from '@ledger/core';
 import { correlationIdOf, requestIdOf } from './request-ids';
 
 const PINO_LEVEL: Record<LogLevel, pino.Level> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedRequest } from '../access/access.guard';
-import type { WriteContext } from '../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { correlationIdOf, requestIdOf } from './request-ids';
 
 /**

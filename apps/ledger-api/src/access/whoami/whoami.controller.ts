@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import type { Principal } from '../api-key-registry';
+import type { Principal } from '@ledger/core';
 import { CurrentPrincipal } from '../current-principal.decorator';
-import { RequireRoles, Role, ROLES } from '../roles';
+import { Role, ROLES } from '@ledger/core';
+import { RequireRoles } from '../roles';
 
 export interface WhoamiView {
   /** The key's name, never the key. */

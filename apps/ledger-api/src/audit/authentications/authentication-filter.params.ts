@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { CHANNELS, Channel, IsRfc3339DateTime } from '@ledger/domain';
 import { AUTHENTICATION_VERDICTS, AuthenticationVerdictFilter } from '@ledger/domain/projections';
 import type { AuthenticationFilter } from '@ledger/read-models';
-import { InvalidQueryError } from '../../projections/projection-errors';
+import { InvalidQueryError } from '@ledger/core';
 import { MinPositionParams } from '../../projections/read-consistency';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;

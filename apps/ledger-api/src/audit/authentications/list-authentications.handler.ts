@@ -3,7 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { AuthenticationRecord } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { decodeCursor, encodeCursor } from '../../projections/cursor';
-import { InvalidQueryError } from '../../projections/projection-errors';
+import { InvalidQueryError } from '@ledger/core';
 import { ReadConsistency } from '../../projections/read-consistency';
 import { AuthenticationsPage, AuthenticationView, ListAuthenticationsQuery } from './list-authentications.query';
 

@@ -13,7 +13,7 @@ import {
   StreamState,
   StreamTail,
 } from '@ledger/event-store';
-import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 
 export const CHECKPOINT_EVENT_TYPE = 'assurance.audit.checkpointed';
 const CHECKPOINT_ID_NAMESPACE = '0d7cbb44-52a4-4a57-9a7e-5b8e0e7c1c3b';

@@ -4,8 +4,8 @@ import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { IsRfc3339DateTime } from '@ledger/domain';
 import { RequireRoles } from '../../access/roles';
-import { InvalidQueryError } from '../../projections/projection-errors';
-import { EvidenceReport, renderEvidenceMarkdown } from './evidence-report';
+import { InvalidQueryError } from '@ledger/core';
+import { EvidenceReport, renderEvidenceMarkdown } from '@ledger/core';
 import { GetEvidenceQuery } from './get-evidence.query';
 
 export class EvidenceParams {

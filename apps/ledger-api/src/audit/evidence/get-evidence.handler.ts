@@ -1,11 +1,11 @@
-import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
+import { ExceptionRegistry } from '@ledger/core';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { PolicyHistoryStore } from '../../policy/policy-history.store';
+import { PolicyHistoryStore } from '@ledger/core';
 import { ReadConsistency } from '../../projections/read-consistency';
-import { buildEvidenceReport, EvidenceReport } from './evidence-report';
+import { buildEvidenceReport, EvidenceReport } from '@ledger/core';
 import { GetEvidenceQuery } from './get-evidence.query';
 
 @QueryHandler(GetEvidenceQuery)

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { EvidenceReport } from './evidence-report';
+import type { EvidenceReport } from '@ledger/core';
 
 export class GetEvidenceQuery extends Query<EvidenceReport> {
   constructor(

@@ -4,8 +4,8 @@ import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
 import { IsRfc3339DateTime } from '@ledger/domain';
-import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
-import { ExportFormat, exportStream } from './export-events';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
+import { ExportFormat, exportStream } from '@ledger/core';
 import { RequireRoles } from '../../access/roles';
 
 export class ExportEventsParams {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
 import { AuthenticationEvaluatedData, LEDGER_EVENT_TYPES, subjectStream } from '@ledger/domain';
-import { NotFoundError } from '../../shared/api-errors';
+import { NotFoundError } from '@ledger/core';
 import { toSubjectEventView } from '../../ingestion/list-subject-events/list-subject-events.handler';
 import { HistoryFilter, SubjectHistoryEntry, SubjectHistoryPage, SubjectHistoryQuery } from './subject-history.query';
 

@@ -1,8 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { SubjectStateView } from '../../projections/get-subject-state/subject-state.view';
-
-/** Exactly one of the two bounds is set. */
-export type PointInTime = { asOf: Date } | { atPosition: number };
+import type { PointInTime, SubjectStateView } from '@ledger/core';
 
 export class SubjectStateAsOfQuery extends Query<SubjectStateView> {
   constructor(

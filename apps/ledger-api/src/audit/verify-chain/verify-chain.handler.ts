@@ -11,7 +11,7 @@ import {
   verifyAllStreams,
   verifyStreamChain,
 } from '@ledger/event-store';
-import { NotFoundError } from '../../shared/api-errors';
+import { NotFoundError } from '@ledger/core';
 import { VerifyChainQuery } from './verify-chain.query';
 
 @QueryHandler(VerifyChainQuery)

@@ -12,9 +12,9 @@ import {
   InvalidExceptionCommand,
   upcastStoredEvent,
 } from '@ledger/domain';
-import { LedgerConflictError, NotFoundError } from '../../shared/api-errors';
-import { ledgerEventToAppend } from '../../shared/ledger-written-event';
-import type { WriteContext } from '../../ingestion/record-events/record-events.command';
+import { LedgerConflictError, NotFoundError } from '@ledger/core';
+import { ledgerEventToAppend } from '@ledger/core';
+import type { WriteContext } from '@ledger/core';
 
 export interface LoadedException {
   state: ExceptionState;

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { eventTypeSchemas } from '@ledger/domain';
-import { RequireRoles, ROLES } from '../../access/roles';
+import { RequireRoles } from '../../access/roles';
+import { ROLES } from '@ledger/core';
 
 /** The catalog is static for a build, so it is computed once. */
 @RequireRoles(...ROLES)

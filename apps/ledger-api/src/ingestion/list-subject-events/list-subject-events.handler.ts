@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
 import { subjectStream, upcastStoredEvent } from '@ledger/domain';
-import { NotFoundError } from '../../shared/api-errors';
+import { NotFoundError } from '@ledger/core';
 import { ListSubjectEventsQuery, SubjectEventsPage, SubjectEventView } from './list-subject-events.query';
 
 export function toSubjectEventView(event: RecordedEvent): SubjectEventView {

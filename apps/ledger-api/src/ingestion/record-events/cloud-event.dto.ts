@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
 import { EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
-import { FieldIssue } from '../../shared/api-errors';
+import { FieldIssue } from '@ledger/core';
 import { exceedsJsonDepth } from '../../shared/json-depth';
 
 /**

@@ -1,3 +1,4 @@
+import type { WriteContext } from '@ledger/core';
 import { Command } from '@nestjs/cqrs';
 import { IncomingCloudEvent } from './cloud-event.dto';
 
@@ -11,14 +12,6 @@ export interface RecordedEventResult {
   revision: number;
   position: number;
   hash: string;
-}
-
-/** Who is writing and why: copied into every event's metadata. */
-export interface WriteContext {
-  correlationId: string;
-  causationId: string;
-  /** Name of the API key that made the request, so the trail shows who wrote what. */
-  writtenBy?: string;
 }
 
 export class RecordEventsCommand extends Command<RecordedEventResult[]> {

@@ -1,13 +1,14 @@
 import { Body, Controller, ForbiddenException, Headers, HttpCode, Inject, Post, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { LEDGER_CONFIG, LedgerConfig } from '../../config/ledger-config';
-import { InvalidEventsError, PayloadTooLargeError } from '../../shared/api-errors';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
+import { InvalidEventsError, PayloadTooLargeError } from '@ledger/core';
 import { CloudEventEnvelopeDto, IncomingCloudEvent, parseCloudEvent } from './cloud-event.dto';
-import { RecordEventsCommand, WriteContext } from './record-events.command';
+import { RecordEventsCommand } from './record-events.command';
+import { WriteContext } from '@ledger/core';
 import { RequireRoles } from '../../access/roles';
 import { CurrentPrincipal } from '../../access/current-principal.decorator';
-import type { Principal } from '../../access/api-key-registry';
+import type { Principal } from '@ledger/core';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
 import { DocumentedBody } from '../../openapi/request-body.decorator';
 

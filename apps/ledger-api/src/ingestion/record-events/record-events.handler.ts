@@ -29,14 +29,15 @@ import {
   SubjectState,
   subjectStream,
 } from '@ledger/domain';
-import { InvalidEventsError, LedgerConflictError } from '../../shared/api-errors';
-import { eventIdFor } from '../../shared/event-ids';
-import { ledgerEventToAppend } from '../../shared/ledger-written-event';
-import { PolicyHistoryStore } from '../../policy/policy-history.store';
+import { InvalidEventsError, LedgerConflictError } from '@ledger/core';
+import { eventIdFor } from '@ledger/core';
+import { ledgerEventToAppend } from '@ledger/core';
+import { PolicyHistoryStore } from '@ledger/core';
 import { SubjectStreams } from '../../shared/subject-streams';
-import { ExceptionRegistry } from '../../governance/exceptions/exception-registry';
+import { ExceptionRegistry } from '@ledger/core';
 import { IncomingCloudEvent } from './cloud-event.dto';
-import { RecordedEventResult, RecordEventsCommand, WriteContext } from './record-events.command';
+import { RecordedEventResult, RecordEventsCommand } from './record-events.command';
+import { WriteContext } from '@ledger/core';
 
 export { eventIdFor };
 /** Bounded retries when another process appends to the same stream between our read and our write. */

@@ -1,4 +1,4 @@
-import { WriteContext } from '../../ingestion/record-events/record-events.command';
+import { WriteContext } from '@ledger/core';
 import { Command } from '@nestjs/cqrs';
 import { AccessDecidedData, AccessRequest } from '@ledger/domain';
 

@@ -8,7 +8,7 @@ import { DecideAccessCommand } from './decide-access.command';
 import { DecideAccessDto } from './decide-access.dto';
 import { RequireRoles } from '../../access/roles';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
-import type { WriteContext } from '../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { DocumentedBody } from '../../openapi/request-body.decorator';
 
 /** Namespace for decision ids derived from an Idempotency-Key, so a retried request finds its decision. */

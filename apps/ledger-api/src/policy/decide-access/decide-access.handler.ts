@@ -12,9 +12,9 @@ import {
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { AccessDecidedData, decide, SubjectState, subjectStream } from '@ledger/domain';
-import { ledgerEventIdFor } from '../../shared/event-ids';
-import { ledgerEventToAppend } from '../../shared/ledger-written-event';
-import { PolicyHistoryStore } from '../policy-history.store';
+import { ledgerEventIdFor } from '@ledger/core';
+import { ledgerEventToAppend } from '@ledger/core';
+import { PolicyHistoryStore } from '@ledger/core';
 import { DecideAccessCommand, DecisionAnswer } from './decide-access.command';
 import { SubjectStreams } from '../../shared/subject-streams';
 

@@ -3,7 +3,8 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { GetPolicyQuery } from './get-policy.query';
-import { RequireRoles, ROLES } from '../../access/roles';
+import { RequireRoles } from '../../access/roles';
+import { ROLES } from '@ledger/core';
 
 export class PolicyVersionParams {
   @Type(() => Number) @IsInt({ message: 'must be a policy version number' }) @Min(1) @Max(Number.MAX_SAFE_INTEGER)

@@ -1,14 +1,5 @@
-import { WriteContext } from '../../ingestion/record-events/record-events.command';
 import { Command } from '@nestjs/cqrs';
-
-export interface PublishedPolicy {
-  version: number;
-  effectiveFrom: string;
-  stream: string;
-  revision: number;
-  position: number;
-  hash: string;
-}
+import type { PublishedPolicy, WriteContext } from '@ledger/core';
 
 export class PublishPolicyCommand extends Command<PublishedPolicy> {
   constructor(

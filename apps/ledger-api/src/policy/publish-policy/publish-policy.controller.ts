@@ -5,7 +5,7 @@ import { PublishPolicyCommand } from './publish-policy.command';
 import { PublishPolicyDto } from './publish-policy.dto';
 import { RequireRoles } from '../../access/roles';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
-import type { WriteContext } from '../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { DocumentedBody } from '../../openapi/request-body.decorator';
 
 @RequireRoles('admin')

@@ -3,8 +3,8 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { buildPostureReport, hourBucketOf } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { exceptionPosture } from '@ledger/domain';
-import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
-import { InvalidQueryError } from '../projection-errors';
+import { ExceptionRegistry, exceptionsForView } from '@ledger/core';
+import { InvalidQueryError } from '@ledger/core';
 import { ReadConsistency } from '../read-consistency';
 import { GetPostureQuery, PostureAnswer } from './get-posture.query';
 

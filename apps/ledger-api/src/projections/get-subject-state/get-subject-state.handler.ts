@@ -3,12 +3,12 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UNRESOLVED_REVIEW_STATUSES } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { activeExceptionsOfSubject } from '@ledger/domain';
-import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
+import { ExceptionRegistry, exceptionsForView } from '@ledger/core';
 import { exceptionView, ExceptionView } from '../../governance/exceptions/exception-view';
-import { NotFoundError } from '../../shared/api-errors';
+import { NotFoundError } from '@ledger/core';
 import { ReadConsistency } from '../read-consistency';
 import { GetSubjectStateQuery } from './get-subject-state.query';
-import { SubjectStateView, toSubjectStateView } from './subject-state.view';
+import { SubjectStateView, toSubjectStateView } from '@ledger/core';
 
 /** A subject with more open items than this is shown the oldest ones; the queue has them all. */
 const OPEN_ITEMS_SHOWN = 100;

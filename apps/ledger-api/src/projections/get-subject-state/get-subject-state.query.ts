@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { SubjectStateView } from './subject-state.view';
+import type { SubjectStateView } from '@ledger/core';
 
 export class GetSubjectStateQuery extends Query<SubjectStateView> {
   constructor(

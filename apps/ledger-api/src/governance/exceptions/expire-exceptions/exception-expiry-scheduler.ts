@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DomainRuleViolation, exceptionsDueToExpire } from '@ledger/domain';
-import { LEDGER_CONFIG, LedgerConfig } from '../../../config/ledger-config';
-import { LedgerConflictError } from '../../../shared/api-errors';
-import { ExceptionRegistry } from '../exception-registry';
+import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
+import { LedgerConflictError } from '@ledger/core';
+import { ExceptionRegistry } from '@ledger/core';
 import { ExceptionStreams } from '../exception-streams';
 
 /** Written into every expiry's metadata, where a request would name the key and the request id. */

@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFoundError } from '../../../shared/api-errors';
-import { ExceptionRegistry } from '../exception-registry';
+import { NotFoundError } from '@ledger/core';
+import { ExceptionRegistry } from '@ledger/core';
 import { exceptionView, ExceptionView } from '../exception-view';
 import { GetExceptionQuery } from './get-exception.query';
 

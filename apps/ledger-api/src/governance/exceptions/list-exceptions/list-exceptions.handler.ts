@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { listExceptions } from '@ledger/domain';
-import { ExceptionRegistry } from '../exception-registry';
+import { ExceptionRegistry } from '@ledger/core';
 import { exceptionView } from '../exception-view';
 import { ExceptionList, ListExceptionsQuery } from './list-exceptions.query';
 

@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RequireRoles } from '../../../access/roles';
 import { CurrentPrincipal } from '../../../access/current-principal.decorator';
-import type { Principal } from '../../../access/api-key-registry';
+import type { Principal } from '@ledger/core';
 import { validatedBody } from '../../../shared/invalid-request';
 import { RequestWriteContext } from '../../../shared/write-context.decorator';
-import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { ExceptionIdParams, ExceptionReasonDto } from '../exception-dto';
 import { RejectExceptionCommand } from './reject-exception.command';
 

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { AuthenticatorKind, ExceptionScope } from '@ledger/domain';
-import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { ExceptionWritten } from '../exception-view';
 
 export class RequestExceptionCommand extends Command<ExceptionWritten> {

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { RequireRoles } from '../../../access/roles';
 import { CurrentPrincipal } from '../../../access/current-principal.decorator';
-import type { Principal } from '../../../access/api-key-registry';
+import type { Principal } from '@ledger/core';
 import { validatedBody } from '../../../shared/invalid-request';
 import { RequestWriteContext } from '../../../shared/write-context.decorator';
-import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { RequestExceptionDto } from '../exception-dto';
 import { RequestExceptionCommand } from './request-exception.command';
 

@@ -1,8 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { policyInForceAt, RenewedException } from '@ledger/domain';
-import { PolicyHistoryStore } from '../../../policy/policy-history.store';
-import { ExceptionRegistry } from '../exception-registry';
+import { PolicyHistoryStore } from '@ledger/core';
+import { ExceptionRegistry } from '@ledger/core';
 import { ExceptionStreams } from '../exception-streams';
 import { ExceptionWritten, writtenAnswer } from '../exception-view';
 import { RequestExceptionCommand } from './request-exception.command';

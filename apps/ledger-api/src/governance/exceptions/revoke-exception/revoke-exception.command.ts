@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { ExceptionWritten } from '../exception-view';
 
 export class RevokeExceptionCommand extends Command<ExceptionWritten> {

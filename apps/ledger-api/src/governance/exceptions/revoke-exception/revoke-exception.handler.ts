@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ExceptionRegistry } from '../exception-registry';
+import { ExceptionRegistry } from '@ledger/core';
 import { ExceptionStreams } from '../exception-streams';
 import { ExceptionWritten, writtenAnswer } from '../exception-view';
 import { RevokeExceptionCommand } from './revoke-exception.command';

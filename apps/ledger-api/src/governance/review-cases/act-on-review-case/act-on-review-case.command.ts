@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { ReviewCaseStatus } from '@ledger/domain';
-import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 
 /** What a reviewer asks for; the handler adds the case id, the reviewer and the time. */
 export type ReviewCaseAction =

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RequireRoles } from '../../../access/roles';
-import type { WriteContext } from '../../../ingestion/record-events/record-events.command';
+import type { WriteContext } from '@ledger/core';
 import { validatedBody } from '../../../shared/invalid-request';
 import { RequestWriteContext } from '../../../shared/write-context.decorator';
 import { ActOnReviewCaseCommand } from './act-on-review-case.command';

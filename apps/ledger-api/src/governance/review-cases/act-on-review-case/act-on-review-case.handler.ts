@@ -13,8 +13,8 @@ import {
   upcastStoredEvent,
 } from '@ledger/domain';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { LedgerConflictError, NotFoundError } from '../../../shared/api-errors';
-import { ledgerEventToAppend } from '../../../shared/ledger-written-event';
+import { LedgerConflictError, NotFoundError } from '@ledger/core';
+import { ledgerEventToAppend } from '@ledger/core';
 import { ActOnReviewCaseCommand, ReviewCaseActionResult } from './act-on-review-case.command';
 
 function evolveRecordedCaseEvent(state: ReviewCaseState, recorded: RecordedEvent): ReviewCaseState {

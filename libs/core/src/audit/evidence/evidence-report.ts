@@ -2,11 +2,9 @@ import { exceptionPosture, toCloudEventLine } from '@ledger/domain';
 import { buildPostureReport } from '@ledger/domain/projections';
 import { EventStore, readAllPaged, RecordedEvent, StoreVerification, verifyAllStreams } from '@ledger/event-store';
 import type { AuthenticationFilter, ReadModelStore } from '@ledger/read-models';
-import { ExceptionRegistry, exceptionsForView } from '../../governance/exceptions/exception-registry';
-import { GetPolicyHandler } from '../../policy/get-policy/get-policy.handler';
-import { GetPolicyQuery } from '../../policy/get-policy/get-policy.query';
+import { ExceptionRegistry, exceptionsForView } from '../../governance/exception-registry';
 import type { PolicyHistoryStore } from '../../policy/policy-history.store';
-import { within } from '../export-events/export-events';
+import { within } from '../export-events';
 import { ControlDefinition, EVIDENCE_CONTROLS, EVIDENCE_FIGURES, EvidenceDocumentName, FigureDefinition } from './evidence-catalog';
 
 export type FigureValue = number | string | boolean | null;
@@ -121,7 +119,7 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
       value: { ...buildPostureReport({ window: { from: null, to: null }, ...posture.value }), exceptions: exceptionPosture(exceptions, request.now.getTime()) },
     },
     verify: { href: '/v1/audit/verify', value: verification },
-    policy: { href: '/v1/policy', value: await new GetPolicyHandler(sources.policies).execute(new GetPolicyQuery()) },
+    policy: { href: '/v1/policy', value: await sources.policies.version() },
   };
 
   const windowParameters = { from, to };

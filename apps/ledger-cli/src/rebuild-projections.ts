@@ -1,4 +1,4 @@
-import { runLedgerCli } from '../../../ledger-cli/src/run-ledger-cli';
+import { runLedgerCli } from './run-ledger-cli';
 
 /**
  * `npm run projections:rebuild` as it always was (scripts and the benchmark

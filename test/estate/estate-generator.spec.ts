@@ -1,6 +1,6 @@
-import { decide, evolve, initialSubjectState, SubjectState, validateEventData } from '../../domain/src';
+import { decide, evolve, initialSubjectState, SubjectState, validateEventData } from '@ledger/domain';
 // The ingestion API's own envelope check, so the generator cannot drift from what the server accepts.
-import { parseCloudEvent } from '../../../apps/ledger-api/src/ingestion/record-events/cloud-event.dto';
+import { parseCloudEvent } from '../../apps/ledger-api/src/ingestion/record-events/cloud-event.dto';
 import {
   EstateCloudEvent,
   ESTATE_APPLICATIONS,
@@ -8,7 +8,7 @@ import {
   generateSubjectHistory,
   LEAKY_LEGACY_APPLICATION_ID,
   summarizeEstate,
-} from './index';
+} from '../../libs/estate-generator/src';
 
 const SEED = 20261129;
 const estate = [...generateEstate({ seed: SEED, subjects: 100 })];

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Module } from '@nestjs/common';
-import { EVENT_STORE, EventStore, KeyedMutex, readAllPaged } from '@ledger/event-store';
+import { EventStore, KeyedMutex, readAllPaged } from '@ledger/event-store';
 import {
   applyToExceptionCatalog,
   emptyExceptionCatalog,
@@ -21,13 +20,12 @@ const EXCEPTION_EVENT_TYPES = ['assurance.exception.', LEDGER_EVENT_TYPES.fallba
  * few, and the read asks the store for their event types only, so neither
  * the first read over a long history nor the next ones parse unrelated events.
  */
-@Injectable()
 export class ExceptionRegistry {
   private readonly catalog: ExceptionCatalog = emptyExceptionCatalog();
   private position = -1;
   private readonly exclusive = new KeyedMutex();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {}
 
   /** What the last read from the store found, without reading again. */
   lastRead(): { catalog: ExceptionCatalog; position: number } {
@@ -62,6 +60,3 @@ export async function exceptionsForView(registry: ExceptionRegistry): Promise<{ 
     return { ...registry.lastRead(), stale: true };
   }
 }
-
-@Module({ providers: [ExceptionRegistry], exports: [ExceptionRegistry] })
-export class ExceptionRegistryModule {}
