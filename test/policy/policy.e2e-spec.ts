@@ -13,7 +13,7 @@ import {
   SubjectEvent,
   subjectStream,
 } from '@ledger/domain';
-import { toSubjectEvent } from '../../apps/ledger-api/src/shared/stored-subject-events';
+import { toSubjectEvent } from '@ledger/domain/projections';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 const BATCH = 'application/cloudevents-batch+json';
@@ -359,7 +359,7 @@ describe('one assurance policy (e2e)', () => {
       for (const events of byStream.values()) {
         let state = initialSubjectState();
         for (const [index, stored] of events.entries()) {
-          const replayed = toSubjectEvent(stored);
+          const replayed = toSubjectEvent(stored)!;
           if (replayed.type === 'assurance.authentication.succeeded') {
             const rebuilt = decide(
               {

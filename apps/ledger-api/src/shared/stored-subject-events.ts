@@ -1,17 +1,9 @@
 import { RecordedEvent } from '@ledger/event-store';
-import { evolve, SubjectEvent, SubjectState, upcastStoredEvent } from '@ledger/domain';
+import { evolve, SubjectState } from '@ledger/domain';
+import { toSubjectEvent } from '@ledger/domain/projections';
 
-/** A stored subject-stream event, ingested or ledger-written, as the domain sees it. */
-export function toSubjectEvent(recorded: RecordedEvent): SubjectEvent {
-  const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
-  return {
-    type: recorded.type,
-    data,
-    time: typeof recorded.metadata.time === 'string' ? recorded.metadata.time : undefined,
-    revision: recorded.revision,
-  } as SubjectEvent;
-}
-
+/** Folds a stored subject-stream event, read the same way the projections read it; a type this code does not know changes nothing. */
 export function evolveRecordedSubjectEvent(state: SubjectState, recorded: RecordedEvent): SubjectState {
-  return evolve(state, toSubjectEvent(recorded));
+  const event = toSubjectEvent(recorded);
+  return event ? evolve(state, event) : state;
 }

@@ -4,7 +4,7 @@ import {
   emptyExceptionCatalog,
   ExceptionCatalog,
   LEDGER_EVENT_TYPES,
-  upcastStoredEvent,
+  upcastRecorded,
 } from '@ledger/domain';
 
 const CATALOG = 'exception-catalog';
@@ -38,7 +38,7 @@ export class ExceptionRegistry {
       // Taken first: everything at or before it is committed, so the filtered read below has seen all of it.
       const head = await this.store.headPosition();
       for await (const event of readAllPaged(this.store, this.position + 1, { typePrefixes: EXCEPTION_EVENT_TYPES })) {
-        const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
+        const { data } = upcastRecorded(event);
         applyToExceptionCatalog(this.catalog, event, data);
         this.position = event.position;
       }

@@ -10,16 +10,16 @@ import {
   policyStream,
   PolicyVersionConflict,
   policyVersionNumbered,
-  upcastStoredEvent,
+  typedStoredEvent,
+  isPolicyPublishedEvent,
 } from '@ledger/domain';
 import { NotFoundError } from '../shared/api-errors';
 import { ledgerEventToAppend } from '../shared/ledger-written-event';
 import type { WriteContext } from '../shared/write-context';
 
 function evolveRecordedPolicy(history: PolicyHistory, recorded: RecordedEvent): PolicyHistory {
-  if (recorded.type !== 'assurance.policy.published') return history;
-  const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
-  return evolvePolicyHistory(history, { type: 'assurance.policy.published', data: data as PolicyPublishedEvent['data'] });
+  const event = typedStoredEvent(recorded);
+  return event && isPolicyPublishedEvent(event) ? evolvePolicyHistory(history, event) : history;
 }
 
 export interface PolicyVersionView {

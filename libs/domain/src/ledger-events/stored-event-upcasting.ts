@@ -1,4 +1,9 @@
+import { isKnownEventType } from '../event-catalog/catalog';
 import { SchemaVersionError, upcast, UpcastResult } from '../event-catalog/upcasting';
+import type { ExceptionEvent } from '../governance/exceptions/exception-events';
+import { isReviewCaseEventType, ReviewCaseEvent } from '../governance/review-cases/review-case-events';
+import type { PolicyPublishedEvent } from '../policy/policy-history';
+import type { SubjectEvent } from '../subject/subject-state';
 import { isLedgerEventType, LEDGER_SCHEMA_VERSIONS } from './ledger-events';
 
 /**
@@ -13,4 +18,49 @@ export function upcastStoredEvent(type: string, schemaVersion: number, data: unk
     throw new SchemaVersionError(type as never, schemaVersion, `${type} has schemaVersion ${String(schemaVersion)}; this code reads 1 to ${latest}`);
   }
   return { schemaVersion, data };
+}
+
+/** What every stored event carries, whatever the store: enough to upcast and type it. */
+export interface StoredEventLike {
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  revision?: number;
+}
+
+/** The one place a stored event's schema version is read: its metadata says, and events written before versions were recorded are version 1. */
+export function upcastRecorded(event: StoredEventLike): UpcastResult {
+  return upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
+}
+
+/** Every event the ledger's streams hold, typed by its `type`. */
+export type LedgerStreamEvent = SubjectEvent | PolicyPublishedEvent | ExceptionEvent | ReviewCaseEvent;
+
+/**
+ * A stored event as the domain types it, upcast here once; `undefined` for a type this code does
+ * not know (retired, or newer than this code), which every fold skips. `time` is the event's own.
+ */
+export function typedStoredEvent(event: StoredEventLike): LedgerStreamEvent | undefined {
+  if (!isKnownEventType(event.type) && !isLedgerEventType(event.type)) return undefined;
+  const { data } = upcastRecorded(event);
+  const time = typeof event.metadata.time === 'string' ? event.metadata.time : undefined;
+  // The only cast of stored data: the catalog validated it when it was written, and the upcasters bring it to the latest shape.
+  return { type: event.type, data, time, revision: event.revision } as LedgerStreamEvent;
+}
+
+export function isExceptionEvent(event: LedgerStreamEvent): event is ExceptionEvent {
+  return event.type.startsWith('assurance.exception.');
+}
+
+export function isReviewCaseEvent(event: LedgerStreamEvent): event is ReviewCaseEvent {
+  return isReviewCaseEventType(event.type);
+}
+
+export function isPolicyPublishedEvent(event: LedgerStreamEvent): event is PolicyPublishedEvent {
+  return event.type === 'assurance.policy.published';
+}
+
+/** Everything a subject stream holds: the catalog's events and the ledger's judgements on them. */
+export function isSubjectEvent(event: LedgerStreamEvent): event is SubjectEvent {
+  return !isExceptionEvent(event) && !isReviewCaseEvent(event) && !isPolicyPublishedEvent(event);
 }

@@ -1,5 +1,4 @@
-import { isKnownEventType } from '../event-catalog';
-import { isLedgerEventType, upcastStoredEvent } from '../ledger-events';
+import { isSubjectEvent, typedStoredEvent } from '../ledger-events';
 import { SubjectEvent } from '../subject';
 
 /**
@@ -43,8 +42,6 @@ export function occurredAtOf(event: StoredEventFacts): string {
  * not yet known to this code) is `undefined`, and the projections skip it.
  */
 export function toSubjectEvent(event: StoredEventFacts): SubjectEvent | undefined {
-  if (!isKnownEventType(event.type) && !isLedgerEventType(event.type)) return undefined;
-  const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
-  const time = typeof event.metadata.time === 'string' ? event.metadata.time : undefined;
-  return { type: event.type, data, time, revision: event.revision } as SubjectEvent;
+  const typed = typedStoredEvent(event);
+  return typed && isSubjectEvent(typed) ? typed : undefined;
 }

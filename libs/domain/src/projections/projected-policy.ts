@@ -1,4 +1,4 @@
-import { LEDGER_EVENT_TYPES, PolicyPublishedData, upcastStoredEvent } from '../ledger-events';
+import { isPolicyPublishedEvent, LEDGER_EVENT_TYPES, typedStoredEvent } from '../ledger-events';
 import { PolicyHistory } from '../policy/policy-history';
 import { evolvePolicyHistory, policyStream } from '../policy/policy-history';
 import { StoredEventFacts } from './projected-event';
@@ -11,6 +11,6 @@ import { StoredEventFacts } from './projected-event';
  */
 export function withPolicyPublication(history: PolicyHistory, event: StoredEventFacts): PolicyHistory {
   if (event.type !== LEDGER_EVENT_TYPES.policyPublished || event.streamId !== policyStream()) return history;
-  const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
-  return evolvePolicyHistory(history, { type: 'assurance.policy.published', data: data as PolicyPublishedData });
+  const publication = typedStoredEvent(event);
+  return publication && isPolicyPublishedEvent(publication) ? evolvePolicyHistory(history, publication) : history;
 }

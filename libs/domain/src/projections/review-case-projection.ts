@@ -1,5 +1,5 @@
-import { REVIEW_CASE_CATEGORY, ReviewCaseEvent } from '../governance/review-cases/review-case-events';
-import { isLedgerEventType, upcastStoredEvent } from '../ledger-events';
+import { REVIEW_CASE_CATEGORY } from '../governance/review-cases/review-case-events';
+import { isReviewCaseEvent, typedStoredEvent } from '../ledger-events';
 import { StoredEventFacts } from './projected-event';
 import { ReviewCaseActionRecord, ReviewItemStatus } from './review-items';
 
@@ -18,9 +18,9 @@ const CASE_STREAM_PREFIX = `${REVIEW_CASE_CATEGORY}-`;
  * alone. `undefined` for any other stream or type.
  */
 export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdate | undefined {
-  if (!event.streamId.startsWith(CASE_STREAM_PREFIX) || !isLedgerEventType(event.type)) return undefined;
-  const { data } = upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);
-  const caseEvent = { type: event.type, data } as ReviewCaseEvent;
+  if (!event.streamId.startsWith(CASE_STREAM_PREFIX)) return undefined;
+  const caseEvent = typedStoredEvent(event);
+  if (!caseEvent || !isReviewCaseEvent(caseEvent)) return undefined;
   const itemId = event.streamId.slice(CASE_STREAM_PREFIX.length);
   const { position } = event;
   switch (caseEvent.type) {

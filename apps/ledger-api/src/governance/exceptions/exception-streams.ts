@@ -10,7 +10,8 @@ import {
   exceptionStream,
   initialExceptionState,
   InvalidExceptionCommand,
-  upcastStoredEvent,
+  isExceptionEvent,
+  typedStoredEvent,
 } from '@ledger/domain';
 import { LedgerConflictError, NotFoundError } from '@ledger/core';
 import { ledgerEventToAppend } from '@ledger/core';
@@ -33,8 +34,8 @@ function invalidRequest(error: InvalidExceptionCommand): BadRequestException {
 }
 
 function evolveRecordedException(state: ExceptionState, recorded: RecordedEvent): ExceptionState {
-  const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
-  return evolveException(state, { type: recorded.type, data } as ExceptionEvent);
+  const event = typedStoredEvent(recorded);
+  return event && isExceptionEvent(event) ? evolveException(state, event) : state;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
-import { subjectStream, upcastStoredEvent } from '@ledger/domain';
+import { subjectStream, upcastRecorded } from '@ledger/domain';
 import { NotFoundError } from '@ledger/core';
 import { ListSubjectEventsQuery, SubjectEventsPage, SubjectEventView } from './list-subject-events.query';
 
 export function toSubjectEventView(event: RecordedEvent): SubjectEventView {
   const metadata = event.metadata as Record<string, unknown>;
-  const upcasted = upcastStoredEvent(event.type, Number(metadata.schemaVersion ?? 1), event.data);
+  const upcasted = upcastRecorded(event);
   return {
     revision: event.revision,
     position: event.position,

@@ -6,21 +6,18 @@ import {
   decideReviewCase,
   evolveReviewCase,
   initialReviewCaseState,
-  isReviewCaseEventType,
-  ReviewCaseEvent,
+  isReviewCaseEvent,
   ReviewCaseState,
   reviewCaseStream,
-  upcastStoredEvent,
+  typedStoredEvent,
 } from '@ledger/domain';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { LedgerConflictError, NotFoundError } from '@ledger/core';
-import { ledgerEventToAppend } from '@ledger/core';
+import { LedgerConflictError, ledgerEventToAppend, NotFoundError } from '@ledger/core';
 import { ActOnReviewCaseCommand, ReviewCaseActionResult } from './act-on-review-case.command';
 
 function evolveRecordedCaseEvent(state: ReviewCaseState, recorded: RecordedEvent): ReviewCaseState {
-  if (!isReviewCaseEventType(recorded.type)) return state;
-  const { data } = upcastStoredEvent(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
-  return evolveReviewCase(state, { type: recorded.type, data } as ReviewCaseEvent);
+  const event = typedStoredEvent(recorded);
+  return event && isReviewCaseEvent(event) ? evolveReviewCase(state, event) : state;
 }
 
 /** Who acted, when no key name is known: never the case in the API, where every route needs a key. */
