@@ -1,10 +1,13 @@
-/** One config for all three tiers; the suffix names the tier (see README). */
-module.exports = {
+/**
+ * One project per test tier, named by the file suffix (see README), and the e2e tier once more on
+ * the EventStoreDB adapter, over real gRPC to the in-repo double. `npm test` runs every project;
+ * `npm run test:unit`, `test:int` and `test:e2e` run one tier.
+ */
+const shared = {
   rootDir: '.',
   testEnvironment: 'node',
-  testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
@@ -14,5 +17,36 @@ module.exports = {
     '^@ledger/read-models(|/.*)$': '<rootDir>/libs/read-models/src$1',
   },
   setupFiles: ['reflect-metadata'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+/**
+ * Tests that are about one store's own files or processes, or that start their own store: on the
+ * EventStoreDB project they would only repeat their SQLite run. Each still runs once, in `e2e`.
+ */
+const SQLITE_ONLY_E2E = [
+  'test/durability/', // kills the server and checks the SQLite file
+  'test/faults/', // a full disk under SQLite; an outage of the double, already on EventStoreDB
+  'test/projections/projection-crash', // writes straight into the SQLite event file
+  'test/operations/process-roles', // three processes on one SQLite file
+  'test/audit/ledger-cli', // the CLI on a SQLite file
+  'test/console/', // the browser above the API: the store makes no difference to it
+  'test/audit/tamper-evidence', // edits the SQLite file's bytes
+  '-eventstoredb\\.e2e-spec\\.ts$', // already on the double
+];
+
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    { ...shared, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
+    { ...shared, displayName: 'int', testRegex: '.*\\.int-spec\\.ts$' },
+    { ...shared, displayName: 'e2e', testRegex: '.*\\.e2e-spec\\.ts$' },
+    {
+      ...shared,
+      displayName: 'e2e-eventstoredb',
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SQLITE_ONLY_E2E],
+      setupFiles: [...shared.setupFiles, '<rootDir>/test/support/e2e-on-eventstoredb.ts'],
+    },
+  ],
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sqliteOnly } from '../support/e2e-store';
 import { buildLedgerCli, CliContext } from '../../apps/ledger-cli/src/ledger-cli';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
@@ -185,7 +186,7 @@ describe('evidence report: GET /v1/audit/evidence', () => {
     expect(markdown).toMatch(/\| completed recoveries the subject was notified of \(`recoveries-completed-user-notified`\) \| 1 \| `GET \/v1\/audit\/export\?format=jsonl&from=2026-03-01T00%3A00%3A00Z&to=2026-03-31T23%3A59%3A59Z` → lines with type assurance\.recovery\.completed, data\.userNotified = true \|/);
   });
 
-  it('comes out the same from `ledger evidence`, which reads the store alone', async () => {
+  sqliteOnly('comes out the same from `ledger evidence`, which reads the store alone', async () => {
     let out = '';
     let err = '';
     const context: CliContext = {

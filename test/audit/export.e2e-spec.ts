@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sqliteOnly } from '../support/e2e-store';
 import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
@@ -43,7 +44,7 @@ describe('audit export', () => {
     expect(mine[1].ledgerhash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('re-imports through the ingestion API into an empty ledger with the same events', async () => {
+  sqliteOnly('re-imports through the ingestion API into an empty ledger with the same events', async () => {
     const { lines } = await exportLines(ledger, 'format=jsonl');
     const reimport = await startLedger();
     try {

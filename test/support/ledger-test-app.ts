@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerConfig, loadLedgerConfig } from '@ledger/core';
 import { createLedgerApp } from '../../apps/ledger-api/src/ledger-app';
+import { storeUnderTest } from './e2e-store';
 import { TestKeyName, writeTestKeyFile } from './test-keys';
 
 export interface LedgerResponse {
@@ -43,12 +44,15 @@ export async function startLedger(env: Record<string, string> = {}): Promise<Run
   const dir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const keyFile = env.LEDGER_API_KEYS_FILE ?? join(dir, 'api-keys.json');
   const { keys } = await writeTestKeyFile(keyFile);
+  const sqlitePath = env.LEDGER_SQLITE_PATH ?? join(dir, 'events.sqlite');
+  const store = await storeUnderTest({ ...env, LEDGER_SQLITE_PATH: sqlitePath });
   const config = loadLedgerConfig({
-    LEDGER_SQLITE_PATH: join(dir, 'events.sqlite'),
+    LEDGER_SQLITE_PATH: sqlitePath,
     LEDGER_READ_MODEL_PATH: join(dir, 'read-models.sqlite'),
     LEDGER_API_KEYS_FILE: keyFile,
     PORT: '0',
     LEDGER_LOG_LEVEL: 'warn',
+    ...store.env,
     ...env,
   });
   const app = await createLedgerApp(config);

@@ -1,0 +1,40 @@
+import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
+
+/** The e2e suite's store: SQLite unless the jest project says otherwise (jest.config.js, `e2e-eventstoredb`). */
+export const E2E_STORE = process.env.LEDGER_E2E_STORE === 'eventstoredb' ? 'eventstoredb' : 'sqlite';
+
+/** For tests of SQLite's own behaviour (its files edited or locked, the CLI reading them, positions that count events): they do not apply to another store. */
+export const sqliteOnly: jest.It = E2E_STORE === 'sqlite' ? it : it.skip;
+
+export interface StoreUnderTest {
+  /** Settings that point a ledger at this store. */
+  env: Record<string, string>;
+}
+
+/**
+ * The double that stands for each SQLite file: two ledgers a test points at the same file (two API
+ * processes, a restart on the same data) share one store, as they would with the file itself.
+ * They live as long as the test file's worker.
+ */
+const doublesByPath = new Map<string, Promise<EventStoreDbDouble>>();
+
+/**
+ * On the EventStoreDB project every ledger runs on the EventStoreDB adapter, over real gRPC to a
+ * double of its own, so that tests which count positions or streams see only their own events,
+ * as they do with a fresh SQLite file. A test that chose its store itself (LEDGER_STORE) keeps it.
+ */
+export async function storeUnderTest(settings: Record<string, string>): Promise<StoreUnderTest> {
+  if (E2E_STORE !== 'eventstoredb' || settings.LEDGER_STORE !== undefined) return { env: {} };
+  const path = settings.LEDGER_SQLITE_PATH;
+  let double = doublesByPath.get(path);
+  if (!double) {
+    double = startEventStoreDbDouble({ batchAppend: true });
+    doublesByPath.set(path, double);
+  }
+  return { env: { LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: (await double).connectionString } };
+}
+
+afterAll(async () => {
+  await Promise.all([...doublesByPath.values()].map(async (double) => (await double).stop()));
+  doublesByPath.clear();
+});
