@@ -35,7 +35,10 @@ export default tseslint.config(
   {
     rules: {
       // The codebase names deliberately unused destructured fields with a leading underscore.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // Test and adapter code reads untyped JSON (HTTP bodies, gRPC messages); `any` is confined there by review.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-require-imports': 'error',
@@ -51,7 +54,17 @@ export default tseslint.config(
         {
           patterns: [
             { group: ADAPTER_PACKAGES, message: 'the domain imports no framework and no driver: it is pure TypeScript.' },
-            { group: ['@ledger/event-store', '@ledger/event-store/*', '@ledger/read-models', '@ledger/read-models/*', '**/event-store/src/**', '**/read-models/src/**'], message: 'the domain never imports adapters.' },
+            {
+              group: [
+                '@ledger/event-store',
+                '@ledger/event-store/*',
+                '@ledger/read-models',
+                '@ledger/read-models/*',
+                '**/event-store/src/**',
+                '**/read-models/src/**',
+              ],
+              message: 'the domain never imports adapters.',
+            },
             { group: ['**/apps/**'], message: 'the domain never imports apps.' },
           ],
         },
@@ -63,7 +76,10 @@ export default tseslint.config(
     files: ['libs/**/*.ts'],
     ignores: ['libs/domain/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**', ...APPS.flatMap((app) => [`**/${app}/src/**`])], message: 'libraries never import apps.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/**', ...APPS.flatMap((app) => [`**/${app}/src/**`])], message: 'libraries never import apps.' }] },
+      ],
     },
   },
 );

@@ -93,13 +93,18 @@ async function main(): Promise<void> {
         outcome = { scenario, result: await scenario.run(context), seconds: 0 };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        outcome = { scenario, result: { status: 'failed', figures: [], notes: [`the benchmark itself failed: ${message.slice(0, 2000)}`] }, seconds: 0 };
+        outcome = {
+          scenario,
+          result: { status: 'failed', figures: [], notes: [`the benchmark itself failed: ${message.slice(0, 2000)}`] },
+          seconds: 0,
+        };
       }
       outcome.seconds = Number(process.hrtime.bigint() - started) / 1e9;
       outcome.loadAverage = { before: loadBefore, after: loadavg().map((load) => Math.round(load * 100) / 100) };
       outcomes.push(outcome);
       process.stderr.write(`  ${outcome.result.status} in ${outcome.seconds.toFixed(1)} s\n`);
-      if (profileDir && outcome.result.status !== 'not-available') reportProfile(join(profileDir, scenario.id), (await snapshotBuild(context)).root);
+      if (profileDir && outcome.result.status !== 'not-available')
+        reportProfile(join(profileDir, scenario.id), (await snapshotBuild(context)).root);
     }
     // The scan ceiling costs seconds over the table the append ceiling already filled: recorded for B8, which is to come.
     if (context.isMeasured('rawAppend')) await rawScanCeiling(context);
@@ -115,7 +120,13 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     mode: cli.quick ? 'quick' : 'full',
     seed: cli.seed,
-    options: { loadSeconds: cli.loadSeconds, ingestEvents: cli.ingestEvents, decisionSubjects: cli.decisionSubjects, memoryEvents: cli.memoryEvents, profile: cli.profile },
+    options: {
+      loadSeconds: cli.loadSeconds,
+      ingestEvents: cli.ingestEvents,
+      decisionSubjects: cli.decisionSubjects,
+      memoryEvents: cli.memoryEvents,
+      profile: cli.profile,
+    },
     machine: { ...machineBefore, loadAverageAfter: machineFacts().loadAverage },
     source,
     ceilings: context.measuredCeilings(),

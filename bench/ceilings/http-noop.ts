@@ -40,7 +40,9 @@ export async function driveNoopServer(server: ChildServer, connections: number, 
     body: noopBody(),
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`the no-op server answered ${result.non2xx} non-2xx and ${result.errors} errors: ${JSON.stringify(result.statusCodes)}`);
+    throw new Error(
+      `the no-op server answered ${result.non2xx} non-2xx and ${result.errors} errors: ${JSON.stringify(result.statusCodes)}`,
+    );
   }
   return result;
 }

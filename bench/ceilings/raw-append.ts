@@ -75,7 +75,13 @@ function referenceRows(events: readonly EstateCloudEvent[]): ReferenceRow[] {
       stream_revision: revision,
       type: event.type,
       data: JSON.stringify(event.data),
-      metadata: JSON.stringify({ source: event.source, cloudEventId: event.id, subject: event.subject, time: event.time, schemaVersion: 1 }),
+      metadata: JSON.stringify({
+        source: event.source,
+        cloudEventId: event.id,
+        subject: event.subject,
+        time: event.time,
+        schemaVersion: 1,
+      }),
       created_at: now,
     };
   });

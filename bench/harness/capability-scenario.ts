@@ -28,7 +28,8 @@ export function capabilityScenario(definition: CapabilityScenarioDefinition): Sc
     title: definition.title,
     target: definition.target,
     async run(context) {
-      const available = 'endpoint' in needs ? await endpointExists(context, needs.endpoint) : await builtEntryExists(context, needs.builtEntry);
+      const available =
+        'endpoint' in needs ? await endpointExists(context, needs.endpoint) : await builtEntryExists(context, needs.builtEntry);
       if (!available) return notAvailable(`not available yet (needs ${what})`);
       if (!definition.measure) {
         return notAvailable(`${what} exists now, but this scenario's measurement is not written yet (bench/scenarios, ${definition.id})`);

@@ -48,7 +48,12 @@ export function summarizeProfiles(profileDir: string, buildRoot: string, top = 1
       const { functionName, url, lineNumber } = nodes.get(nodeId)!.callFrame;
       const where = url ? `${shorten(url)}:${lineNumber + 1}` : '';
       const key = `${functionName}@${where}`;
-      const entry = selfMicros.get(key) ?? { function: functionName || '(anonymous)', where, module: moduleOf(url, functionName), micros: 0 };
+      const entry = selfMicros.get(key) ?? {
+        function: functionName || '(anonymous)',
+        where,
+        module: moduleOf(url, functionName),
+        micros: 0,
+      };
       entry.micros += micros;
       selfMicros.set(key, entry);
       totalMicros += micros;

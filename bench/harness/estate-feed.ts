@@ -21,7 +21,12 @@ export interface SerializedBatch {
  * The first `limit` events of one shard of the estate, cut into serialized
  * batches. Lazy, so a two-million-event run never holds its whole estate.
  */
-export function* shardBatches(estate: EstateOptions, shard: { index: number; count: number }, limit: number, batchSize = BATCH_SIZE): Generator<SerializedBatch> {
+export function* shardBatches(
+  estate: EstateOptions,
+  shard: { index: number; count: number },
+  limit: number,
+  batchSize = BATCH_SIZE,
+): Generator<SerializedBatch> {
   let batch: EstateCloudEvent[] = [];
   let taken = 0;
   for (const event of generateEstate({ ...estate, shard })) {

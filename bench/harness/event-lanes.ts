@@ -38,4 +38,3 @@ export function singleEventLanes(seed: number, lanes: number, plannedEvents: num
     };
   });
 }
-

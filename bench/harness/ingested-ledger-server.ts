@@ -18,12 +18,17 @@ const CATCH_UP_TIMEOUT_MS = 30 * 60_000;
  */
 export async function serveIngestedLedger(context: BenchContext): Promise<ServedLedger> {
   const ledger = await ingestedLedger(context);
-  const server = await startLedgerServer(context, { dataDir: ledger.dataDir, env: { LEDGER_CHECKPOINT_INTERVAL_MS: '0', LEDGER_LOG_LEVEL: 'warn' } });
+  const server = await startLedgerServer(context, {
+    dataDir: ledger.dataDir,
+    env: { LEDGER_CHECKPOINT_INTERVAL_MS: '0', LEDGER_LOG_LEVEL: 'warn' },
+  });
   try {
     const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
     for (;;) {
       const response = await fetch(`${server.url}/v1/projections`, { headers: server.headers });
-      const { projections } = (await response.json()) as { projections: Array<{ status: string; checkpoint: number; lag: { events: number | null } }> };
+      const { projections } = (await response.json()) as {
+        projections: Array<{ status: string; checkpoint: number; lag: { events: number | null } }>;
+      };
       if (projections.every((projection) => projection.status === 'live' && projection.lag.events === 0)) {
         return { server, ledger, position: Math.min(...projections.map((projection) => projection.checkpoint)) };
       }

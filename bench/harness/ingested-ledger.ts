@@ -46,7 +46,9 @@ export function ingestedLedger(context: BenchContext): Promise<IngestedLedger> {
       const rss: RssSample[] = [{ events: 0, rssMb: server.residentSetBytes() / MB }];
       const step = Math.max(1, Math.floor(eventCount / RSS_SAMPLES));
       let nextSampleAt = step;
-      context.log(`ingesting ${eventCount.toLocaleString('en-US')} events through the API, sampling the server's RSS every ${step.toLocaleString('en-US')}`);
+      context.log(
+        `ingesting ${eventCount.toLocaleString('en-US')} events through the API, sampling the server's RSS every ${step.toLocaleString('en-US')}`,
+      );
       const load = await loadBatches(server, lanes, (eventsSoFar) => {
         if (eventsSoFar < nextSampleAt) return;
         rss.push({ events: eventsSoFar, rssMb: server.residentSetBytes() / MB });
@@ -66,7 +68,11 @@ async function heapOf(url: string): Promise<IngestedLedger['heap']> {
   try {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / MB;
-    return { usedMb: gauge('ledger_process_nodejs_heap_size_used_bytes'), totalMb: gauge('ledger_process_nodejs_heap_size_total_bytes'), externalMb: gauge('ledger_process_nodejs_external_memory_bytes') };
+    return {
+      usedMb: gauge('ledger_process_nodejs_heap_size_used_bytes'),
+      totalMb: gauge('ledger_process_nodejs_heap_size_total_bytes'),
+      externalMb: gauge('ledger_process_nodejs_external_memory_bytes'),
+    };
   } catch {
     return undefined;
   }

@@ -40,7 +40,9 @@ export const singleEventIngestion: Scenario = {
       const refused = Object.entries(load.statusCodes).filter(([code]) => !code.startsWith('2'));
       const notes: string[] = [];
       if (refused.length > 0 || load.errors > 0) {
-        notes.push(`answers other than 2xx: ${JSON.stringify(Object.fromEntries(refused))}; errors ${load.errors}, timeouts ${load.timeouts}`);
+        notes.push(
+          `answers other than 2xx: ${JSON.stringify(Object.fromEntries(refused))}; errors ${load.errors}, timeouts ${load.timeouts}`,
+        );
       }
       if (ratio < TARGET_RATIO) notes.push(`throughput missed by ${((TARGET_RATIO - ratio) * 100).toFixed(1)} points of the ceiling`);
       if (load.latencyP99Ms > TARGET_P99_MS) notes.push(`p99 missed by ${(load.latencyP99Ms - TARGET_P99_MS).toFixed(0)} ms`);

@@ -23,7 +23,11 @@ function decisionRequests(seed: number, subjects: number): string[] {
   return Array.from({ length: REQUEST_POOL }, () => {
     const application = random.pick(ESTATE_APPLICATIONS);
     const subjectIndex = random.int(0, subjects - 1);
-    const riskLevel = random.weighted([['low', 85], ['medium', 12], ['high', 3]] as const);
+    const riskLevel = random.weighted([
+      ['low', 85],
+      ['medium', 12],
+      ['high', 3],
+    ] as const);
     return JSON.stringify({
       subjectId: subjectIdFor(subjectIndex),
       channel: application.channel,
@@ -51,7 +55,8 @@ async function measureDecisions(context: BenchContext): Promise<ScenarioResult> 
       server,
       Array.from({ length: SEED_WRITERS }, (_, index) => shardBatches(estate, { index, count: SEED_WRITERS }, Number.MAX_SAFE_INTEGER)),
     );
-    if (seeding.failures.length > 0) return { status: 'failed', figures: [], notes: seeding.failures.map((failure) => `seeding refused: ${failure}`) };
+    if (seeding.failures.length > 0)
+      return { status: 'failed', figures: [], notes: seeding.failures.map((failure) => `seeding refused: ${failure}`) };
 
     const requests = decisionRequests(context.options.seed, subjects);
     const lanes = Array.from({ length: HTTP_CONNECTIONS }, (_, lane) => {
@@ -74,8 +79,12 @@ async function measureDecisions(context: BenchContext): Promise<ScenarioResult> 
     const ratio = load.requestsPerSecond / ceiling.value;
     const refused = Object.entries(load.statusCodes).filter(([code]) => !code.startsWith('2'));
     const notes: string[] = [];
-    if (refused.length > 0 || load.errors > 0) notes.push(`answers other than 2xx: ${JSON.stringify(Object.fromEntries(refused))}; errors ${load.errors}`);
-    if (subjects < TARGET_SUBJECTS) notes.push(`${subjects.toLocaleString('en-US')} subjects seeded (${seeding.events.toLocaleString('en-US')} events), of the target's ${TARGET_SUBJECTS.toLocaleString('en-US')}`);
+    if (refused.length > 0 || load.errors > 0)
+      notes.push(`answers other than 2xx: ${JSON.stringify(Object.fromEntries(refused))}; errors ${load.errors}`);
+    if (subjects < TARGET_SUBJECTS)
+      notes.push(
+        `${subjects.toLocaleString('en-US')} subjects seeded (${seeding.events.toLocaleString('en-US')} events), of the target's ${TARGET_SUBJECTS.toLocaleString('en-US')}`,
+      );
     if (ratio < TARGET_RATIO) notes.push(`throughput missed by ${((TARGET_RATIO - ratio) * 100).toFixed(1)} points of the ceiling`);
     if (load.latencyP99Ms > TARGET_P99_MS) notes.push(`p99 missed by ${(load.latencyP99Ms - TARGET_P99_MS).toFixed(0)} ms`);
     const withinTarget = refused.length === 0 && load.errors === 0 && ratio >= TARGET_RATIO && load.latencyP99Ms <= TARGET_P99_MS;

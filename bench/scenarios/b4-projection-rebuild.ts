@@ -25,7 +25,7 @@ interface RebuildReport {
 async function measureRebuild(context: BenchContext): Promise<ScenarioResult> {
   const ledger = await ingestedLedger(context);
   const ceilingValue = await context.ceiling('rawScanLedger', async () => {
-    context.log('measuring the raw scan ceiling over the ledger\'s own events table');
+    context.log("measuring the raw scan ceiling over the ledger's own events table");
     return { ...measureRawScan(ledger.eventsPath), name: 'raw scan ceiling (ledger events table)' };
   });
   const { root } = await snapshotBuild(context);
@@ -43,7 +43,10 @@ async function measureRebuild(context: BenchContext): Promise<ScenarioResult> {
   const rate = report.eventsApplied / (report.elapsedMs / 1000);
   const ratio = rate / ceilingValue.value;
   const notes: string[] = [];
-  if (report.eventsApplied < TARGET_EVENTS) notes.push(`rebuilt from ${report.eventsApplied.toLocaleString('en-US')} of the target's ${TARGET_EVENTS.toLocaleString('en-US')} events`);
+  if (report.eventsApplied < TARGET_EVENTS)
+    notes.push(
+      `rebuilt from ${report.eventsApplied.toLocaleString('en-US')} of the target's ${TARGET_EVENTS.toLocaleString('en-US')} events`,
+    );
   if (ratio < TARGET_RATIO) notes.push(`missed by ${((TARGET_RATIO - ratio) * 100).toFixed(1)} points of the ceiling`);
   return {
     status: 'measured',

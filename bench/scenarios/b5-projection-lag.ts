@@ -86,7 +86,8 @@ async function measureLag(context: BenchContext): Promise<ScenarioResult> {
     loadRunning = false;
     await probing;
 
-    if (samples.length < 3) return { status: 'failed', figures: [], notes: [`only ${samples.length} lag samples`, ...failures.slice(0, 3)] };
+    if (samples.length < 3)
+      return { status: 'failed', figures: [], notes: [`only ${samples.length} lag samples`, ...failures.slice(0, 3)] };
     const lags = samples.map((sample) => sample.lagMs).sort((a, b) => a - b);
     const p99 = percentile(lags, 0.99);
     const third = Math.max(1, Math.floor(samples.length / 3));
@@ -95,9 +96,11 @@ async function measureLag(context: BenchContext): Promise<ScenarioResult> {
     const growth = lastThird - firstThird;
     const timedOut = samples.filter((sample) => sample.timedOut).length;
     const notes = [...new Set(failures)].slice(0, 3);
-    if (timedOut > 0) notes.push(`${timedOut} of ${samples.length} probes were not visible within the server's consistency wait (counted at that wait)`);
+    if (timedOut > 0)
+      notes.push(`${timedOut} of ${samples.length} probes were not visible within the server's consistency wait (counted at that wait)`);
     if (p99 > TARGET_P99_MS) notes.push(`p99 lag missed by ${(p99 - TARGET_P99_MS).toFixed(0)} ms`);
-    if (growth > GROWTH_ALLOWANCE_MS) notes.push(`lag grew: median ${firstThird.toFixed(0)} ms in the first third, ${lastThird.toFixed(0)} ms in the last`);
+    if (growth > GROWTH_ALLOWANCE_MS)
+      notes.push(`lag grew: median ${firstThird.toFixed(0)} ms in the first third, ${lastThird.toFixed(0)} ms in the last`);
     return {
       status: failures.length > 0 ? 'failed' : 'measured',
       figures: [
@@ -122,7 +125,10 @@ function percentile(sorted: number[], share: number): number {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 export const projectionLag = capabilityScenario({

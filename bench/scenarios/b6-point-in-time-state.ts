@@ -32,7 +32,14 @@ function cloudEvent(index: number, type: string, data: Record<string, unknown>) 
  */
 async function seedLongHistory(server: LedgerServer, events: number): Promise<void> {
   const drafts: unknown[] = [
-    cloudEvent(0, 'assurance.authenticator.enrolled', { authenticatorId: 'yk-1', kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true }),
+    cloudEvent(0, 'assurance.authenticator.enrolled', {
+      authenticatorId: 'yk-1',
+      kind: 'security-key',
+      phishingResistant: true,
+      hardwareBound: true,
+      syncable: false,
+      userVerification: true,
+    }),
   ];
   for (let index = 1; 2 * index - 1 < events; index++) {
     drafts.push(
@@ -54,7 +61,10 @@ async function seedLongHistory(server: LedgerServer, events: number): Promise<vo
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /**
@@ -114,9 +124,12 @@ async function measurePointInTime(context: BenchContext): Promise<ScenarioResult
     const state = median(stateTimes);
     const ratio = state / raw;
     const notes: string[] = [];
-    if (stored! < TARGET_EVENTS) notes.push(`a subject with ${stored!.toLocaleString('en-US')} events, not the target's ${TARGET_EVENTS.toLocaleString('en-US')}`);
+    if (stored! < TARGET_EVENTS)
+      notes.push(`a subject with ${stored!.toLocaleString('en-US')} events, not the target's ${TARGET_EVENTS.toLocaleString('en-US')}`);
     if (ratio > TARGET_RATIO) notes.push(`missed: ${ratio.toFixed(1)}x the raw read, target ${TARGET_RATIO}x`);
-    notes.push(`the state time is the whole HTTP request (key check, replay, rendering, JSON), medians of ${REPEATS}; asOf a quarter into the history: ${median(asOfTimes).toFixed(1)} ms (it still reads the whole stream)`);
+    notes.push(
+      `the state time is the whole HTTP request (key check, replay, rendering, JSON), medians of ${REPEATS}; asOf a quarter into the history: ${median(asOfTimes).toFixed(1)} ms (it still reads the whole stream)`,
+    );
     return {
       status: 'measured',
       // The target is "at most 10x", so the ratio is the multiple of the raw read, not a share.

@@ -41,10 +41,13 @@ async function measureAuthenticationsQuery(context: BenchContext): Promise<Scena
     let rows = 0;
     const fetchPage = async (filter: string, cursor: string | null) => {
       const started = process.hrtime.bigint();
-      const response = await fetch(`${server.url}/v1/audit/authentications?${filter}&limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`, { headers: server.headers });
+      const response = await fetch(`${server.url}/v1/audit/authentications?${filter}&limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`, {
+        headers: server.headers,
+      });
       const body = (await response.json()) as { items: unknown[]; nextCursor: string | null };
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (response.status !== 200) throw new Error(`GET /v1/audit/authentications?${filter} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+      if (response.status !== 200)
+        throw new Error(`GET /v1/audit/authentications?${filter} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
       return { ms, body };
     };
     // One unmeasured pass warms the page cache and the prepared statements.
@@ -64,11 +67,17 @@ async function measureAuthenticationsQuery(context: BenchContext): Promise<Scena
     const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b);
     const p99 = percentile(sorted, 0.99);
     const worstByFilter = FILTERS.map((filter) => {
-      const own = samples.filter((sample) => sample.filter === filter).map((sample) => sample.ms).sort((a, b) => a - b);
+      const own = samples
+        .filter((sample) => sample.filter === filter)
+        .map((sample) => sample.ms)
+        .sort((a, b) => a - b);
       return `${filter}: p50 ${percentile(own, 0.5).toFixed(1)} ms, p99 ${percentile(own, 0.99).toFixed(1)} ms`;
     });
     const notes: string[] = [];
-    if (ledger.load.events < TARGET_EVENTS) notes.push(`at ${ledger.load.events.toLocaleString('en-US')} events sent (head position ${position.toLocaleString('en-US')}), not the target's ${TARGET_EVENTS.toLocaleString('en-US')}`);
+    if (ledger.load.events < TARGET_EVENTS)
+      notes.push(
+        `at ${ledger.load.events.toLocaleString('en-US')} events sent (head position ${position.toLocaleString('en-US')}), not the target's ${TARGET_EVENTS.toLocaleString('en-US')}`,
+      );
     if (p99 > TARGET_P99_MS) notes.push(`p99 over target by ${(p99 - TARGET_P99_MS).toFixed(1)} ms`);
     notes.push(...worstByFilter);
     return {

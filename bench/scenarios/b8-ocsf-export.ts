@@ -60,10 +60,16 @@ async function measureOcsfExport(context: BenchContext): Promise<ScenarioResult>
     const ratio = rate / ceiling.value;
     const growth = rssAtEnd - (rssEarly ?? rssAtStart);
     const notes: string[] = [];
-    if (ledger.load.events < TARGET_EVENTS) notes.push(`exported ${head.toLocaleString('en-US')} positions (${ledger.load.events.toLocaleString('en-US')} events sent), not the target's ${TARGET_EVENTS.toLocaleString('en-US')}; early RSS sample at position ${early.toLocaleString('en-US')}`);
+    if (ledger.load.events < TARGET_EVENTS)
+      notes.push(
+        `exported ${head.toLocaleString('en-US')} positions (${ledger.load.events.toLocaleString('en-US')} events sent), not the target's ${TARGET_EVENTS.toLocaleString('en-US')}; early RSS sample at position ${early.toLocaleString('en-US')}`,
+      );
     if (ratio < TARGET_RATIO) notes.push(`missed by ${((TARGET_RATIO - ratio) * 100).toFixed(1)} points of the ceiling`);
-    if (growth > TARGET_RSS_GROWTH_MB) notes.push(`RSS grew ${growth.toFixed(0)} MB between the early sample and the end, over ${TARGET_RSS_GROWTH_MB} MB`);
-    notes.push(`RSS ${rssAtStart.toFixed(0)} MB before, ${(rssEarly ?? rssAtStart).toFixed(0)} MB early, ${rssAtEnd.toFixed(0)} MB at the end, peak ${peak.toFixed(0)} MB; ${records.toLocaleString('en-US')} OCSF records, ${(bytes / MB).toFixed(0)} MB`);
+    if (growth > TARGET_RSS_GROWTH_MB)
+      notes.push(`RSS grew ${growth.toFixed(0)} MB between the early sample and the end, over ${TARGET_RSS_GROWTH_MB} MB`);
+    notes.push(
+      `RSS ${rssAtStart.toFixed(0)} MB before, ${(rssEarly ?? rssAtStart).toFixed(0)} MB early, ${rssAtEnd.toFixed(0)} MB at the end, peak ${peak.toFixed(0)} MB; ${records.toLocaleString('en-US')} OCSF records, ${(bytes / MB).toFixed(0)} MB`,
+    );
     const met = ratio >= TARGET_RATIO && growth <= TARGET_RSS_GROWTH_MB;
     return {
       status: 'measured',

@@ -20,11 +20,20 @@ export const apiMemory: Scenario = {
     const flat = secondHalfGrowth <= FLAT_GROWTH_SHARE * finalRss;
     const withinLimits = load.failures.length === 0 && finalRss <= TARGET_RSS_MB && flat;
     const notes = load.failures.map((failure) => `refused batches: ${failure}`);
-    if (load.events < TARGET_EVENTS) notes.push(`ran ${load.events.toLocaleString('en-US')} of the target's ${TARGET_EVENTS.toLocaleString('en-US')} events`);
-    if (!flat) notes.push(`RSS grew ${secondHalfGrowth.toFixed(0)} MB over the second half, more than ${FLAT_GROWTH_SHARE * 100}% of its final value`);
+    if (load.events < TARGET_EVENTS)
+      notes.push(`ran ${load.events.toLocaleString('en-US')} of the target's ${TARGET_EVENTS.toLocaleString('en-US')} events`);
+    if (!flat)
+      notes.push(
+        `RSS grew ${secondHalfGrowth.toFixed(0)} MB over the second half, more than ${FLAT_GROWTH_SHARE * 100}% of its final value`,
+      );
     if (finalRss > TARGET_RSS_MB) notes.push(`RSS over target by ${(finalRss - TARGET_RSS_MB).toFixed(0)} MB`);
-    if (heap) notes.push(`at the end V8's heap used ${heap.usedMb.toFixed(0)} MB of ${heap.totalMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB; the rest of the RSS is native`);
-    notes.push(`RSS by events ingested: ${rss.map((sample) => `${Math.round(sample.events / 1000)}k=${sample.rssMb.toFixed(0)}`).join(' ')} (MB)`);
+    if (heap)
+      notes.push(
+        `at the end V8's heap used ${heap.usedMb.toFixed(0)} MB of ${heap.totalMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB; the rest of the RSS is native`,
+      );
+    notes.push(
+      `RSS by events ingested: ${rss.map((sample) => `${Math.round(sample.events / 1000)}k=${sample.rssMb.toFixed(0)}`).join(' ')} (MB)`,
+    );
     return {
       status: load.failures.length > 0 ? 'failed' : 'measured',
       figures: [

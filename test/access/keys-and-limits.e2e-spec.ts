@@ -73,7 +73,11 @@ describe('API keys and the log', () => {
     try {
       const call = (path: string, headers: Record<string, string>, init: RequestInit = {}) =>
         fetch(server.url + path, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
-      await call('/v1/events', server.auth('emitter'), { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(enrolledEvent(subject)) });
+      await call('/v1/events', server.auth('emitter'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify(enrolledEvent(subject)),
+      });
       await call(`/v1/subjects/${subject}/events`, server.auth('helpdesk'));
       await call('/v1/audit/verify', server.auth('auditor'));
       await call('/v1/policy', { authorization: `Bearer ${keys.admin.slice(0, -1)}X` });
@@ -105,12 +109,20 @@ describe('API keys and the log', () => {
       const [admin, emitter] = printed;
       const policy = await fetch(`${first.url}/v1/policy`, { headers: { authorization: `Bearer ${admin}` } });
       expect(policy.status).toBe(200);
-      const asEmitter = await fetch(`${first.url}/v1/policy`, { method: 'PUT', headers: { authorization: `Bearer ${emitter}`, 'content-type': 'application/json' }, body: '{}' });
+      const asEmitter = await fetch(`${first.url}/v1/policy`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${emitter}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(asEmitter.status).toBe(403);
       const stored = readFileSync(env.LEDGER_API_KEYS_FILE, 'utf8');
       for (const key of printed) expect(stored).not.toContain(key.slice('alk_'.length + 16 + 1));
       // The keys are on standard output in a banner, never inside a log line.
-      for (const line of first.output().split('\n').filter((text) => text.includes('[Nest]') || text.startsWith('{'))) expect(line).not.toMatch(KEY_PATTERN);
+      for (const line of first
+        .output()
+        .split('\n')
+        .filter((text) => text.includes('[Nest]') || text.startsWith('{')))
+        expect(line).not.toMatch(KEY_PATTERN);
     } finally {
       first.child.kill('SIGTERM');
       await new Promise((resolve) => first.child.once('exit', resolve));

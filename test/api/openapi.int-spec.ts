@@ -15,7 +15,7 @@ describe('OpenAPI document', () => {
     expect(readFileSync(COMMITTED, 'utf8')).toBe(generated);
   });
 
-  it('describes the API key scheme, each operation\'s roles, and problem details for errors', () => {
+  it("describes the API key scheme, each operation's roles, and problem details for errors", () => {
     const document = JSON.parse(generated);
     expect(document.openapi).toMatch(/^3\./);
     expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -25,7 +25,9 @@ describe('OpenAPI document', () => {
     expect(Object.keys(record.requestBody.content)).toEqual(
       expect.arrayContaining(['application/cloudevents+json', 'application/cloudevents-batch+json']),
     );
-    expect(document.components.schemas.CloudEventEnvelopeDto.required).toEqual(expect.arrayContaining(['specversion', 'id', 'source', 'type', 'subject', 'time', 'data']));
+    expect(document.components.schemas.CloudEventEnvelopeDto.required).toEqual(
+      expect.arrayContaining(['specversion', 'id', 'source', 'type', 'subject', 'time', 'data']),
+    );
     expect(record.responses['400'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDetails');
     const search = document.paths['/v1/subjects'].get;
     expect(search.parameters.map((parameter: any) => parameter.name)).toEqual(['prefix', 'limit', 'cursor', 'minPosition']);

@@ -35,7 +35,10 @@ describe('errors: one RFC 9457 problem shape from every source', () => {
     expectProblem(badQuery, 400, 'invalid-request');
     expect(badQuery.body.errors).toEqual([{ field: 'limit', reason: expect.any(String) }]);
 
-    const badBody = await ledger.request('POST', '/v1/decisions', { as: 'emitter', body: { subjectId: 'p-1', channel: 'carrier-pigeon', applicationId: 'erp' } });
+    const badBody = await ledger.request('POST', '/v1/decisions', {
+      as: 'emitter',
+      body: { subjectId: 'p-1', channel: 'carrier-pigeon', applicationId: 'erp' },
+    });
     expectProblem(badBody, 400, 'invalid-request');
     expect(badBody.body.errors).toContainEqual({ field: 'channel', reason: expect.any(String) });
   });
@@ -69,8 +72,11 @@ describe('errors: one RFC 9457 problem shape from every source', () => {
     expect(behind.headers.get('retry-after')).toBe('1');
   });
 
-  it('echoes the caller\'s request and correlation ids on every answer', async () => {
-    const response = await ledger.request('GET', '/v1/subjects', { as: null, headers: { 'x-request-id': 'req-42', 'x-correlation-id': 'flow-7' } });
+  it("echoes the caller's request and correlation ids on every answer", async () => {
+    const response = await ledger.request('GET', '/v1/subjects', {
+      as: null,
+      headers: { 'x-request-id': 'req-42', 'x-correlation-id': 'flow-7' },
+    });
     expect(response.headers.get('x-request-id')).toBe('req-42');
     expect(response.headers.get('x-correlation-id')).toBe('flow-7');
     expect(response.body.requestId).toBe('req-42');

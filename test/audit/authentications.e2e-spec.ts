@@ -17,7 +17,12 @@ describe('who, by what factor, under which policy: GET /v1/audit/authentications
     const response = await ledger.post(
       authenticationSucceeded(subject, {
         time: new Date().toISOString(),
-        data: { channel, applicationId, methods: [{ kind: 'security-key', authenticatorId: `${subject}-key`, amr: ['hwk', 'pin'] }], sessionId: `s-${randomUUID()}` },
+        data: {
+          channel,
+          applicationId,
+          methods: [{ kind: 'security-key', authenticatorId: `${subject}-key`, amr: ['hwk', 'pin'] }],
+          sessionId: `s-${randomUUID()}`,
+        },
       }),
     );
     expect(response.status).toBe(201);
@@ -30,8 +35,28 @@ describe('who, by what factor, under which policy: GET /v1/audit/authentications
     ledger = await startLedger({ LEDGER_CONSISTENCY_WAIT_MS: '300' });
     const enrolled = await ledger.post(
       [
-        enrolledEvent(alice, { time: '2026-01-01T00:00:00Z', data: { authenticatorId: `${alice}-key`, kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true } }),
-        enrolledEvent(bob, { time: '2026-01-01T00:00:00Z', data: { authenticatorId: `${bob}-key`, kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true } }),
+        enrolledEvent(alice, {
+          time: '2026-01-01T00:00:00Z',
+          data: {
+            authenticatorId: `${alice}-key`,
+            kind: 'security-key',
+            phishingResistant: true,
+            hardwareBound: true,
+            syncable: false,
+            userVerification: true,
+          },
+        }),
+        enrolledEvent(bob, {
+          time: '2026-01-01T00:00:00Z',
+          data: {
+            authenticatorId: `${bob}-key`,
+            kind: 'security-key',
+            phishingResistant: true,
+            hardwareBound: true,
+            syncable: false,
+            userVerification: true,
+          },
+        }),
       ],
       BATCH,
     );
@@ -42,7 +67,10 @@ describe('who, by what factor, under which policy: GET /v1/audit/authentications
     await authenticate(bob, `crm-${run}`, 'vpn');
 
     const published = await ledger.request('PUT', '/v1/policy', {
-      body: { expectedVersion: 1, policy: { ...DEFAULT_POLICY, applications: { [`payroll-${run}`]: { requiredAal: 3, tier: 'critical' } } } },
+      body: {
+        expectedVersion: 1,
+        policy: { ...DEFAULT_POLICY, applications: { [`payroll-${run}`]: { requiredAal: 3, tier: 'critical' } } },
+      },
     });
     expect(published.status).toBe(201);
     publishedAt = published.body.effectiveFrom;
@@ -82,7 +110,12 @@ describe('who, by what factor, under which policy: GET /v1/audit/authentications
     // Each row names its source event, which says the same thing in the subject's history.
     const events = (await ledger.get(rows[1].sourceHref)).body.events;
     expect(events.map((event: any) => event.type)).toEqual(['assurance.authentication.succeeded', 'assurance.authentication.evaluated']);
-    expect(events[1].data).toMatchObject({ policyVersion: 2, requiredAal: 3, achievedAal: rows[1].achievedAal, decisionPath: rows[1].decisionPath });
+    expect(events[1].data).toMatchObject({
+      policyVersion: 2,
+      requiredAal: 3,
+      achievedAal: rows[1].achievedAal,
+      decisionPath: rows[1].decisionPath,
+    });
   });
 
   it('filters by subject, channel, window, verdict and lowest AAL, and counts the same rows', async () => {
@@ -94,14 +127,23 @@ describe('who, by what factor, under which policy: GET /v1/audit/authentications
     const queries: Array<[string, (row: any) => boolean]> = [
       [`subjectId=${alice}&channel=web`, (row) => row.subjectId === alice && row.channel === 'web'],
       [`subjectId=${alice}&from=${encodeURIComponent(publishedAt)}`, (row) => row.subjectId === alice && row.occurredAt >= publishedAt],
-      [`applicationId=payroll-${run}&to=${encodeURIComponent(publishedAt)}`, (row) => row.applicationId === `payroll-${run}` && row.occurredAt <= publishedAt],
+      [
+        `applicationId=payroll-${run}&to=${encodeURIComponent(publishedAt)}`,
+        (row) => row.applicationId === `payroll-${run}` && row.occurredAt <= publishedAt,
+      ],
       [`applicationId=payroll-${run}&verdict=violation`, (row) => row.applicationId === `payroll-${run}` && row.verdict === 'violation'],
       [`subjectId=${alice}&minAal=3`, (row) => row.subjectId === alice && row.achievedAal >= 3],
     ];
     const everything = [...(await list(`subjectId=${alice}`)).body.items, ...all];
     for (const [query, expected] of queries) {
       const rows = (await list(query)).body.items;
-      expect([query, rows.map((row: any) => row.source.position)]).toEqual([query, everything.filter(expected).map((row) => row.source.position).sort((a, b) => a - b)]);
+      expect([query, rows.map((row: any) => row.source.position)]).toEqual([
+        query,
+        everything
+          .filter(expected)
+          .map((row) => row.source.position)
+          .sort((a, b) => a - b),
+      ]);
       const count = await ledger.get(`/v1/audit/authentications/count?${query}`);
       expect([query, count.body.count]).toEqual([query, rows.length]);
     }

@@ -29,7 +29,9 @@ describe('checkpoint digests', () => {
     // An operator removes the last event of alice's stream behind the ledger's back.
     const db = new Database(first.config.sqlitePath);
     db.exec('DROP TRIGGER events_are_immutable_delete');
-    db.prepare('DELETE FROM events WHERE stream_id = ? AND stream_revision = (SELECT max(stream_revision) FROM events WHERE stream_id = ?)').run(`subject-${alice}`, `subject-${alice}`);
+    db.prepare(
+      'DELETE FROM events WHERE stream_id = ? AND stream_revision = (SELECT max(stream_revision) FROM events WHERE stream_id = ?)',
+    ).run(`subject-${alice}`, `subject-${alice}`);
     db.close();
 
     const reopened = await startLedger({ LEDGER_SQLITE_PATH: first.config.sqlitePath });

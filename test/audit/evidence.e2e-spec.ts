@@ -13,14 +13,38 @@ function fact(subject: string, type: string, time: string, data: Record<string, 
   return { specversion: '1.0', id: randomUUID(), source: 'https://idp.example.com', type, subject, time, data };
 }
 
-const securityKey = (authenticatorId: string) => ({ authenticatorId, kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true });
-const sms = (authenticatorId: string) => ({ authenticatorId, kind: 'sms', phishingResistant: false, hardwareBound: false, syncable: false, userVerification: false });
+const securityKey = (authenticatorId: string) => ({
+  authenticatorId,
+  kind: 'security-key',
+  phishingResistant: true,
+  hardwareBound: true,
+  syncable: false,
+  userVerification: true,
+});
+const sms = (authenticatorId: string) => ({
+  authenticatorId,
+  kind: 'sms',
+  phishingResistant: false,
+  hardwareBound: false,
+  syncable: false,
+  userVerification: false,
+});
 const signIn = (subject: string, time: string, kind: string, authenticatorId: string, applicationId = 'payroll') =>
-  fact(subject, 'assurance.authentication.succeeded', time, { channel: 'vpn', applicationId, methods: [{ kind, authenticatorId, amr: [kind === 'sms' ? 'sms' : 'hwk'] }] });
+  fact(subject, 'assurance.authentication.succeeded', time, {
+    channel: 'vpn',
+    applicationId,
+    methods: [{ kind, authenticatorId, amr: [kind === 'sms' ? 'sms' : 'hwk'] }],
+  });
 const recovery = (subject: string, phase: string, time: string, extra: Record<string, unknown>) =>
   fact(subject, `assurance.recovery.${phase}`, time, { method: 'help-desk', verifiedBy: 'agent-7', userNotified: false, ...extra });
 const stepUp = (subject: string, outcome: string, time: string) =>
-  fact(subject, `assurance.stepup.${outcome}`, time, { applicationId: 'payroll', channel: 'vpn', requiredAal: 3, reason: 'payroll export', methods: [{ kind: 'security-key', amr: ['hwk'] }] });
+  fact(subject, `assurance.stepup.${outcome}`, time, {
+    applicationId: 'payroll',
+    channel: 'vpn',
+    requiredAal: 3,
+    reason: 'payroll export',
+    methods: [{ kind: 'security-key', amr: ['hwk'] }],
+  });
 
 /** The same rule as the report's, written again here so the test does not grade the report by its own code. */
 function countLines(ndjson: string, rule: { types: string[]; where?: Record<string, unknown>; present?: string[] }): number {
@@ -34,10 +58,12 @@ function countLines(ndjson: string, rule: { types: string[]; where?: Record<stri
 }
 
 function atPointer(document: any, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .reduce((value, token) => (value == null ? undefined : value[token.replace(/~1/g, '/').replace(/~0/g, '~')]), document) ?? null;
+  return (
+    pointer
+      .split('/')
+      .slice(1)
+      .reduce((value, token) => (value == null ? undefined : value[token.replace(/~1/g, '/').replace(/~0/g, '~')]), document) ?? null
+  );
 }
 
 describe('evidence report: GET /v1/audit/evidence', () => {
@@ -49,11 +75,21 @@ describe('evidence report: GET /v1/audit/evidence', () => {
     const written = await ledger.post(
       [
         // Before the window: counted by "now" figures only.
-        fact('ana', 'assurance.identity.proofed', BEFORE, { ial: 2, method: 'in-person', evidence: ['passport'], proofedBy: 'registrar-1' }),
+        fact('ana', 'assurance.identity.proofed', BEFORE, {
+          ial: 2,
+          method: 'in-person',
+          evidence: ['passport'],
+          proofedBy: 'registrar-1',
+        }),
         fact('ana', 'assurance.authenticator.enrolled', BEFORE, securityKey('ana-key')),
         signIn('ana', BEFORE, 'security-key', 'ana-key'),
         // In the window.
-        fact('ben', 'assurance.identity.proofed', '2026-03-02T09:00:00Z', { ial: 2, method: 'remote', evidence: ['driving-licence'], proofedBy: 'registrar-2' }),
+        fact('ben', 'assurance.identity.proofed', '2026-03-02T09:00:00Z', {
+          ial: 2,
+          method: 'remote',
+          evidence: ['driving-licence'],
+          proofedBy: 'registrar-2',
+        }),
         fact('ben', 'assurance.authenticator.enrolled', '2026-03-02T09:05:00Z', sms('ben-sms')),
         fact('ben', 'assurance.authenticator.enrolled', '2026-03-02T09:10:00Z', securityKey('ben-key')),
         signIn('ben', '2026-03-03T08:00:00Z', 'security-key', 'ben-key'),
@@ -61,8 +97,19 @@ describe('evidence report: GET /v1/audit/evidence', () => {
         fact('ben', 'assurance.authenticator.revoked', '2026-03-04T09:00:00Z', { authenticatorId: 'ben-sms', reason: 'SMS retired' }),
         fact('cleo', 'assurance.authenticator.enrolled', '2026-03-05T09:00:00Z', sms('cleo-sms')),
         signIn('cleo', '2026-03-05T10:00:00Z', 'sms', 'cleo-sms', 'wiki'),
-        fact('cleo', 'assurance.authentication.failed', '2026-03-05T10:30:00Z', { channel: 'vpn', applicationId: 'wiki', methods: [{ kind: 'sms', amr: ['sms'] }], failureReason: 'code expired' }),
-        fact('cleo', 'assurance.fallback.used', '2026-03-05T10:31:00Z', { applicationId: 'wiki', channel: 'vpn', intendedMethod: 'security-key', usedMethod: 'sms', reason: 'key at home' }),
+        fact('cleo', 'assurance.authentication.failed', '2026-03-05T10:30:00Z', {
+          channel: 'vpn',
+          applicationId: 'wiki',
+          methods: [{ kind: 'sms', amr: ['sms'] }],
+          failureReason: 'code expired',
+        }),
+        fact('cleo', 'assurance.fallback.used', '2026-03-05T10:31:00Z', {
+          applicationId: 'wiki',
+          channel: 'vpn',
+          intendedMethod: 'security-key',
+          usedMethod: 'sms',
+          reason: 'key at home',
+        }),
         recovery('cleo', 'initiated', '2026-03-06T09:00:00Z', {}),
         recovery('cleo', 'completed', '2026-03-06T09:30:00Z', { userNotified: true, ticketId: 'INC-1' }),
         recovery('ben', 'completed', '2026-03-07T09:30:00Z', {}),
@@ -72,7 +119,12 @@ describe('evidence report: GET /v1/audit/evidence', () => {
         stepUp('ben', 'challenged', '2026-03-10T09:00:00Z'),
         stepUp('ben', 'completed', '2026-03-10T09:01:00Z'),
         stepUp('cleo', 'failed', '2026-03-10T09:02:00Z'),
-        fact('ben', 'assurance.session.revoked', '2026-03-11T09:00:00Z', { sessionId: 's-1', channel: 'vpn', applicationId: 'payroll', reason: 'device lost' }),
+        fact('ben', 'assurance.session.revoked', '2026-03-11T09:00:00Z', {
+          sessionId: 's-1',
+          channel: 'vpn',
+          applicationId: 'payroll',
+          reason: 'device lost',
+        }),
         // After the window.
         fact('dora', 'assurance.authenticator.enrolled', AFTER, securityKey('dora-key')),
         signIn('dora', AFTER, 'security-key', 'dora-key'),
@@ -149,10 +201,14 @@ describe('evidence report: GET /v1/audit/evidence', () => {
     const byId = figures();
     const answers = new Map<string, Promise<any>>();
     const fetchOnce = (href: string) => {
-      if (!answers.has(href)) answers.set(href, ledger.get(href).then((response) => {
-        expect([href, response.status]).toEqual([href, 200]);
-        return response.body;
-      }));
+      if (!answers.has(href))
+        answers.set(
+          href,
+          ledger.get(href).then((response) => {
+            expect([href, response.status]).toEqual([href, 200]);
+            return response.body;
+          }),
+        );
       return answers.get(href)!;
     };
     const derived: any[] = [];
@@ -165,9 +221,15 @@ describe('evidence report: GET /v1/audit/evidence', () => {
     const sum = (ids: string[]) => ids.reduce((total, id) => total + Number(reproduced.get(id)), 0);
     for (const figure of derived) {
       if ('sumOf' in figure.query) reproduced.set(figure.id, sum(figure.query.sumOf));
-      else reproduced.set(figure.id, sum(figure.query.ratioOf.denominator) === 0 ? null : sum(figure.query.ratioOf.numerator) / sum(figure.query.ratioOf.denominator));
+      else
+        reproduced.set(
+          figure.id,
+          sum(figure.query.ratioOf.denominator) === 0 ? null : sum(figure.query.ratioOf.numerator) / sum(figure.query.ratioOf.denominator),
+        );
     }
-    const mismatches = [...byId.values()].filter((figure) => reproduced.get(figure.id) !== figure.value).map((figure) => [figure.id, figure.value, reproduced.get(figure.id)]);
+    const mismatches = [...byId.values()]
+      .filter((figure) => reproduced.get(figure.id) !== figure.value)
+      .map((figure) => [figure.id, figure.value, reproduced.get(figure.id)]);
     expect(mismatches).toEqual([]);
     expect(byId.size).toBeGreaterThan(30);
     // Each control shows the very figures of the list.
@@ -183,7 +245,9 @@ describe('evidence report: GET /v1/audit/evidence', () => {
     expect(markdown).toContain('### PR.AA-03 Users, services, and hardware are authenticated');
     expect(markdown).toContain('## NIST SP 800-63B-4');
     expect(markdown).toMatch(/\| share of judged authentications that met their required AAL \(`share-met-required-aal`\) \| 33\.3 % \| /);
-    expect(markdown).toMatch(/\| completed recoveries the subject was notified of \(`recoveries-completed-user-notified`\) \| 1 \| `GET \/v1\/audit\/export\?format=jsonl&from=2026-03-01T00%3A00%3A00Z&to=2026-03-31T23%3A59%3A59Z` → lines with type assurance\.recovery\.completed, data\.userNotified = true \|/);
+    expect(markdown).toMatch(
+      /\| completed recoveries the subject was notified of \(`recoveries-completed-user-notified`\) \| 1 \| `GET \/v1\/audit\/export\?format=jsonl&from=2026-03-01T00%3A00%3A00Z&to=2026-03-31T23%3A59%3A59Z` → lines with type assurance\.recovery\.completed, data\.userNotified = true \|/,
+    );
   });
 
   sqliteOnly('comes out the same from `ledger evidence`, which reads the store alone', async () => {

@@ -4,7 +4,8 @@ import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events'
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 const BATCH = 'application/cloudevents-batch+json';
-const INGESTED_TYPES = /^assurance\.(identity|authenticator|device|authentication\.(succeeded|failed)|stepup|fallback|recovery|breakglass|session)\b/;
+const INGESTED_TYPES =
+  /^assurance\.(identity|authenticator|device|authentication\.(succeeded|failed)|stepup|fallback|recovery|breakglass|session)\b/;
 
 async function exportLines(ledger: RunningLedger, query: string): Promise<{ status: number; contentType: string | null; lines: any[] }> {
   const response = await fetch(`${ledger.url}/v1/audit/export?${query}`, { headers: ledger.auth() });
@@ -12,7 +13,12 @@ async function exportLines(ledger: RunningLedger, query: string): Promise<{ stat
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
-    lines: response.ok ? text.split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [JSON.parse(text)],
+    lines: response.ok
+      ? text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [JSON.parse(text)],
   };
 }
 
@@ -66,7 +72,9 @@ describe('audit export', () => {
       const [originalState, copiedState] = [await stateOf(ledger), await stateOf(reimport)];
       expect(copiedState).toEqual(originalState);
       expect(originalState.authenticators).toEqual([expect.objectContaining({ status: 'revoked', revocationReason: 'lost' })]);
-      expect(originalState.lastAuthentications).toEqual([expect.objectContaining({ channel: 'vpn', verdict: expect.any(String), policyVersion: 1 })]);
+      expect(originalState.lastAuthentications).toEqual([
+        expect.objectContaining({ channel: 'vpn', verdict: expect.any(String), policyVersion: 1 }),
+      ]);
     } finally {
       await reimport.stop();
     }
@@ -85,7 +93,13 @@ describe('audit export', () => {
       }
       expect(line.metadata.product.name).toBe('Assurance Ledger');
     }
-    expect(mine[1]).toMatchObject({ status_id: 1, is_mfa: expect.any(Boolean), auth_factors: [{ factor_type_id: 10 }], service: { name: 'corp-vpn' }, src_endpoint: { ip: '192.0.2.10' } });
+    expect(mine[1]).toMatchObject({
+      status_id: 1,
+      is_mfa: expect.any(Boolean),
+      auth_factors: [{ factor_type_id: 10 }],
+      service: { name: 'corp-vpn' },
+      src_endpoint: { ip: '192.0.2.10' },
+    });
   });
 
   it('pseudonymises IP addresses with a keyed hash on request', async () => {

@@ -23,8 +23,21 @@ describe('ledger verify, built, off a terminal', () => {
       const drafts = Array.from({ length: 50 }, (_, i) => ({
         id: `00000000-0000-4000-8000-${String(s).padStart(6, '0')}${String(i).padStart(6, '0')}`,
         type: 'assurance.authenticator.enrolled',
-        data: { authenticatorId: `k-${i}`, kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true },
-        metadata: { source: 'https://idp.example.com', cloudEventId: `${s}-${i}`, subject: `user-${s}`, time: '2026-03-01T08:00:00Z', schemaVersion: 1 },
+        data: {
+          authenticatorId: `k-${i}`,
+          kind: 'security-key',
+          phishingResistant: true,
+          hardwareBound: true,
+          syncable: false,
+          userVerification: true,
+        },
+        metadata: {
+          source: 'https://idp.example.com',
+          cloudEventId: `${s}-${i}`,
+          subject: `user-${s}`,
+          time: '2026-03-01T08:00:00Z',
+          schemaVersion: 1,
+        },
       }));
       await store.append(stream, chainEvents(stream, EMPTY_STREAM_TAIL, drafts), 'no_stream');
     }

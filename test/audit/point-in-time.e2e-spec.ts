@@ -10,17 +10,31 @@ describe('point-in-time subject state', () => {
   const activeAt = async (subject: string, query: string) => {
     const response = await ledger.get(`/v1/subjects/${subject}/state?${query}`, 'auditor');
     expect(response.status).toBe(200);
-    return response.body.authenticators.filter((a: any) => a.status === 'active').map((a: any) => a.authenticatorId).sort();
+    return response.body.authenticators
+      .filter((a: any) => a.status === 'active')
+      .map((a: any) => a.authenticatorId)
+      .sort();
   };
 
   it('shows exactly the authenticators active at each moment, replayed from the stream', async () => {
     const subject = `u-${randomUUID()}`;
     const sms = enrolledEvent(subject, {
       time: '2026-01-10T09:00:00Z',
-      data: { authenticatorId: 'phone-sms', kind: 'sms', phishingResistant: false, hardwareBound: false, syncable: false, userVerification: false },
+      data: {
+        authenticatorId: 'phone-sms',
+        kind: 'sms',
+        phishingResistant: false,
+        hardwareBound: false,
+        syncable: false,
+        userVerification: false,
+      },
     });
     const key = enrolledEvent(subject, { time: '2026-02-10T09:00:00Z' });
-    const revoke = { ...enrolledEvent(subject, { time: '2026-03-10T09:00:00Z' }), type: 'assurance.authenticator.revoked', data: { authenticatorId: 'phone-sms', reason: 'replaced by a security key' } };
+    const revoke = {
+      ...enrolledEvent(subject, { time: '2026-03-10T09:00:00Z' }),
+      type: 'assurance.authenticator.revoked',
+      data: { authenticatorId: 'phone-sms', reason: 'replaced by a security key' },
+    };
     const written: number[] = [];
     for (const event of [sms, key, revoke]) written.push((await ledger.post(event)).body.results[0].position);
 

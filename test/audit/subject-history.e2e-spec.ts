@@ -6,7 +6,9 @@ describe('subject history for auditors', () => {
   let ledger: RunningLedger;
   const subject = `u-${randomUUID()}`;
   const enrolled = enrolledEvent(subject, { time: '2026-03-01T08:00:00Z' });
-  const logins = ['2026-03-02T08:00:00Z', '2026-03-15T08:00:00Z', '2026-04-02T08:00:00Z'].map((time) => authenticationSucceeded(subject, { time }));
+  const logins = ['2026-03-02T08:00:00Z', '2026-03-15T08:00:00Z', '2026-04-02T08:00:00Z'].map((time) =>
+    authenticationSucceeded(subject, { time }),
+  );
   const session = sessionStarted(subject, { time: '2026-04-02T08:00:05Z' });
 
   beforeAll(async () => {
@@ -32,8 +34,17 @@ describe('subject history for auditors', () => {
     ]);
     expect(body.nextCursor).toBeNull();
     const firstLogin = body.events[1];
-    expect(firstLogin).toMatchObject({ revision: 1, id: logins[0].id, hash: expect.stringMatching(/^[0-9a-f]{64}$/), position: expect.any(Number) });
-    expect(firstLogin.verdict).toMatchObject({ authentication: { revision: 1, id: logins[0].id }, policyVersion: 1, verdict: expect.stringMatching(/^(compliant|violation)$/) });
+    expect(firstLogin).toMatchObject({
+      revision: 1,
+      id: logins[0].id,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      position: expect.any(Number),
+    });
+    expect(firstLogin.verdict).toMatchObject({
+      authentication: { revision: 1, id: logins[0].id },
+      policyVersion: 1,
+      verdict: expect.stringMatching(/^(compliant|violation)$/),
+    });
     expect(body.events[0].verdict).toBeUndefined();
   });
 

@@ -10,7 +10,9 @@ describe('tamper evidence on the SQLite file', () => {
     const bystander = `u-${randomUUID()}`;
     // The address is in the authentication only: the verdict the ledger writes after it does not repeat it.
     const address = `2001:db8::${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}`;
-    const login = authenticationSucceeded(subject, { data: { channel: 'vpn', applicationId: 'corp-vpn', methods: [{ kind: 'security-key', amr: ['hwk'] }], ipAddress: address } });
+    const login = authenticationSucceeded(subject, {
+      data: { channel: 'vpn', applicationId: 'corp-vpn', methods: [{ kind: 'security-key', amr: ['hwk'] }], ipAddress: address },
+    });
     const batch = [enrolledEvent(subject), login, authenticationSucceeded(subject)];
     expect((await first.post(batch, 'application/cloudevents-batch+json')).status).toBe(201);
     expect((await first.post(enrolledEvent(bystander))).status).toBe(201);
@@ -49,7 +51,10 @@ describe('tamper evidence on the SQLite file', () => {
       const job = await reopened.get('/v1/audit/verify?progressEvery=2');
       expect(job.status).toBe(200);
       expect(job.headers.get('content-type')).toContain('application/x-ndjson');
-      const lines = (job.body as string).trim().split('\n').map((line) => JSON.parse(line));
+      const lines = (job.body as string)
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       const progress = lines.slice(0, -1);
       expect(progress.map((line) => [line.type, line.eventsChecked])).toEqual([
         ['progress', 2],

@@ -19,9 +19,12 @@ describe('decorator metadata', () => {
   it('is emitted by the pinned TypeScript compiler', () => {
     const pinned = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).devDependencies.typescript;
     expect(ts.version).toBe(pinned);
-    const output = ts.transpileModule('function Injectable(): ClassDecorator { return () => {}; }\nclass Store {}\n@Injectable() class Handler { constructor(private readonly store: Store) {} }', {
-      compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
+    const output = ts.transpileModule(
+      'function Injectable(): ClassDecorator { return () => {}; }\nclass Store {}\n@Injectable() class Handler { constructor(private readonly store: Store) {} }',
+      {
+        compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, target: ts.ScriptTarget.ES2022 },
+      },
+    ).outputText;
     expect(output).toContain('__metadata("design:paramtypes", [Store])');
   });
 
@@ -30,6 +33,8 @@ describe('decorator metadata', () => {
     const validated = getMetadataStorage()
       .getTargetValidationMetadatas(CloudEventEnvelopeDto, '', true, false)
       .map((metadata) => metadata.propertyName);
-    expect(new Set(validated)).toEqual(new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data']));
+    expect(new Set(validated)).toEqual(
+      new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data']),
+    );
   });
 });

@@ -37,7 +37,12 @@ describe('console files', () => {
   });
 
   it('answers 404 for files that are not in the build, including attempts to leave its folder', async () => {
-    for (const path of ['/console/assets/missing.js', '/console/assets/..%2F..%2Fpackage.json', '/console/assets/%2E%2E', '/console/assets/.hidden']) {
+    for (const path of [
+      '/console/assets/missing.js',
+      '/console/assets/..%2F..%2Fpackage.json',
+      '/console/assets/%2E%2E',
+      '/console/assets/.hidden',
+    ]) {
       const answer = await ledger.request('GET', path, { as: null });
       expect({ path, status: answer.status }).toEqual({ path, status: 404 });
     }

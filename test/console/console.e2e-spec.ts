@@ -11,7 +11,9 @@ import { ensureConsoleBuilt, ServerProcess, startServerProcess } from '../suppor
  * Set CONSOLE_BASE_URL and CONSOLE_API_KEY (a key with the help-desk and
  * reviewer roles) to run it against a server already running, e.g. `npm run demo`.
  */
-const EXTERNAL = process.env.CONSOLE_BASE_URL ? { url: process.env.CONSOLE_BASE_URL.replace(/\/$/, ''), key: process.env.CONSOLE_API_KEY ?? '' } : undefined;
+const EXTERNAL = process.env.CONSOLE_BASE_URL
+  ? { url: process.env.CONSOLE_BASE_URL.replace(/\/$/, ''), key: process.env.CONSOLE_API_KEY ?? '' }
+  : undefined;
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 const SEEDED_SUBJECTS = 40;
 const API_KEY_PATTERN = /alk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/g;
@@ -159,7 +161,9 @@ describe('help-desk console in Chromium', () => {
   it('signs in, searches a seeded subject and shows its authenticators with their badges', async () => {
     await signIn(page, url, consoleKey);
     const subjectId = subjectToInspect;
-    const state = await api<{ authenticators: AuthenticatorView[]; openReviewItems: Array<{ kind: string }> }>(`/v1/subjects/${encodeURIComponent(subjectId)}`);
+    const state = await api<{ authenticators: AuthenticatorView[]; openReviewItems: Array<{ kind: string }> }>(
+      `/v1/subjects/${encodeURIComponent(subjectId)}`,
+    );
 
     await page.getByLabel('Subject id starts with').fill(subjectId);
     await page.getByLabel('Subject id starts with').press('Enter');
@@ -179,10 +183,21 @@ describe('help-desk console in Chromium', () => {
         ...(authenticator.hardwareBound ? ['hardware-bound'] : []),
         ...(authenticator.syncable ? ['synced'] : []),
       ].sort();
-      expect({ authenticatorId: authenticator.authenticatorId, badges }).toEqual({ authenticatorId: authenticator.authenticatorId, badges: expected });
+      expect({ authenticatorId: authenticator.authenticatorId, badges }).toEqual({
+        authenticatorId: authenticator.authenticatorId,
+        badges: expected,
+      });
     }
     // The rest of the help-desk picture is on the same page.
-    for (const section of ['Identity proofing', 'Devices', 'Last authentication per channel', 'Active sessions', 'Open cases', 'Exceptions', 'Recent events']) {
+    for (const section of [
+      'Identity proofing',
+      'Devices',
+      'Last authentication per channel',
+      'Active sessions',
+      'Open cases',
+      'Exceptions',
+      'Recent events',
+    ]) {
       await page.getByRole('heading', { level: 2, name: new RegExp(`^${section}`) }).waitFor();
     }
     const openCases = page.getByRole('region', { name: /^Open cases/ });

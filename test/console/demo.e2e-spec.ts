@@ -25,7 +25,13 @@ describe('npm run demo', () => {
     directory = mkdtempSync(join(tmpdir(), 'ledger-demo-'));
     const port = await freePort();
     demo = spawn(process.execPath, [BUILT_DEMO], {
-      env: { ...process.env, LEDGER_DEMO_DIR: join(directory, 'demo-data'), LEDGER_DEMO_SUBJECTS: '25', PORT: String(port), LEDGER_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        LEDGER_DEMO_DIR: join(directory, 'demo-data'),
+        LEDGER_DEMO_SUBJECTS: '25',
+        PORT: String(port),
+        LEDGER_HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -54,7 +60,9 @@ describe('npm run demo', () => {
     expect(subjects.subjects).toHaveLength(25);
     const queue = (await (await fetch(`${printed.url}/v1/reviews?status=open`, { headers })).json()) as { items: Array<{ kind: string }> };
     expect(queue.items.length).toBeGreaterThan(0);
-    const posture = (await (await fetch(`${printed.url}/v1/posture`, { headers })).json()) as { estate: { subjects: { subjects: number }; authentications: number } };
+    const posture = (await (await fetch(`${printed.url}/v1/posture`, { headers })).json()) as {
+      estate: { subjects: { subjects: number }; authentications: number };
+    };
     expect(posture.estate.subjects.subjects).toBe(25);
     expect(posture.estate.authentications).toBeGreaterThan(0);
   }, 120_000);

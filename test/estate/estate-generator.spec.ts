@@ -75,7 +75,12 @@ describe('generateEstate', () => {
     const shards = [0, 1, 2].map((index) => [...generateEstate({ seed: SEED, subjects: 100, shard: { index, count: 3 } })]);
     const subjectsPerShard = shards.map((events) => new Set(events.map((event) => event.subject)));
     expect(subjectsPerShard[0].size + subjectsPerShard[1].size + subjectsPerShard[2].size).toBe(100);
-    expect(shards.flat().map((event) => event.id).sort()).toEqual(estate.map((event) => event.id).sort());
+    expect(
+      shards
+        .flat()
+        .map((event) => event.id)
+        .sort(),
+    ).toEqual(estate.map((event) => event.id).sort());
   });
 
   it('interleaves subjects in time order within a window', () => {
@@ -110,7 +115,10 @@ describe('generateEstate', () => {
     expect(heavy.filter((event) => event.type === 'assurance.authentication.succeeded')).toHaveLength(2000);
     let state: SubjectState = initialSubjectState();
     for (const event of heavy) {
-      for (const decided of decide({ type: 'RecordSubjectEvent', event: { type: event.type, data: event.data, time: event.time } as never }, state)) {
+      for (const decided of decide(
+        { type: 'RecordSubjectEvent', event: { type: event.type, data: event.data, time: event.time } as never },
+        state,
+      )) {
         state = evolve(state, decided);
       }
     }

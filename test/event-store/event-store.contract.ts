@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  EventStore,
-  EventToAppend,
-  RecordedEvent,
-  StreamNotFoundError,
-  WrongExpectedRevisionError,
-} from '@ledger/event-store';
+import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError, WrongExpectedRevisionError } from '@ledger/event-store';
 
 export interface ContractSubject {
   store: EventStore;
@@ -116,10 +110,7 @@ export function describeEventStoreContract(adapterName: string, createSubject: (
     it('lets exactly one of two concurrent writers with the same expected revision win', async () => {
       const stream = uniqueStream();
       await store.append(stream, [newEvent()], 'no_stream');
-      const outcomes = await Promise.allSettled([
-        store.append(stream, [newEvent()], 0),
-        store.append(stream, [newEvent()], 0),
-      ]);
+      const outcomes = await Promise.allSettled([store.append(stream, [newEvent()], 0), store.append(stream, [newEvent()], 0)]);
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
       expect(rejected.reason).toBeInstanceOf(WrongExpectedRevisionError);
@@ -144,7 +135,11 @@ export function describeEventStoreContract(adapterName: string, createSubject: (
 
     it('reads a stream forwards and backwards from a revision with a count', async () => {
       const stream = uniqueStream();
-      await store.append(stream, [0, 1, 2, 3, 4].map((i) => newEvent(`e${i}`)), 'no_stream');
+      await store.append(
+        stream,
+        [0, 1, 2, 3, 4].map((i) => newEvent(`e${i}`)),
+        'no_stream',
+      );
 
       const forwards = await store.readStream(stream, { fromRevision: 1, maxCount: 2 });
       expect(forwards.map((e) => e.type)).toEqual(['e1', 'e2']);

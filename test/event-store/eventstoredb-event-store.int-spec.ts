@@ -31,13 +31,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describeEventStoreContract('EventStoreDB adapter over gRPC (test double, BatchAppend)', () =>
-  subjectOverDouble({ batchAppend: true }),
-);
+describeEventStoreContract('EventStoreDB adapter over gRPC (test double, BatchAppend)', () => subjectOverDouble({ batchAppend: true }));
 
-describeEventStoreContract('EventStoreDB adapter over gRPC (test double, classic Append)', () =>
-  subjectOverDouble({ batchAppend: false }),
-);
+describeEventStoreContract('EventStoreDB adapter over gRPC (test double, classic Append)', () => subjectOverDouble({ batchAppend: false }));
 
 const realServer = process.env.EVENTSTORE_CONNECTION_STRING;
 // Runs only when a real server is configured; otherwise this is the one skipped describe.
@@ -118,11 +114,7 @@ describe('EventStoreDB adapter: transport modes and availability', () => {
     for (let i = 0; i < 5; i++) appended.push(...(await store.append(`page-${i}-${randomUUID()}`, [event(`p${i}`)], 'no_stream')).events);
 
     expect((await store.readAll({ maxCount: 4 })).map((e) => e.type)).toEqual(['p0', 'p1', 'p2', 'p3']);
-    expect((await store.readAll({ fromPosition: appended[1].position, maxCount: 3 })).map((e) => e.type)).toEqual([
-      'p1',
-      'p2',
-      'p3',
-    ]);
+    expect((await store.readAll({ fromPosition: appended[1].position, maxCount: 3 })).map((e) => e.type)).toEqual(['p1', 'p2', 'p3']);
     expect((await store.readAll()).map((e) => e.type)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
     expect(await store.readAll({ fromPosition: appended[4].position + 1 })).toEqual([]);
   });
@@ -155,9 +147,7 @@ describe('EventStoreDB adapter: transport modes and availability', () => {
     });
 
     it('append rejects with EventStoreUnavailableError', async () => {
-      await expect(store.append(`down-${randomUUID()}`, [event()], 'no_stream')).rejects.toBeInstanceOf(
-        EventStoreUnavailableError,
-      );
+      await expect(store.append(`down-${randomUUID()}`, [event()], 'no_stream')).rejects.toBeInstanceOf(EventStoreUnavailableError);
     });
 
     it('reads reject with EventStoreUnavailableError', async () => {

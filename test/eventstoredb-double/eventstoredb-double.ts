@@ -100,15 +100,9 @@ interface ProposedEvent {
   customMetadata: Uint8Array;
 }
 
-type Expected =
-  | { kind: 'any' }
-  | { kind: 'no_stream' }
-  | { kind: 'stream_exists' }
-  | { kind: 'revision'; revision: number };
+type Expected = { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'revision'; revision: number };
 
-type AppendOutcome =
-  | { ok: true; currentRevision: number | null; position: bigint | null }
-  | { ok: false; currentRevision: number | null };
+type AppendOutcome = { ok: true; currentRevision: number | null; position: bigint | null } | { ok: false; currentRevision: number | null };
 
 type EventFilter = (event: StoredEvent) => boolean;
 
@@ -636,9 +630,7 @@ class Double implements EventStoreDbDouble {
       if (streamOptions.hasRevision()) from = Number(streamOptions.getRevision());
       else if (streamOptions.hasEnd()) from = backwards ? last : stream.length;
       else from = 0;
-      selected = backwards
-        ? stream.slice(0, Math.min(from, last) + 1).reverse()
-        : stream.slice(from);
+      selected = backwards ? stream.slice(0, Math.min(from, last) + 1).reverse() : stream.slice(from);
     } else {
       this.counters.readAll++;
       const all = options.getAll();

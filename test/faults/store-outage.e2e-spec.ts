@@ -7,7 +7,6 @@ import { eventually } from '../support/eventually';
 
 const BATCH = 'application/cloudevents-batch+json';
 
-
 describe('fault: EventStoreDB goes away mid-run and comes back', () => {
   let double: EventStoreDbDouble;
   let ledger: RunningLedger;

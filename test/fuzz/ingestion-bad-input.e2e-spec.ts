@@ -71,17 +71,23 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
     return structured('unknown field', json(event));
   }),
   // huge strings, past every bound
-  fc.tuple(validEvent, fc.constantFrom('id', 'source', 'subject', 'data.authenticatorId', 'data.applicationId'), fc.integer({ min: 1001, max: 20_000 })).map(
-    ([event, path, length]) => {
+  fc
+    .tuple(
+      validEvent,
+      fc.constantFrom('id', 'source', 'subject', 'data.authenticatorId', 'data.applicationId'),
+      fc.integer({ min: 1001, max: 20_000 }),
+    )
+    .map(([event, path, length]) => {
       if (path.startsWith('data.') && !(path.slice(5) in event.data)) path = 'subject';
       setPath(event, path, 'x'.repeat(length));
       return structured('huge string', json(event));
-    },
-  ),
+    }),
   // deep nesting where a scalar belongs
   fc.tuple(validEvent, fc.integer({ min: 2, max: 3000 })).map(([event, depth]) => {
     const nested = '['.repeat(depth) + '1' + ']'.repeat(depth);
-    const text = json({ ...event, data: { ...event.data, applicationId: '__NESTED__', authenticatorId: '__NESTED__' } }).split('"__NESTED__"').join(nested);
+    const text = json({ ...event, data: { ...event.data, applicationId: '__NESTED__', authenticatorId: '__NESTED__' } })
+      .split('"__NESTED__"')
+      .join(nested);
     return structured('deep nesting', text);
   }),
   // prototype-pollution keys, at the top and inside data
@@ -91,26 +97,47 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
     return structured('prototype pollution', text);
   }),
   // invalid UTF-8 inside a string value
-  fc.tuple(validEvent, fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0x28], [0xed, 0xa0, 0x80])).map(([event, bytes]) => {
-    const [before, after] = json(event).split(event.id);
-    return structured('invalid UTF-8', Buffer.concat([Buffer.from(before + 'id-'), Buffer.from(bytes), Buffer.from(after)]));
-  }),
+  fc
+    .tuple(validEvent, fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0x28], [0xed, 0xa0, 0x80]))
+    .map(([event, bytes]) => {
+      const [before, after] = json(event).split(event.id);
+      return structured('invalid UTF-8', Buffer.concat([Buffer.from(before + 'id-'), Buffer.from(bytes), Buffer.from(after)]));
+    }),
   // numbers and booleans as strings
   fc.tuple(fc.integer({ min: 1, max: 3 }), fc.boolean()).map(([ial, asBoolean]) => {
     const event: any = enrolledEvent(`fuzz-${randomUUID()}`);
     if (asBoolean) event.data.hardwareBound = 'true';
-    else Object.assign(event, { type: 'assurance.identity.proofed', data: { ial: String(ial), method: 'document', evidence: ['passport'], proofedBy: 'hr' } });
+    else
+      Object.assign(event, {
+        type: 'assurance.identity.proofed',
+        data: { ial: String(ial), method: 'document', evidence: ['passport'], proofedBy: 'hr' },
+      });
     return structured('number as string', json(event));
   }),
   // dates out of range or not RFC 3339
-  fc.tuple(
-    validEvent,
-    fc.constantFrom('2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01T10:61:00Z', '+275760-09-13T00:00:00Z', '0000-00-00T00:00:00Z', '2026-01-01', 'yesterday', '1700000000'),
-  ).map(([event, time]) => structured('date out of range', json({ ...event, time }))),
+  fc
+    .tuple(
+      validEvent,
+      fc.constantFrom(
+        '2026-13-01T00:00:00Z',
+        '2026-02-30T00:00:00Z',
+        '2026-01-01T25:00:00Z',
+        '2026-01-01T10:61:00Z',
+        '+275760-09-13T00:00:00Z',
+        '0000-00-00T00:00:00Z',
+        '2026-01-01',
+        'yesterday',
+        '1700000000',
+      ),
+    )
+    .map(([event, time]) => structured('date out of range', json({ ...event, time }))),
   // 1001-event batches
   fc.constant(null).map(() => {
     const subject = `fuzz-${randomUUID()}`;
-    const batch = Array.from({ length: 1001 }, () => ({ ...authenticationSucceeded(subject), data: { channel: 'web', applicationId: 'a', methods: [] } }));
+    const batch = Array.from({ length: 1001 }, () => ({
+      ...authenticationSucceeded(subject),
+      data: { channel: 'web', applicationId: 'a', methods: [] },
+    }));
     return { kind: '1001-event batch', contentType: 'application/cloudevents-batch+json', body: json(batch) };
   }),
   // JSON bombs: nesting far past any parser's stack, or megabytes of keys
@@ -120,7 +147,10 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
     {
       kind: 'JSON bomb (keys)',
       contentType: 'application/cloudevents+json',
-      body: json({ ...enrolledEvent(`fuzz-${randomUUID()}`), data: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])) }),
+      body: json({
+        ...enrolledEvent(`fuzz-${randomUUID()}`),
+        data: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])),
+      }),
     },
   ),
 );

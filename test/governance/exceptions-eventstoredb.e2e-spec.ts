@@ -13,7 +13,11 @@ describe('governed exceptions on the EventStoreDB store (gRPC test double)', () 
 
   beforeAll(async () => {
     double = await startEventStoreDbDouble({ batchAppend: true });
-    ledger = await startLedger({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: double.connectionString, LEDGER_EXCEPTION_SWEEP_INTERVAL_MS: '200' });
+    ledger = await startLedger({
+      LEDGER_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: double.connectionString,
+      LEDGER_EXCEPTION_SWEEP_INTERVAL_MS: '200',
+    });
   });
   afterAll(async () => {
     await ledger?.stop();
@@ -28,7 +32,12 @@ describe('governed exceptions on the EventStoreDB store (gRPC test double)', () 
     const applicationId = `legacy-vpn-${randomUUID()}`;
     const subject = `u-${randomUUID()}`;
     const fallback = () => ({
-      specversion: '1.0', id: randomUUID(), source: 'https://vpn.example.com', type: 'assurance.fallback.used', subject, time: new Date().toISOString(),
+      specversion: '1.0',
+      id: randomUUID(),
+      source: 'https://vpn.example.com',
+      type: 'assurance.fallback.used',
+      subject,
+      time: new Date().toISOString(),
       data: { applicationId, channel: 'vpn', intendedMethod: 'security-key', usedMethod: 'totp', reason: 'key at home' },
     });
     const coverage = async (posted: any) => {
@@ -36,7 +45,11 @@ describe('governed exceptions on the EventStoreDB store (gRPC test double)', () 
       return (await ledger.get(`/v1/subjects/${subject}/events?fromRevision=${revision + 1}&limit=1`)).body.events[0].data;
     };
 
-    expect(await coverage(await ledger.request('POST', '/v1/events', { body: fallback(), contentType: 'application/cloudevents+json', as: 'emitter' }))).toMatchObject({ covered: false });
+    expect(
+      await coverage(
+        await ledger.request('POST', '/v1/events', { body: fallback(), contentType: 'application/cloudevents+json', as: 'emitter' }),
+      ),
+    ).toMatchObject({ covered: false });
 
     const contested = (await request({ applicationId: `${applicationId}-contested` }, inSeconds(3600))).body.exception.exceptionId;
     const [approval, rejection] = await Promise.all([
@@ -48,10 +61,17 @@ describe('governed exceptions on the EventStoreDB store (gRPC test double)', () 
     const exceptionId = (await request({ applicationId }, inSeconds(3))).body.exception.exceptionId;
     const approved = await call(`/v1/exceptions/${exceptionId}/approve`, { note: 'until the upgrade' }, 'reviewer');
     expect(approved.status).toBe(200);
-    const posted = await ledger.request('POST', '/v1/events', { body: fallback(), contentType: 'application/cloudevents+json', as: 'emitter' });
+    const posted = await ledger.request('POST', '/v1/events', {
+      body: fallback(),
+      contentType: 'application/cloudevents+json',
+      as: 'emitter',
+    });
     expect(await coverage(posted)).toMatchObject({ covered: true, exceptionId });
 
-    const expired = await eventually(() => ledger.get(`/v1/exceptions/${exceptionId}`), (response) => response.body.status === 'expired');
+    const expired = await eventually(
+      () => ledger.get(`/v1/exceptions/${exceptionId}`),
+      (response) => response.body.status === 'expired',
+    );
     expect(expired.body).toMatchObject({ status: 'expired', expiredAt: approved.body.exception.expiresAt, coveredFallbacks: 1 });
   });
 });

@@ -32,9 +32,24 @@ describe('governed exceptions (e2e)', () => {
 
   const call = (method: string, path: string, body: unknown, as: TestKeyName = 'all') => ledger.request(method, path, { body, as });
   const requestException = (body: Record<string, unknown>, as: TestKeyName = 'helpdesk') =>
-    call('POST', '/v1/exceptions', { allowedMethods: ['totp'], justification: 'VPN concentrator cannot do FIDO2 until its upgrade', expiresAt: inSeconds(3600), ...body }, as);
+    call(
+      'POST',
+      '/v1/exceptions',
+      {
+        allowedMethods: ['totp'],
+        justification: 'VPN concentrator cannot do FIDO2 until its upgrade',
+        expiresAt: inSeconds(3600),
+        ...body,
+      },
+      as,
+    );
   const act = (exceptionId: string, action: 'approve' | 'reject' | 'revoke', as: TestKeyName, body: Record<string, unknown> = {}) =>
-    call('POST', `/v1/exceptions/${exceptionId}/${action}`, action === 'approve' ? { note: 'until the upgrade', ...body } : { reason: 'not needed', ...body }, as);
+    call(
+      'POST',
+      `/v1/exceptions/${exceptionId}/${action}`,
+      action === 'approve' ? { note: 'until the upgrade', ...body } : { reason: 'not needed', ...body },
+      as,
+    );
   const approved = async (scope: Record<string, unknown>, expiresAt = inSeconds(3600)) => {
     const requested = await requestException({ scope, expiresAt });
     expect(requested.body).toMatchObject({ exception: { status: 'requested' } });
@@ -44,8 +59,17 @@ describe('governed exceptions (e2e)', () => {
   };
   const fallbackCases = async (applicationId: string, minPosition: number): Promise<any[]> =>
     (await ledger.get(`/v1/reviews?kind=fallback&applicationId=${applicationId}&minPosition=${minPosition}`)).body.items;
-  const postFallback = async (target: RunningLedger, subject: string, applicationId: string, usedMethod = 'totp'): Promise<LedgerResponse> => {
-    const response = await target.request('POST', '/v1/events', { body: fallbackUsed(subject, applicationId, usedMethod), contentType: 'application/cloudevents+json', as: 'emitter' });
+  const postFallback = async (
+    target: RunningLedger,
+    subject: string,
+    applicationId: string,
+    usedMethod = 'totp',
+  ): Promise<LedgerResponse> => {
+    const response = await target.request('POST', '/v1/events', {
+      body: fallbackUsed(subject, applicationId, usedMethod),
+      contentType: 'application/cloudevents+json',
+      as: 'emitter',
+    });
     expect(response.status).toBe(201);
     return response;
   };
@@ -72,22 +96,35 @@ describe('governed exceptions (e2e)', () => {
     const subjectView = await ledger.get(`/v1/subjects/${subject}?minPosition=${second.body.results[0].position + 1}`);
     expect(subjectView.body.recentFallbacks.map((fallback: any) => fallback.coveredBy)).toEqual([null, exceptionId]);
 
-    const expired = await eventually(() => ledger.get(`/v1/exceptions/${exceptionId}`), (response) => response.body.status === 'expired', 15_000);
+    const expired = await eventually(
+      () => ledger.get(`/v1/exceptions/${exceptionId}`),
+      (response) => response.body.status === 'expired',
+      15_000,
+    );
     expect(expired.body).toMatchObject({ status: 'expired', expiredAt: counted.body.expiresAt });
 
     const third = await postFallback(ledger, subject, applicationId);
     expect(await coverageOf(subject, third.body.results[0].revision)).toMatchObject({ covered: false });
     const cases = await fallbackCases(applicationId, third.body.results[0].position + 1);
-    expect(cases.map((item: any) => item.source.revision).sort()).toEqual([first.body.results[0].revision, third.body.results[0].revision].sort());
+    expect(cases.map((item: any) => item.source.revision).sort()).toEqual(
+      [first.body.results[0].revision, third.body.results[0].revision].sort(),
+    );
     expect((await ledger.get(`/v1/exceptions/${exceptionId}`)).body.coveredFallbacks).toBe(1);
   });
 
   it('records the expiry at the expiry time, not when the scheduler noticed', async () => {
     const exceptionId = await approved({ subjectId: `u-${randomUUID()}` }, inSeconds(1));
     const expiresAt = (await ledger.get(`/v1/exceptions/${exceptionId}`)).body.expiresAt;
-    await eventually(() => ledger.get(`/v1/exceptions/${exceptionId}`), (response) => response.body.status === 'expired');
+    await eventually(
+      () => ledger.get(`/v1/exceptions/${exceptionId}`),
+      (response) => response.body.status === 'expired',
+    );
     const stored = await ledger.app.get<EventStore>(EVENT_STORE).readStream(`exception-${exceptionId}`);
-    expect(stored.map((event) => event.type)).toEqual(['assurance.exception.requested', 'assurance.exception.approved', 'assurance.exception.expired']);
+    expect(stored.map((event) => event.type)).toEqual([
+      'assurance.exception.requested',
+      'assurance.exception.approved',
+      'assurance.exception.expired',
+    ]);
     expect(stored[2].metadata.time).toBe(expiresAt);
     expect(stored[2].data).toEqual({ exceptionId, expiredAt: expiresAt, previousStatus: 'approved' });
   });
@@ -101,13 +138,20 @@ describe('governed exceptions (e2e)', () => {
 
     const revoked = await act(exceptionId, 'revoke', 'reviewer', { reason: 'the upgrade is done' });
     expect(revoked.status).toBe(200);
-    expect(revoked.body.exception).toMatchObject({ status: 'revoked', revokedBy: 'test-reviewer', revocationReason: 'the upgrade is done' });
+    expect(revoked.body.exception).toMatchObject({
+      status: 'revoked',
+      revokedBy: 'test-reviewer',
+      revocationReason: 'the upgrade is done',
+    });
     const after = await postFallback(ledger, subject, applicationId);
     expect(await coverageOf(subject, after.body.results[0].revision)).toMatchObject({ covered: false, reason: 'no-exception-in-scope' });
   });
 
   it('covers a fallback recorded by another API process right after this one acknowledged the approval', async () => {
-    const other = await startLedger({ LEDGER_SQLITE_PATH: ledger.config.sqlitePath, LEDGER_READ_MODEL_PATH: join(ledger.dir, 'other-read-models.sqlite') });
+    const other = await startLedger({
+      LEDGER_SQLITE_PATH: ledger.config.sqlitePath,
+      LEDGER_READ_MODEL_PATH: join(ledger.dir, 'other-read-models.sqlite'),
+    });
     try {
       const applicationId = `legacy-${randomUUID()}`;
       const subject = `u-${randomUUID()}`;
@@ -130,12 +174,19 @@ describe('governed exceptions (e2e)', () => {
     try {
       const exceptionIds = await Promise.all([1, 2, 3].map(() => approved({ subjectId: `u-${randomUUID()}` }, inSeconds(3))));
       for (const exceptionId of exceptionIds) {
-        await eventually(() => other.get(`/v1/exceptions/${exceptionId}`), (response) => response.body.status === 'expired');
+        await eventually(
+          () => other.get(`/v1/exceptions/${exceptionId}`),
+          (response) => response.body.status === 'expired',
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       for (const exceptionId of exceptionIds) {
         const stored = await ledger.app.get<EventStore>(EVENT_STORE).readStream(`exception-${exceptionId}`);
-        expect(stored.map((event) => event.type)).toEqual(['assurance.exception.requested', 'assurance.exception.approved', 'assurance.exception.expired']);
+        expect(stored.map((event) => event.type)).toEqual([
+          'assurance.exception.requested',
+          'assurance.exception.approved',
+          'assurance.exception.expired',
+        ]);
       }
     } finally {
       await other.stop({ keepFiles: true });
@@ -176,7 +227,12 @@ describe('governed exceptions (e2e)', () => {
 
   it('refuses a request without an expiry, with an empty scope or an unknown method, storing nothing', async () => {
     const before = (await ledger.get('/v1/exceptions')).body.exceptions.length;
-    const noExpiry = await call('POST', '/v1/exceptions', { scope: { applicationId: 'a' }, allowedMethods: ['totp'], justification: 'a long enough reason' }, 'helpdesk');
+    const noExpiry = await call(
+      'POST',
+      '/v1/exceptions',
+      { scope: { applicationId: 'a' }, allowedMethods: ['totp'], justification: 'a long enough reason' },
+      'helpdesk',
+    );
     expect(noExpiry.status).toBe(400);
     expect(noExpiry.body.errors.map((issue: any) => issue.field)).toContain('expiresAt');
     const emptyScope = await requestException({ scope: {} });
@@ -189,12 +245,21 @@ describe('governed exceptions (e2e)', () => {
   });
 
   it('answers a retried request with the same Idempotency-Key with the exception it created', async () => {
-    const body = { scope: { subjectId: `u-${randomUUID()}` }, allowedMethods: ['sms'], justification: 'security key is being replaced', expiresAt: inSeconds(3600) };
+    const body = {
+      scope: { subjectId: `u-${randomUUID()}` },
+      allowedMethods: ['sms'],
+      justification: 'security key is being replaced',
+      expiresAt: inSeconds(3600),
+    };
     const headers = { 'idempotency-key': randomUUID() };
     const first = await ledger.request('POST', '/v1/exceptions', { body, headers, as: 'helpdesk' });
     const retry = await ledger.request('POST', '/v1/exceptions', { body, headers, as: 'helpdesk' });
     expect([first.status, retry.status]).toEqual([201, 200]);
-    expect(retry.body).toMatchObject({ replayed: true, position: first.body.position, exception: { exceptionId: first.body.exception.exceptionId } });
+    expect(retry.body).toMatchObject({
+      replayed: true,
+      position: first.body.position,
+      exception: { exceptionId: first.body.exception.exceptionId },
+    });
     const listed = await ledger.get(`/v1/exceptions?subjectId=${body.scope.subjectId}`);
     expect(listed.body.exceptions).toHaveLength(1);
   });
@@ -219,7 +284,10 @@ describe('governed exceptions (e2e)', () => {
       expect(approval.status).toBe(200);
       previous = renewed.body.exception.exceptionId;
     }
-    const forked = await requestException({ scope: { applicationId }, renews: (await ledger.get(`/v1/exceptions?applicationId=${applicationId}`)).body.exceptions[3].exceptionId });
+    const forked = await requestException({
+      scope: { applicationId },
+      renews: (await ledger.get(`/v1/exceptions?applicationId=${applicationId}`)).body.exceptions[3].exceptionId,
+    });
     expect(forked.status).toBe(409);
     const pending = await requestException({ scope: { applicationId, channel: 'web' } });
 
@@ -244,7 +312,9 @@ describe('governed exceptions (e2e)', () => {
     await postFallback(ledger, subject, 'mail');
     const exceptionId = await approved({ subjectId: subject }, inSeconds(3 * 24 * 3600));
     const view = await ledger.get(`/v1/subjects/${subject}`, 'helpdesk');
-    expect(view.body.activeExceptions).toEqual([expect.objectContaining({ exceptionId, status: 'approved', scope: { subjectId: subject } })]);
+    expect(view.body.activeExceptions).toEqual([
+      expect.objectContaining({ exceptionId, status: 'approved', scope: { subjectId: subject } }),
+    ]);
     const queue = await ledger.get('/v1/reviews', 'helpdesk');
     expect(queue.body.exceptions.expiringWithin7Days.map((exception: any) => exception.exceptionId)).toContain(exceptionId);
   });

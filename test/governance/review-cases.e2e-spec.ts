@@ -48,31 +48,52 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
 
   it('shows a help-desk recovery without a second approver as unverified, with an open case, until someone else approves it', async () => {
     const subject = `assisted-${randomUUID()}`;
-    const recovery = event(subject, 'recovery.completed', '2026-11-10T09:00:00Z', { method: 'help-desk', verifiedBy: 'agent-7', ticketId: 'INC-77', userNotified: true });
+    const recovery = event(subject, 'recovery.completed', '2026-11-10T09:00:00Z', {
+      method: 'help-desk',
+      verifiedBy: 'agent-7',
+      ticketId: 'INC-77',
+      userNotified: true,
+    });
     const { revisions, position } = await record(...withSecurityKey(subject), recovery);
 
     const state = await ledger.get(`/v1/subjects/${subject}?minPosition=${position}`);
     expect(state.body.recentRecoveries).toEqual([
-      expect.objectContaining({ phase: 'completed', method: 'help-desk', governance: 'unverified', missing: ['second-approval'], revision: revisions[2] }),
+      expect.objectContaining({
+        phase: 'completed',
+        method: 'help-desk',
+        governance: 'unverified',
+        missing: ['second-approval'],
+        revision: revisions[2],
+      }),
     ]);
     const assisted = state.body.openReviewItems.find((item: any) => item.kind === 'assisted-recovery');
     expect(assisted).toMatchObject({ itemId: `subject-${subject}@${revisions[2]}:assisted-recovery`, status: 'open' });
     expect(state.body.openCases).toEqual({ count: state.body.openReviewItems.length, href: `/v1/reviews?subjectId=${subject}` });
 
-    const selfApproval = await ledger.post(event(subject, 'recovery.approved', '2026-11-10T09:30:00Z', { recoveryRevision: revisions[2], approvedBy: 'agent-7' }));
+    const selfApproval = await ledger.post(
+      event(subject, 'recovery.approved', '2026-11-10T09:30:00Z', { recoveryRevision: revisions[2], approvedBy: 'agent-7' }),
+    );
     expect(selfApproval.status).toBe(409);
     expect(selfApproval.body.code).toBe('recovery-not-approvable');
 
-    const approval = await record(event(subject, 'recovery.approved', '2026-11-10T09:30:00Z', { recoveryRevision: revisions[2], approvedBy: 'lead-2' }));
+    const approval = await record(
+      event(subject, 'recovery.approved', '2026-11-10T09:30:00Z', { recoveryRevision: revisions[2], approvedBy: 'lead-2' }),
+    );
     const approved = await ledger.get(`/v1/subjects/${subject}?minPosition=${approval.position}`);
-    expect(approved.body.recentRecoveries).toEqual([expect.objectContaining({ governance: 'verified', missing: [], approvedBy: 'lead-2' })]);
+    expect(approved.body.recentRecoveries).toEqual([
+      expect.objectContaining({ governance: 'verified', missing: [], approvedBy: 'lead-2' }),
+    ]);
     // The approval completes the recovery; closing the case is still a reviewer's decision.
     expect(approved.body.openReviewItems.map((item: any) => item.itemId)).toContain(assisted.itemId);
   });
 
   it('opens recovery-weaker-than-primary for a recovery by SMS when the primary is a security key', async () => {
     const subject = `weaker-${randomUUID()}`;
-    const recovery = event(subject, 'recovery.completed', '2026-11-10T09:00:00Z', { method: 'sms', verifiedBy: 'sms-gateway', userNotified: true });
+    const recovery = event(subject, 'recovery.completed', '2026-11-10T09:00:00Z', {
+      method: 'sms',
+      verifiedBy: 'sms-gateway',
+      userNotified: true,
+    });
     const { revisions, position } = await record(...withSecurityKey(subject), recovery);
     const cases = await casesOf(subject, position);
     expect(cases.map((item) => item.kind).sort()).toEqual(['recovery', 'recovery-weaker-than-primary']);
@@ -97,7 +118,12 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
         expect.objectContaining({
           itemId: `subject-${subject}@${revisions[2]}:enrollment-below-required-assurance`,
           kind: 'enrollment-below-required-assurance',
-          detail: expect.objectContaining({ basis: 'authentication', requiredAal: 3, windowMinutes: 10, gaps: ['no-authentication-in-window'] }),
+          detail: expect.objectContaining({
+            basis: 'authentication',
+            requiredAal: 3,
+            windowMinutes: 10,
+            gaps: ['no-authentication-in-window'],
+          }),
         }),
       ]);
     });
@@ -107,10 +133,16 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       const keyId = `key-1-${randomUUID()}`;
       const signIn = authenticationSucceeded(subject, {
         time: '2026-11-05T09:57:00Z',
-        data: { channel: 'web', applicationId: 'account-portal', methods: [{ kind: 'security-key', authenticatorId: keyId, amr: ['hwk', 'pin'] }] },
+        data: {
+          channel: 'web',
+          applicationId: 'account-portal',
+          methods: [{ kind: 'security-key', authenticatorId: keyId, amr: ['hwk', 'pin'] }],
+        },
       });
       const { position } = await record(...withSecurityKey(subject, keyId), signIn, secondKey(subject, '2026-11-05T10:00:00Z'));
-      const verdicts = (await ledger.get(`/v1/subjects/${subject}/events`)).body.events.filter((e: any) => e.type === 'assurance.authentication.evaluated');
+      const verdicts = (await ledger.get(`/v1/subjects/${subject}/events`)).body.events.filter(
+        (e: any) => e.type === 'assurance.authentication.evaluated',
+      );
       expect(verdicts.map((verdict: any) => verdict.data.achievedAal)).toEqual([3]);
       expect(await casesOf(subject, position)).toEqual([]);
     });
@@ -119,7 +151,9 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
   describe('acting on a case', () => {
     async function openCase(): Promise<{ caseId: string; subject: string }> {
       const subject = `act-${randomUUID()}`;
-      const { revisions, position } = await record(event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'IdP outage' }));
+      const { revisions, position } = await record(
+        event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'IdP outage' }),
+      );
       const [item] = await casesOf(subject, position);
       expect(item.itemId).toBe(`subject-${subject}@${revisions[0]}`);
       return { caseId: item.itemId, subject };
@@ -129,7 +163,13 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       const { caseId, subject } = await openCase();
       const acknowledged = await act(caseId, 'acknowledge', { note: 'calling the account owner' });
       expect(acknowledged.status).toBe(200);
-      expect(acknowledged.body).toMatchObject({ caseId, status: 'acknowledged', stream: reviewCaseStream(caseId), revision: 0, position: expect.any(Number) });
+      expect(acknowledged.body).toMatchObject({
+        caseId,
+        status: 'acknowledged',
+        stream: reviewCaseStream(caseId),
+        revision: 0,
+        position: expect.any(Number),
+      });
       expect((await casesOf(subject, acknowledged.body.position, 'acknowledged')).map((item) => item.itemId)).toEqual([caseId]);
       expect(await casesOf(subject, acknowledged.body.position)).toEqual([]);
 
@@ -145,7 +185,12 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       expect(item.actions).toEqual([
         expect.objectContaining({ action: 'acknowledged', by: 'test-reviewer', note: 'calling the account owner' }),
         expect.objectContaining({ action: 'escalated', by: 'test-admin', reason: 'outage lasted six hours' }),
-        expect.objectContaining({ action: 'resolved', by: 'test-reviewer', outcome: 'accepted-risk', note: 'documented in the outage review' }),
+        expect.objectContaining({
+          action: 'resolved',
+          by: 'test-reviewer',
+          outcome: 'accepted-risk',
+          note: 'documented in the outage review',
+        }),
       ]);
       const state = await ledger.get(`/v1/subjects/${subject}?minPosition=${resolved.body.position}`);
       expect(state.body.openCases.count).toBe(0);
@@ -182,8 +227,20 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       const { caseId } = await openCase();
       const commandBus = ledger.app.get(CommandBus);
       const outcomes = await Promise.allSettled([
-        commandBus.execute(new ActOnReviewCaseCommand(caseId, { type: 'EscalateCase', reason: 'first' }, { causationId: 'a', correlationId: 'a', writtenBy: 'rita' })),
-        commandBus.execute(new ActOnReviewCaseCommand(caseId, { type: 'ResolveCase', outcome: 'remediated', note: 'second' }, { causationId: 'b', correlationId: 'b', writtenBy: 'sam' })),
+        commandBus.execute(
+          new ActOnReviewCaseCommand(
+            caseId,
+            { type: 'EscalateCase', reason: 'first' },
+            { causationId: 'a', correlationId: 'a', writtenBy: 'rita' },
+          ),
+        ),
+        commandBus.execute(
+          new ActOnReviewCaseCommand(
+            caseId,
+            { type: 'ResolveCase', outcome: 'remediated', note: 'second' },
+            { causationId: 'b', correlationId: 'b', writtenBy: 'sam' },
+          ),
+        ),
       ]);
       expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected']);
       const refusal = (outcomes[1] as PromiseRejectedResult).reason;
@@ -220,7 +277,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
     });
   });
 
-  it('rebuilds the same queue, reviewers\' actions included, from position 0', async () => {
+  it("rebuilds the same queue, reviewers' actions included, from position 0", async () => {
     const store = ledger.app.get<EventStore>(EVENT_STORE);
     const live = await ledger.get(`/v1/projections/checksums?minPosition=${await store.headPosition()}`);
     const clean = new SqliteReadModelStore({ path: ':memory:' });
@@ -238,7 +295,9 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
   it('shows each item its due time and SLA status, five business days by default', async () => {
     const subject = `sla-${randomUUID()}`;
     // A Monday: five business days later is the next Monday, long before this test runs.
-    const { position } = await record(event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'drill' }));
+    const { position } = await record(
+      event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'drill' }),
+    );
     const [item] = await casesOf(subject, position);
     expect(item).toMatchObject({ status: 'open', dueAt: '2026-11-09T03:00:00.000Z', slaStatus: 'overdue' });
     const recent = new Date(Date.now() - 60_000).toISOString();

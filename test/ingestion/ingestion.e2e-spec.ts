@@ -123,7 +123,10 @@ describe('ingestion API (SQLite store)', () => {
   it('refuses a batch with one invalid event with 400 naming index and field, and stores none of it', async () => {
     const subject = newSubject();
     const bad = authenticationSucceeded(subject);
-    (bad.data as any).methods = [{ kind: 'security-key', amr: ['hwk'] }, { kind: 'carrier-pigeon', amr: ['hwk'] }];
+    (bad.data as any).methods = [
+      { kind: 'security-key', amr: ['hwk'] },
+      { kind: 'carrier-pigeon', amr: ['hwk'] },
+    ];
     const batch = [enrolledEvent(subject), authenticationSucceeded(subject), bad];
     const response = await ledger.post(batch, BATCH);
     expect(response.status).toBe(400);
@@ -161,7 +164,9 @@ describe('ingestion API (SQLite store)', () => {
     expect((await ledger.post(huge)).status).toBe(413);
 
     const subject = newSubject();
-    const tooMany = Array.from({ length: 1001 }, () => authenticationSucceeded(subject, { data: { channel: 'web', applicationId: 'a', methods: [] } }));
+    const tooMany = Array.from({ length: 1001 }, () =>
+      authenticationSucceeded(subject, { data: { channel: 'web', applicationId: 'a', methods: [] } }),
+    );
     const response = await ledger.post(tooMany, BATCH);
     expect(response.status).toBe(413);
     expect(response.body.detail).toContain('1000');
@@ -199,7 +204,7 @@ describe('ingestion API (SQLite store)', () => {
     await Promise.all(writers);
 
     const events: any[] = [];
-    for (let from: number | null = 0; from !== null; ) {
+    for (let from: number | null = 0; from !== null;) {
       const page: any = await ledger.get(`/v1/subjects/${subject}/events?fromRevision=${from}&limit=1000`);
       events.push(...page.body.events);
       from = page.body.nextRevision;
@@ -271,7 +276,11 @@ describe('HTTP hygiene', () => {
     const ledger = await startLedger();
     try {
       // An answer, a refusal and a route that does not exist all carry them.
-      for (const response of [await ledger.get('/health'), await fetch(`${ledger.url}/v1/events`, { method: 'POST' }), await ledger.get('/no-such-route')]) {
+      for (const response of [
+        await ledger.get('/health'),
+        await fetch(`${ledger.url}/v1/events`, { method: 'POST' }),
+        await ledger.get('/no-such-route'),
+      ]) {
         expect(response.headers.get('x-content-type-options')).toBe('nosniff');
         expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
         expect(response.headers.get('strict-transport-security')).toContain('max-age=');

@@ -21,7 +21,10 @@ describe('health: /health/ready follows the EventStoreDB connection', () => {
     await ledger.post(enrolledEvent(`u-${randomUUID()}`));
     const ready = await ledger.get('/health/ready', null);
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', details: { store: { status: 'up', kind: 'eventstoredb' }, projections: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      details: { store: { status: 'up', kind: 'eventstoredb' }, projections: { status: 'up' } },
+    });
 
     await double.stop();
     const down = await ledger.get('/health/ready', null);
@@ -33,7 +36,10 @@ describe('health: /health/ready follows the EventStoreDB connection', () => {
     expect((await ledger.get('/health/live', null)).status).toBe(200);
 
     await double.restart();
-    const back = await eventually(() => ledger.get('/health/ready', null), (response) => response.status === 200);
+    const back = await eventually(
+      () => ledger.get('/health/ready', null),
+      (response) => response.status === 200,
+    );
     expect(back.status).toBe(200);
   });
 });
@@ -45,7 +51,11 @@ describe('health: /health/ready follows the projection lag', () => {
     try {
       expect((await strict.get('/health/ready', null)).status).toBe(200);
       await strict.post(sessionStarted(`u-${randomUUID()}`));
-      const behind = await eventually(() => strict.get('/health/ready', null), (response) => response.status === 503, 5000);
+      const behind = await eventually(
+        () => strict.get('/health/ready', null),
+        (response) => response.status === 503,
+        5000,
+      );
       expect(behind.status).toBe(503);
       expect(behind.body.checks.projections).toMatchObject({ status: 'down', maxLagSeconds: 1, role: 'api' });
       expect(behind.body.checks.projections.lagSeconds).toBeGreaterThan(1);

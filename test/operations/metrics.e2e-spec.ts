@@ -14,7 +14,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 function fallbackUsed(subject: string): CloudEventBody {
   return {
-    specversion: '1.0', id: randomUUID(), source: 'https://idp.example.com', type: 'assurance.fallback.used', subject,
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'https://idp.example.com',
+    type: 'assurance.fallback.used',
+    subject,
     time: '2026-11-04T10:00:00Z',
     data: { applicationId: 'legacy-erp', channel: 'web', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'no passkey' },
   };
@@ -48,9 +52,15 @@ describe('metrics: /metrics in Prometheus text format', () => {
     }
 
     const subject = `m-${randomUUID()}`;
-    const recorded = await ledger.post([enrolledEvent(subject), authenticationSucceeded(subject), fallbackUsed(subject)], 'application/cloudevents-batch+json');
+    const recorded = await ledger.post(
+      [enrolledEvent(subject), authenticationSucceeded(subject), fallbackUsed(subject)],
+      'application/cloudevents-batch+json',
+    );
     expect(recorded.status).toBe(201);
-    const decided = await ledger.request('POST', '/v1/decisions', { as: 'emitter', body: { subjectId: subject, channel: 'web', applicationId: 'payroll', context: { signals: [] } } });
+    const decided = await ledger.request('POST', '/v1/decisions', {
+      as: 'emitter',
+      body: { subjectId: subject, channel: 'web', applicationId: 'payroll', context: { signals: [] } },
+    });
     expect(decided.status).toBe(201);
     // Wait until the read models include everything, so the gauges read from them are current.
     expect((await ledger.get(`/v1/reviews?minPosition=${decided.body.position}`)).status).toBe(200);
@@ -74,7 +84,9 @@ describe('metrics: /metrics in Prometheus text format', () => {
     expect(refused.status).toBe(400);
     const last = await scrape();
     expect(sample(last, 'ledger_http_request_duration_seconds_count', { method: 'POST', route: '/v1/events', status: '400' })).toBe(1);
-    expect(sample(last, 'ledger_events_ingested_total', { type: 'assurance.authenticator.enrolled' })).toBe(sample(after, 'ledger_events_ingested_total', { type: 'assurance.authenticator.enrolled' }));
+    expect(sample(last, 'ledger_events_ingested_total', { type: 'assurance.authenticator.enrolled' })).toBe(
+      sample(after, 'ledger_events_ingested_total', { type: 'assurance.authenticator.enrolled' }),
+    );
   });
 
   it('reports projection lag in events and seconds when the read models fall behind', async () => {

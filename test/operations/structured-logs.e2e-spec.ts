@@ -34,7 +34,11 @@ describe('logging: JSON lines with the ids that also go into event metadata', ()
       body: JSON.stringify(enrolledEvent(subject)),
     });
   const storedEvent = async (subject: string) =>
-    ((await (await fetch(`${server.url}/v1/subjects/${subject}/events`, { headers: server.auth('auditor') })).json()) as { events: unknown[] }).events[0];
+    (
+      (await (await fetch(`${server.url}/v1/subjects/${subject}/events`, { headers: server.auth('auditor') })).json()) as {
+        events: unknown[];
+      }
+    ).events[0];
   const logLines = () =>
     server
       .output()
@@ -49,7 +53,11 @@ describe('logging: JSON lines with the ids that also go into event metadata', ()
     expect(await storedEvent(subject)).toMatchObject({ correlationId: 'checkout-flow-7', causationId: 'req-0042' });
 
     const completed = logLines().find((line) => line.req?.id === 'req-0042' && line.msg === 'request completed');
-    expect(completed).toMatchObject({ correlationId: 'checkout-flow-7', req: { method: 'POST', path: '/v1/events' }, res: { statusCode: 201 } });
+    expect(completed).toMatchObject({
+      correlationId: 'checkout-flow-7',
+      req: { method: 'POST', path: '/v1/events' },
+      res: { statusCode: 201 },
+    });
     expect(typeof completed.level).toBe('number');
     expect(typeof completed.time).toBe('number');
   });
@@ -65,7 +73,10 @@ describe('logging: JSON lines with the ids that also go into event metadata', ()
   });
 
   it('logs every line as JSON and never a credential', async () => {
-    const lines = server.output().split('\n').filter((line) => line.trim() !== '');
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     const nonJson = lines.filter((line) => !line.startsWith('{'));
     expect(nonJson).toEqual([]);
     expect(server.output()).not.toMatch(/authorization|Bearer /i);

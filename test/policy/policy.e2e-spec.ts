@@ -56,9 +56,22 @@ describe('one assurance policy (e2e)', () => {
     event(subject, 'assurance.authenticator.enrolled', { authenticatorId, kind, ...properties });
   const syncedPasskey = { phishingResistant: true, hardwareBound: false, syncable: true, userVerification: true };
   const securityKey = { phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true };
-  const authenticated = (subject: string, channel: string, applicationId: string, kind: string, authenticatorId: string, extra: Record<string, unknown> = {}) =>
-    event(subject, 'assurance.authentication.succeeded', { channel, applicationId, methods: [{ kind, authenticatorId, amr: ['user'] }], ...extra });
-  const storedEvents = async (subject: string): Promise<any[]> => (await ledger.get(`/v1/subjects/${subject}/events?limit=1000`)).body.events;
+  const authenticated = (
+    subject: string,
+    channel: string,
+    applicationId: string,
+    kind: string,
+    authenticatorId: string,
+    extra: Record<string, unknown> = {},
+  ) =>
+    event(subject, 'assurance.authentication.succeeded', {
+      channel,
+      applicationId,
+      methods: [{ kind, authenticatorId, amr: ['user'] }],
+      ...extra,
+    });
+  const storedEvents = async (subject: string): Promise<any[]> =>
+    (await ledger.get(`/v1/subjects/${subject}/events?limit=1000`)).body.events;
 
   /** Payroll is critical: AAL3 whatever the channel asks. Everything else as the built-in default. */
   const payrollPolicy = { ...DEFAULT_POLICY, applications: { payroll: { requiredAal: 3, tier: 'critical' } } };
@@ -87,15 +100,30 @@ describe('one assurance policy (e2e)', () => {
     });
 
     it.each([
-      ['an unknown channel', { ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, email: 2 } }, 'policy.requiredAal.email', /unknown field/],
-      ['AAL 4', { ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, web: 4 } }, 'policy.requiredAal.web', /must be an AAL: 1, 2 or 3/],
+      [
+        'an unknown channel',
+        { ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, email: 2 } },
+        'policy.requiredAal.email',
+        /unknown field/,
+      ],
+      [
+        'AAL 4',
+        { ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, web: 4 } },
+        'policy.requiredAal.web',
+        /must be an AAL: 1, 2 or 3/,
+      ],
       [
         'a negative lifetime',
         { ...DEFAULT_POLICY, sessions: { ...DEFAULT_POLICY.sessions, aal2: { maxLifetimeSeconds: -60, idleTimeoutSeconds: 3600 } } },
         'policy.sessions.aal2.maxLifetimeSeconds',
         /whole number of seconds/,
       ],
-      ['an application asking AAL 0', { ...DEFAULT_POLICY, applications: { payroll: { requiredAal: 0 } } }, 'policy.applications.payroll.requiredAal', /must be an AAL/],
+      [
+        'an application asking AAL 0',
+        { ...DEFAULT_POLICY, applications: { payroll: { requiredAal: 0 } } },
+        'policy.applications.payroll.requiredAal',
+        /must be an AAL/,
+      ],
       [
         'a risk rule with an unknown action',
         { ...DEFAULT_POLICY, riskRules: [{ name: 'x', when: { signals: ['tor'] }, action: 'block' }] },
@@ -182,7 +210,10 @@ describe('one assurance policy (e2e)', () => {
       const login = authenticated(subject, 'vpn', 'corp-vpn', 'password', 'pw');
       expect((await ledger.post(login)).status).toBe(201);
       expect((await ledger.post(login)).status).toBe(200);
-      expect((await storedEvents(subject)).map((stored) => stored.type)).toEqual(['assurance.authentication.succeeded', 'assurance.authentication.evaluated']);
+      expect((await storedEvents(subject)).map((stored) => stored.type)).toEqual([
+        'assurance.authentication.succeeded',
+        'assurance.authentication.evaluated',
+      ]);
     });
 
     it('refuses an emitter that claims the ledger as its source', async () => {
@@ -231,7 +262,13 @@ describe('one assurance policy (e2e)', () => {
       );
       const allowed = await requestDecision(privilegedRequest(subject, { sessionId: 'sess-1' }));
       expect(allowed.status).toBe(201);
-      expect(allowed.body).toMatchObject({ decision: 'allow', requiredAal: 3, currentAal: 3, acrValues: ['phrh', 'nist-aal3'], maxAge: 12 * 3600 });
+      expect(allowed.body).toMatchObject({
+        decision: 'allow',
+        requiredAal: 3,
+        currentAal: 3,
+        acrValues: ['phrh', 'nist-aal3'],
+        maxAge: 12 * 3600,
+      });
       expect(allowed.body.acceptableMethods).toEqual(['security-key']);
       const authenticatedAt = Date.parse(allowed.body.session.authenticatedAt);
       expect(allowed.body.session).toMatchObject({ sessionId: 'sess-1', aal: 3, policyVersion: 2 });
@@ -263,7 +300,13 @@ describe('one assurance policy (e2e)', () => {
         BATCH,
       );
       const answer = await requestDecision(privilegedRequest(subject, { sessionId: 'sess-2' }));
-      expect(answer.body).toMatchObject({ decision: 'step-up', requiredAal: 3, currentAal: 2, acrValues: ['phrh', 'nist-aal3'], maxAge: 12 * 3600 });
+      expect(answer.body).toMatchObject({
+        decision: 'step-up',
+        requiredAal: 3,
+        currentAal: 2,
+        acrValues: ['phrh', 'nist-aal3'],
+        maxAge: 12 * 3600,
+      });
       expect(answer.body.acceptableMethods).toEqual(['security-key']);
       expect(answer.body.reasons).toContainEqual({ rule: 'aal-below-required', detail: 'current AAL2, policy requires AAL3' });
     });
@@ -276,7 +319,10 @@ describe('one assurance policy (e2e)', () => {
       );
       const web = { subjectId: subject, channel: 'web', applicationId: 'wiki' };
       const travelling = await requestDecision({ ...web, context: { signals: ['impossible-travel'] } });
-      expect(travelling.body).toMatchObject({ decision: 'deny', reasons: expect.arrayContaining([expect.objectContaining({ rule: 'impossible-travel-denies' })]) });
+      expect(travelling.body).toMatchObject({
+        decision: 'deny',
+        reasons: expect.arrayContaining([expect.objectContaining({ rule: 'impossible-travel-denies' })]),
+      });
       const newDevice = await requestDecision({ ...web, context: { deviceId: 'kiosk-9', signals: [] } });
       expect(newDevice.body).toMatchObject({ decision: 'step-up', currentAal: 3, maxAge: 0 });
       expect(newDevice.body.reasons.map((reason: any) => reason.rule)).toContain('new-or-unmanaged-device-steps-up');
@@ -308,7 +354,12 @@ describe('one assurance policy (e2e)', () => {
       const again = await requestDecision(privilegedRequest(subject), { 'idempotency-key': 'retry-me' });
       expect(first.status).toBe(201);
       expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({ decisionId: first.body.decisionId, decidedAt: first.body.decidedAt, position: first.body.position, replayed: true });
+      expect(again.body).toMatchObject({
+        decisionId: first.body.decisionId,
+        decidedAt: first.body.decidedAt,
+        position: first.body.position,
+        replayed: true,
+      });
       expect((await storedEvents(subject)).filter((stored) => stored.type === 'assurance.access.decided')).toHaveLength(1);
     });
 
@@ -352,7 +403,8 @@ describe('one assurance policy (e2e)', () => {
         policies = evolvePolicyHistory(policies, { type: 'assurance.policy.published', data: stored.data as never });
       }
       const byStream = new Map<string, RecordedEvent[]>();
-      for (const stored of all) if (stored.streamId.startsWith('subject-')) byStream.set(stored.streamId, [...(byStream.get(stored.streamId) ?? []), stored]);
+      for (const stored of all)
+        if (stored.streamId.startsWith('subject-')) byStream.set(stored.streamId, [...(byStream.get(stored.streamId) ?? []), stored]);
 
       let verdictsChecked = 0;
       let decisionsChecked = 0;
@@ -365,7 +417,13 @@ describe('one assurance policy (e2e)', () => {
               {
                 type: 'RecordSubjectEvent',
                 event: replayed,
-                evaluation: { policies, id: String(stored.metadata.cloudEventId), source: String(stored.metadata.source), revision: stored.revision, recordedAt: String(stored.metadata.recordedAt) },
+                evaluation: {
+                  policies,
+                  id: String(stored.metadata.cloudEventId),
+                  source: String(stored.metadata.source),
+                  revision: stored.revision,
+                  recordedAt: String(stored.metadata.recordedAt),
+                },
               },
               state,
             );
@@ -375,7 +433,13 @@ describe('one assurance policy (e2e)', () => {
           if (replayed.type === 'assurance.access.decided') {
             const { decisionId, decidedAt, applicationId, channel, sessionId, context } = replayed.data;
             const [rebuilt] = decide(
-              { type: 'DecideSubjectAccess', request: { applicationId, channel, context, ...(sessionId && { sessionId }) }, policies, now: decidedAt, decisionId },
+              {
+                type: 'DecideSubjectAccess',
+                request: { applicationId, channel, context, ...(sessionId && { sessionId }) },
+                policies,
+                now: decidedAt,
+                decisionId,
+              },
               state,
             );
             expect(rebuilt.data).toEqual(stored.data as unknown as AccessDecidedData);

@@ -48,13 +48,20 @@ const RECOVERY_STRENGTH: Record<string, number> = {
 function governanceCasesOf(subject: ExpectedSubject): Record<string, number> {
   const active: AuthenticatorRecord[] = subject.authenticators
     .filter((a) => a.status === 'active')
-    .map((a) => ({ authenticatorId: a.authenticatorId, kind: a.kind, ...KIND_PROPERTIES[a.kind], userVerification: true, status: 'active' }));
+    .map((a) => ({
+      authenticatorId: a.authenticatorId,
+      kind: a.kind,
+      ...KIND_PROPERTIES[a.kind],
+      userVerification: true,
+      status: 'active',
+    }));
   const completed = subject.recoveries.filter((r) => r.phase === 'completed');
   return {
     'enrollment-below-required-assurance': subject.authenticators.filter((a, k) => k > 0 || !a.userNotified).length,
     'assisted-recovery': completed.filter((r) => r.method === 'help-desk').length,
     // Every fallback the script records falls back to a password.
-    'hidden-password-dependence': completed.filter((r) => r.method === 'help-desk' || r.method === 'password-reset').length + subject.fallbacks.length,
+    'hidden-password-dependence':
+      completed.filter((r) => r.method === 'help-desk' || r.method === 'password-reset').length + subject.fallbacks.length,
     'recovery-weaker-than-primary': completed.filter((r) => RECOVERY_STRENGTH[r.method] < highestAvailableAal(active)).length,
   };
 }
@@ -72,7 +79,8 @@ async function ingest(ledger: RunningLedger, store: EventStore, subject: Expecte
     const response = await ledger.post(segment, BATCH);
     if (response.status !== 201) throw new Error(`ingesting ${subject.subjectId}: ${response.status} ${JSON.stringify(response.body)}`);
     segment.forEach((event, i) => {
-      if (event.type.startsWith('assurance.authentication.')) subject.authentications[authentication++].revision = response.body.results[i].revision;
+      if (event.type.startsWith('assurance.authentication.'))
+        subject.authentications[authentication++].revision = response.body.results[i].revision;
     });
     const last = segment[segment.length - 1];
     if (last.type === 'assurance.authentication.succeeded') {
@@ -148,7 +156,13 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
         expect(status).toBe(200);
         const active: AuthenticatorRecord[] = subject.authenticators
           .filter((a) => a.status === 'active')
-          .map((a) => ({ authenticatorId: a.authenticatorId, kind: a.kind, ...KIND_PROPERTIES[a.kind], userVerification: true, status: 'active' }));
+          .map((a) => ({
+            authenticatorId: a.authenticatorId,
+            kind: a.kind,
+            ...KIND_PROPERTIES[a.kind],
+            userVerification: true,
+            status: 'active',
+          }));
         const lastByChannel = new Map(subject.authentications.map((a) => [a.channel, a]));
         expect(body).toMatchObject({
           subjectId: subject.subjectId,
@@ -160,8 +174,26 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
           identityProofing: subject.proofing && expect.objectContaining(subject.proofing),
           breakglassUses: subject.breakglassUses,
         });
-        expect(body.authenticators.map((a: any) => [a.authenticatorId, a.kind, a.status, a.enrolledAt, a.revokedAt, a.phishingResistant, a.hardwareBound, a.syncable])).toEqual(
-          subject.authenticators.map((a) => [a.authenticatorId, a.kind, a.status, a.enrolledAt, a.revokedAt, ...Object.values(KIND_PROPERTIES[a.kind])]),
+        expect(
+          body.authenticators.map((a: any) => [
+            a.authenticatorId,
+            a.kind,
+            a.status,
+            a.enrolledAt,
+            a.revokedAt,
+            a.phishingResistant,
+            a.hardwareBound,
+            a.syncable,
+          ]),
+        ).toEqual(
+          subject.authenticators.map((a) => [
+            a.authenticatorId,
+            a.kind,
+            a.status,
+            a.enrolledAt,
+            a.revokedAt,
+            ...Object.values(KIND_PROPERTIES[a.kind]),
+          ]),
         );
         expect(Object.fromEntries(body.devices.map((d: any) => [d.deviceId, d.compliant]))).toEqual(subject.boundDevices);
         expect(body.lastAuthentications.map((a: any) => [a.channel, a.outcome, a.at, a.applicationId, a.achievedAal, a.verdict])).toEqual(
@@ -173,7 +205,9 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
             }),
         );
         expect(body.activeSessions.map((s: any) => s.sessionId)).toEqual(subject.liveSessions);
-        expect(body.recentFallbacks.map((f: any) => [f.applicationId, f.at])).toEqual(subject.fallbacks.map((f) => [f.applicationId, f.at]));
+        expect(body.recentFallbacks.map((f: any) => [f.applicationId, f.at])).toEqual(
+          subject.fallbacks.map((f) => [f.applicationId, f.at]),
+        );
         expect(body.recentRecoveries.map((r: any) => [r.phase, r.method])).toEqual(subject.recoveries.map((r) => [r.phase, r.method]));
         expect(body.openReviewItems).toHaveLength(openItemsOf(subject));
       }
@@ -211,7 +245,10 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
         breakglass: estate.reduce((n, s) => n + s.breakglassUses, 0),
         'policy-violation': [...verdicts.values()].filter((v) => v.verdict === 'violation').length,
         ...Object.fromEntries(
-          Object.keys(governanceCasesOf(estate[0])).map((kind) => [kind, estate.reduce((n, s) => n + (governanceCasesOf(s)[kind] ?? 0), 0)]),
+          Object.keys(governanceCasesOf(estate[0])).map((kind) => [
+            kind,
+            estate.reduce((n, s) => n + (governanceCasesOf(s)[kind] ?? 0), 0),
+          ]),
         ),
       };
       expect(countBy(items, (item) => item.kind)).toEqual(Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0)));
@@ -245,7 +282,9 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
     it('reports the estate posture, ranking the leaky application first', async () => {
       const { status, body } = await ledger.get('/v1/posture');
       expect(status).toBe(200);
-      const succeeded = estate.flatMap((s) => s.authentications.filter((a) => a.outcome === 'succeeded').map((a) => ({ subject: s, ...a })));
+      const succeeded = estate.flatMap((s) =>
+        s.authentications.filter((a) => a.outcome === 'succeeded').map((a) => ({ subject: s, ...a })),
+      );
       expect(body.estate.subjects).toMatchObject({
         subjects: SUBJECTS,
         passwordless: estate.filter(isPasswordless).length,
@@ -273,9 +312,13 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
       expect(body.applications[0].applicationId).toBe(LEAKY_APPLICATION);
 
       const completed = estate.flatMap((s) => s.recoveries).filter((r) => r.phase === 'completed');
-      expect(Object.fromEntries(Object.entries(body.recoveries.byMethod).map(([method, phases]: [string, any]) => [method, phases.completed]).filter(([, n]) => n > 0))).toEqual(
-        countBy(completed, (r) => r.method),
-      );
+      expect(
+        Object.fromEntries(
+          Object.entries(body.recoveries.byMethod)
+            .map(([method, phases]: [string, any]) => [method, phases.completed])
+            .filter(([, n]) => n > 0),
+        ),
+      ).toEqual(countBy(completed, (r) => r.method));
       expect(body.recoveries.passwordOrKnowledgeShare).toBeCloseTo(
         completed.filter((r) => r.method === 'password-reset' || r.method === 'help-desk').length / completed.length,
       );

@@ -18,7 +18,11 @@ const ACKNOWLEDGED_PER_ROUND = 900;
 
 function fallbackUsed(subject: string): CloudEventBody {
   return {
-    specversion: '1.0', id: randomUUID(), source: 'https://idp.example.com', type: 'assurance.fallback.used', subject,
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'https://idp.example.com',
+    type: 'assurance.fallback.used',
+    subject,
     time: '2026-11-04T10:00:00Z',
     data: { applicationId: 'legacy-erp', channel: 'web', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'no passkey' },
   };
@@ -26,8 +30,13 @@ function fallbackUsed(subject: string): CloudEventBody {
 
 function recoveryCompleted(subject: string): CloudEventBody {
   return {
-    specversion: '1.0', id: randomUUID(), source: 'https://helpdesk.example.com', type: 'assurance.recovery.completed', subject,
-    time: '2026-11-05T10:00:00Z', data: { method: 'help-desk', verifiedBy: 'agent-3', userNotified: true },
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'https://helpdesk.example.com',
+    type: 'assurance.recovery.completed',
+    subject,
+    time: '2026-11-05T10:00:00Z',
+    data: { method: 'help-desk', verifiedBy: 'agent-3', userNotified: true },
   };
 }
 
@@ -87,7 +96,14 @@ async function writeBacklog(sqlitePath: string): Promise<number> {
           id: randomUUID(),
           type: body.type,
           data: body.data,
-          metadata: { schemaVersion: 1, source: body.source, cloudEventId: body.id, subject: body.subject, time: body.time, recordedAt: new Date().toISOString() },
+          metadata: {
+            schemaVersion: 1,
+            source: body.source,
+            cloudEventId: body.id,
+            subject: body.subject,
+            time: body.time,
+            recordedAt: new Date().toISOString(),
+          },
         };
       });
       const tail: StreamTail = EMPTY_STREAM_TAIL;

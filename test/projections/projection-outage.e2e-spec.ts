@@ -9,7 +9,6 @@ import { eventually } from '../support/eventually';
 
 const BATCH = 'application/cloudevents-batch+json';
 
-
 describe('projections: EventStoreDB goes away and comes back', () => {
   let double: EventStoreDbDouble;
   let ledger: RunningLedger;

@@ -17,7 +17,10 @@ function fallbackUsed(subject: string, applicationId: string, time: string): Clo
 }
 
 function succeededAt(subject: string, applicationId: string, time: string): CloudEventBody {
-  return authenticationSucceeded(subject, { time, data: { channel: 'web', applicationId, methods: [{ kind: 'security-key', amr: ['hwk'] }] } });
+  return authenticationSucceeded(subject, {
+    time,
+    data: { channel: 'web', applicationId, methods: [{ kind: 'security-key', amr: ['hwk'] }] },
+  });
 }
 
 describe('read-model API', () => {
@@ -39,17 +42,32 @@ describe('read-model API', () => {
     expect(read.status).toBe(200);
     expect(read.body.position).toBeGreaterThanOrEqual(position);
     expect(read.body.authenticators).toEqual([
-      expect.objectContaining({ authenticatorId: enrollment.data.authenticatorId, status: 'active', kind: 'security-key', phishingResistant: true }),
+      expect.objectContaining({
+        authenticatorId: enrollment.data.authenticatorId,
+        status: 'active',
+        kind: 'security-key',
+        phishingResistant: true,
+      }),
     ]);
     expect(read.body.summary).toEqual({ passwordless: true, phishingResistantCapable: true, highestAal: expect.any(Number) });
 
     const revoke = await ledger.post({
-      specversion: '1.0', id: randomUUID(), source: 'https://idp.example.com', type: 'assurance.authenticator.revoked', subject,
-      time: '2026-11-03T10:00:00Z', data: { authenticatorId: enrollment.data.authenticatorId, reason: 'lost' },
+      specversion: '1.0',
+      id: randomUUID(),
+      source: 'https://idp.example.com',
+      type: 'assurance.authenticator.revoked',
+      subject,
+      time: '2026-11-03T10:00:00Z',
+      data: { authenticatorId: enrollment.data.authenticatorId, reason: 'lost' },
     });
     const afterRevoke = await ledger.get(`/v1/subjects/${subject}?minPosition=${revoke.body.results[0].position}`);
     expect(afterRevoke.body.authenticators).toEqual([
-      expect.objectContaining({ authenticatorId: enrollment.data.authenticatorId, status: 'revoked', revokedAt: '2026-11-03T10:00:00Z', revocationReason: 'lost' }),
+      expect.objectContaining({
+        authenticatorId: enrollment.data.authenticatorId,
+        status: 'revoked',
+        revokedAt: '2026-11-03T10:00:00Z',
+        revocationReason: 'lost',
+      }),
     ]);
     expect(afterRevoke.body.summary).toEqual({ passwordless: false, phishingResistantCapable: false, highestAal: 0 });
   });
@@ -86,7 +104,10 @@ describe('read-model API', () => {
   it('searches subjects by id prefix, page by page', async () => {
     const prefix = `search-${randomUUID().slice(0, 8)}-`;
     const ids = Array.from({ length: 7 }, (_, i) => `${prefix}${i}`);
-    const written = await ledger.post(ids.map((id) => enrolledEvent(id)), BATCH);
+    const written = await ledger.post(
+      ids.map((id) => enrolledEvent(id)),
+      BATCH,
+    );
     const position = Math.max(...written.body.results.map((r: { position: number }) => r.position));
     await ledger.post(enrolledEvent(`${prefix.slice(0, -1)}x`)); // shares all but the last character of the prefix
 
@@ -109,7 +130,10 @@ describe('read-model API', () => {
     const subject = `review-${randomUUID()}`;
     const app = `reviewed-app-${randomUUID().slice(0, 8)}`;
     const times = ['2026-10-01T08:00:00Z', '2026-11-20T08:00:00Z', '2026-11-10T08:00:00Z'];
-    const written = await ledger.post(times.map((time) => fallbackUsed(subject, app, time)), BATCH);
+    const written = await ledger.post(
+      times.map((time) => fallbackUsed(subject, app, time)),
+      BATCH,
+    );
     const position = Math.max(...written.body.results.map((r: { position: number }) => r.position));
 
     const oldestFirst = await ledger.get(`/v1/reviews?status=open&kind=fallback&applicationId=${app}&minPosition=${position}&limit=2`);
@@ -177,9 +201,19 @@ describe('read-model API', () => {
     await ledger.get(`/v1/projections/checksums?minPosition=${position}`);
     const overview = await ledger.get('/v1/projections');
     expect(overview.status).toBe(200);
-    expect(overview.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(['authentications', 'estate-posture', 'review-queue', 'subject-state']);
+    expect(overview.body.projections.map((p: { name: string }) => p.name).sort()).toEqual([
+      'authentications',
+      'estate-posture',
+      'review-queue',
+      'subject-state',
+    ]);
     for (const projection of overview.body.projections) {
-      expect(projection).toMatchObject({ checkpoint: position, lag: { events: 0, eventsAtLeast: false, seconds: 0 }, status: 'live', lastError: null });
+      expect(projection).toMatchObject({
+        checkpoint: position,
+        lag: { events: 0, eventsAtLeast: false, seconds: 0 },
+        status: 'live',
+        lastError: null,
+      });
     }
   });
 });

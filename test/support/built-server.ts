@@ -23,10 +23,14 @@ export const BUILT_CONSOLE = join(ROOT, 'dist', 'console', 'index.html');
 export function ensureConsoleBuilt(): void {
   ensureBuilt();
   if (existsSync(BUILT_CONSOLE)) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
 }
 
 export async function freePort(): Promise<number> {

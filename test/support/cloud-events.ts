@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-export type CloudEventBody = Record<string, unknown> & { id: string; source: string; subject: string; type: string; data: Record<string, unknown> };
+export type CloudEventBody = Record<string, unknown> & {
+  id: string;
+  source: string;
+  subject: string;
+  type: string;
+  data: Record<string, unknown>;
+};
 
 export function enrolledEvent(subject: string, overrides: Partial<CloudEventBody> = {}): CloudEventBody {
   const authenticatorId = `key-${randomUUID()}`;

@@ -13,7 +13,10 @@ export interface LedgerOnEventStoreDbDouble {
  */
 export async function startLedgerOnEventStoreDbDouble(): Promise<LedgerOnEventStoreDbDouble> {
   const double = await startEventStoreDbDouble({ batchAppend: true });
-  const ledger = await startLedger({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: `${double.connectionString}&defaultDeadline=2000` });
+  const ledger = await startLedger({
+    LEDGER_STORE: 'eventstoredb',
+    EVENTSTORE_CONNECTION_STRING: `${double.connectionString}&defaultDeadline=2000`,
+  });
   return {
     double,
     ledger,

@@ -90,7 +90,8 @@ export async function startLedger(env: Record<string, string> = {}): Promise<Run
     keys,
     auth,
     request,
-    post: (body, contentType = 'application/cloudevents+json', headers = {}) => request('POST', '/v1/events', { body, contentType, headers }),
+    post: (body, contentType = 'application/cloudevents+json', headers = {}) =>
+      request('POST', '/v1/events', { body, contentType, headers }),
     get: (path, as = 'all') => request('GET', path, { as }),
     async stop({ keepFiles = false } = {}) {
       await app.close();

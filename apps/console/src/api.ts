@@ -30,11 +30,17 @@ export function storeKey(key: string | null): void {
 /** The ledger's errors name the field and the reason; show them as they are. */
 function describeError(status: number, body: unknown): string {
   if (body && typeof body === 'object') {
-    const problem = body as { detail?: unknown; message?: unknown; title?: unknown; errors?: Array<{ field?: string; reason?: string; message?: string }> };
+    const problem = body as {
+      detail?: unknown;
+      message?: unknown;
+      title?: unknown;
+      errors?: Array<{ field?: string; reason?: string; message?: string }>;
+    };
     const fields = Array.isArray(problem.errors)
       ? problem.errors.map((error) => [error.field, error.reason ?? error.message].filter(Boolean).join(': ')).filter(Boolean)
       : [];
-    const headline = [problem.detail, problem.message, problem.title].find((value) => typeof value === 'string' && value.length > 0) as string | undefined;
+    const headline = [problem.detail, problem.message, problem.title].find((value) => typeof value === 'string' && value.length > 0) as
+      string | undefined;
     const text = [headline, ...fields].filter(Boolean).join(' — ');
     if (text) return text;
   }
@@ -183,7 +189,13 @@ export function describeScope({ scope }: ExceptionRecord): string {
 
 export interface PostureReport {
   estate: {
-    subjects: { subjects: number; passwordless: number; phishingResistantCapable: number; passwordlessShare: number | null; phishingResistantCapableShare: number | null };
+    subjects: {
+      subjects: number;
+      passwordless: number;
+      phishingResistantCapable: number;
+      passwordlessShare: number | null;
+      phishingResistantCapableShare: number | null;
+    };
     authentications: number;
     fallbacks: number;
     fallbackRate: number | null;

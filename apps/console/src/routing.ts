@@ -4,11 +4,7 @@ import { useEffect, useState } from 'react';
  * Hash routes (`#/subjects/emp-0000001`): the server serves one page and
  * never sees the subject a help-desk agent looks at in its access log.
  */
-export type Route =
-  | { page: 'search'; prefix: string }
-  | { page: 'subject'; subjectId: string }
-  | { page: 'reviews' }
-  | { page: 'posture' };
+export type Route = { page: 'search'; prefix: string } | { page: 'subject'; subjectId: string } | { page: 'reviews' } | { page: 'posture' };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');

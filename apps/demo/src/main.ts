@@ -22,7 +22,10 @@ async function startLedgerServer(env: NodeJS.ProcessEnv, url: string): Promise<v
   });
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const live = await fetch(`${url}/health/live`).then((response) => response.ok, () => false);
+    const live = await fetch(`${url}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (live) return;
     await new Promise((resolveWait) => setTimeout(resolveWait, 200));
   }
@@ -37,7 +40,8 @@ async function startLedgerServer(env: NodeJS.ProcessEnv, url: string): Promise<v
 async function main(): Promise<void> {
   const directory = resolve(process.env.LEDGER_DEMO_DIR ?? 'demo-data');
   const subjects = Number(process.env.LEDGER_DEMO_SUBJECTS ?? DEMO_SUBJECTS);
-  if (!Number.isInteger(subjects) || subjects < 1 || subjects > 100_000) throw new Error('LEDGER_DEMO_SUBJECTS must be an integer from 1 to 100000');
+  if (!Number.isInteger(subjects) || subjects < 1 || subjects > 100_000)
+    throw new Error('LEDGER_DEMO_SUBJECTS must be an integer from 1 to 100000');
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
 

@@ -17,7 +17,10 @@ import { fieldIssuesOf, InvalidRequestError } from './shared/invalid-request';
 @Module({})
 class LedgerProcessModule {
   static forConfig(config: LedgerConfig): DynamicModule {
-    return { module: LedgerProcessModule, imports: [LoggerModule.forRoot(structuredLogging(config.logLevel)), LedgerApiModule.forConfig(config)] };
+    return {
+      module: LedgerProcessModule,
+      imports: [LoggerModule.forRoot(structuredLogging(config.logLevel)), LedgerApiModule.forConfig(config)],
+    };
   }
 }
 
@@ -71,7 +74,9 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
   // The console (served by this app) sets its own stricter policy on its pages; the API answers JSON only.
   // Computed once: every header helmet sets is the same on every answer, and the plugin rebuilt
   // helmet's middleware (parsing the CSP again) on every request. A route may still replace one.
-  const securityHeaders = headersSetBy(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } }));
+  const securityHeaders = headersSetBy(
+    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } } }),
+  );
   fastify.addHook('onRequest', (_request, reply, done) => {
     reply.headers(securityHeaders);
     done();

@@ -20,12 +20,16 @@ export function addEvidenceCommand(program: Command, runtime: CliRuntime): void 
     .option('--to <time>', 'count facts that happened at or before this RFC 3339 time (default: now)', rfc3339)
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
     .action(async (options: { from?: string; to?: string; format: 'md' | 'json' }) => {
-      if (options.from && options.to && Date.parse(options.from) > Date.parse(options.to)) throw new InvalidArgumentError('--to must not be earlier than --from');
+      if (options.from && options.to && Date.parse(options.from) > Date.parse(options.to))
+        throw new InvalidArgumentError('--to must not be earlier than --from');
       const report = await runtime.withStore(async (store) => {
         const readModels = new SqliteReadModelStore({ path: ':memory:' });
         try {
           const projecting = await runtime.progressOverPositions(store, 'project');
-          const runner = new ProjectionRunner(store, readModels, { commitEvery: 250_000, onProgress: (position) => projecting.update(position) });
+          const runner = new ProjectionRunner(store, readModels, {
+            commitEvery: 250_000,
+            onProgress: (position) => projecting.update(position),
+          });
           let projected: number;
           try {
             projected = (await runner.catchUp()).position;

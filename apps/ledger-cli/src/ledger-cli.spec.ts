@@ -20,7 +20,14 @@ describe('the ledger command', () => {
   async function run(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
     let out = '';
     let err = '';
-    const context: CliContext = { out: (text) => (out += text), err: (text) => (err += text), isTTY: false, env, progressIntervalMs: 0, exitCode: 0 };
+    const context: CliContext = {
+      out: (text) => (out += text),
+      err: (text) => (err += text),
+      isTTY: false,
+      env,
+      progressIntervalMs: 0,
+      exitCode: 0,
+    };
     await buildLedgerCli(context).parseAsync(args, { from: 'user' });
     return { out, err, exitCode: context.exitCode };
   }
@@ -31,8 +38,22 @@ describe('the ledger command', () => {
       const drafts = Array.from({ length: eventsEach }, (_, i) => ({
         id: `00000000-0000-4000-8000-${String(subjects.indexOf(subject)).padStart(6, '0')}${String(i).padStart(6, '0')}`,
         type: 'assurance.authenticator.enrolled',
-        data: { authenticatorId: `k-${i}`, kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true },
-        metadata: { source: 'https://idp.example.com', cloudEventId: `${subject}-${i}`, subject, time: '2026-03-01T08:00:00Z', recordedAt: '2026-03-01T08:00:01Z', schemaVersion: 1 },
+        data: {
+          authenticatorId: `k-${i}`,
+          kind: 'security-key',
+          phishingResistant: true,
+          hardwareBound: true,
+          syncable: false,
+          userVerification: true,
+        },
+        metadata: {
+          source: 'https://idp.example.com',
+          cloudEventId: `${subject}-${i}`,
+          subject,
+          time: '2026-03-01T08:00:00Z',
+          recordedAt: '2026-03-01T08:00:01Z',
+          schemaVersion: 1,
+        },
       }));
       await store.append(`subject-${subject}`, chainEvents(`subject-${subject}`, EMPTY_STREAM_TAIL, drafts), 'no_stream');
     }
@@ -53,7 +74,9 @@ describe('the ledger command', () => {
       await seed(['alice', 'bob'], 3);
       const db = new Database(env.LEDGER_SQLITE_PATH!);
       db.exec('DROP TRIGGER events_are_immutable_update');
-      db.prepare("UPDATE events SET data = replace(data, 'security-key', 'sms') WHERE stream_id = 'subject-bob' AND stream_revision = 1").run();
+      db.prepare(
+        "UPDATE events SET data = replace(data, 'security-key', 'sms') WHERE stream_id = 'subject-bob' AND stream_revision = 1",
+      ).run();
       db.close();
       const { out, exitCode } = await run('verify');
       expect(exitCode).toBe(1);
@@ -69,7 +92,10 @@ describe('the ledger command', () => {
     await seed(['alice'], 2);
     const file = join(dir, 'export.ndjson');
     const { err } = await run('export', '--format', 'ocsf', '--out', file);
-    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records.map((record) => [record.class_uid, record.activity_id])).toEqual([
       [3001, 10],
       [3001, 10],
@@ -102,7 +128,14 @@ describe('the ledger command', () => {
       id: `00000000-0000-4000-8000-${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(6, '0')}`,
       type: fact.type,
       data: fact.data,
-      metadata: { source: 'https://idp.example.com', cloudEventId: `${subject}-${fact.time}-${i}`, subject, time: fact.time, recordedAt: fact.time, schemaVersion: 1 },
+      metadata: {
+        source: 'https://idp.example.com',
+        cloudEventId: `${subject}-${fact.time}-${i}`,
+        subject,
+        time: fact.time,
+        recordedAt: fact.time,
+        schemaVersion: 1,
+      },
     }));
     const result = await store.append(stream, chainEvents(stream, tail, drafts), expectedRevisionAfter(tail));
     await store.close();
@@ -123,7 +156,11 @@ describe('the ledger command', () => {
       await record('alice', [
         { type: 'assurance.authenticator.enrolled', time: '2026-03-01T09:00:00Z', data: authenticator('sms-1', 'sms', false) },
         { type: 'assurance.authenticator.enrolled', time: '2026-03-02T09:00:00Z', data: authenticator('key-1', 'security-key', true) },
-        { type: 'assurance.authenticator.revoked', time: '2026-03-03T09:00:00Z', data: { authenticatorId: 'sms-1', reason: 'SMS retired' } },
+        {
+          type: 'assurance.authenticator.revoked',
+          time: '2026-03-03T09:00:00Z',
+          data: { authenticatorId: 'sms-1', reason: 'SMS retired' },
+        },
       ]);
     });
 
@@ -132,7 +169,9 @@ describe('the ledger command', () => {
         const { out, exitCode } = await run('state', 'alice', ...args, '--json');
         expect(exitCode).toBe(0);
         const view = JSON.parse(out);
-        return view.authenticators.filter((a: { status: string }) => a.status === 'active').map((a: { authenticatorId: string }) => a.authenticatorId);
+        return view.authenticators
+          .filter((a: { status: string }) => a.status === 'active')
+          .map((a: { authenticatorId: string }) => a.authenticatorId);
       };
       expect(await activeAt('--as-of', '2026-03-01T12:00:00Z')).toEqual(['sms-1']);
       expect(await activeAt('--as-of', '2026-03-02T12:00:00Z')).toEqual(['sms-1', 'key-1']);
@@ -202,7 +241,8 @@ describe('the ledger command', () => {
       expect(first.exitCode).toBe(0);
       expect(first.out).toMatch(/^rebuilt \S+ from position 0 to 12: 12 events in [\d.]+ s \(\d+ events\/s\)$/m);
       expect(first.err).toMatch(/^rebuild: 12\/12 positions \(100%\), \d+\/s, ETA \S+$/m);
-      const checksums = (out: string) => Object.fromEntries([...out.matchAll(/^checksum (\S+) ([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]));
+      const checksums = (out: string) =>
+        Object.fromEntries([...out.matchAll(/^checksum (\S+) ([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]));
       expect(Object.keys(checksums(first.out)).sort()).toEqual(['authentications', 'estate-posture', 'review-queue', 'subject-state']);
 
       const second = await run('projections', 'rebuild', '--read-model-path', readModelPath, '--json');
@@ -213,7 +253,18 @@ describe('the ledger command', () => {
   describe('keys create', () => {
     it('prints a new key once and stores only its salted hash', async () => {
       const file = join(dir, 'keys.json');
-      const { out } = await run('keys', 'create', '--name', 'okta-emitter', '--roles', 'emitter', '--sources', 'https://okta.example.com', '--file', file);
+      const { out } = await run(
+        'keys',
+        'create',
+        '--name',
+        'okta-emitter',
+        '--roles',
+        'emitter',
+        '--sources',
+        'https://okta.example.com',
+        '--file',
+        file,
+      );
       const key = out.trim();
       expect(key).toMatch(/^alk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
 
@@ -227,7 +278,11 @@ describe('the ledger command', () => {
       expect(record.hash).toMatch(/^scrypt\$16384\$8\$1\$/);
 
       const registry = ApiKeyRegistry.load({ file });
-      await expect(registry.authenticate(key)).resolves.toEqual({ keyName: 'okta-emitter', roles: ['emitter'], sources: ['https://okta.example.com'] });
+      await expect(registry.authenticate(key)).resolves.toEqual({
+        keyName: 'okta-emitter',
+        roles: ['emitter'],
+        sources: ['https://okta.example.com'],
+      });
       await expect(registry.authenticate(key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A'))).resolves.toBeUndefined();
     });
 

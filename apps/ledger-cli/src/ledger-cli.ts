@@ -24,16 +24,24 @@ import { addStateCommand } from './state-command';
 export type { CliContext } from './cli-runtime';
 
 function roleList(value: string): Role[] {
-  const roles = value.split(',').map((role) => role.trim()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   const unknown = roles.filter((role) => !isRole(role));
   if (roles.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`roles must be a comma-separated list of ${ROLES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+    throw new InvalidArgumentError(
+      `roles must be a comma-separated list of ${ROLES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+    );
   }
   return roles as Role[];
 }
 
 function sourceList(value: string): string[] {
-  return value.split(',').map((source) => source.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((source) => source.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -42,7 +50,9 @@ function sourceList(value: string): string[] {
  */
 export function buildLedgerCli(context: CliContext): Command {
   const program = new Command('ledger')
-    .description('Assurance Ledger command line: works on the configured store (LEDGER_STORE, LEDGER_SQLITE_PATH, EVENTSTORE_CONNECTION_STRING)')
+    .description(
+      'Assurance Ledger command line: works on the configured store (LEDGER_STORE, LEDGER_SQLITE_PATH, EVENTSTORE_CONNECTION_STRING)',
+    )
     .exitOverride()
     .configureOutput({ writeOut: context.out, writeErr: context.err });
 
@@ -74,11 +84,16 @@ export function buildLedgerCli(context: CliContext): Command {
       );
       if (options.json) context.out(JSON.stringify(result, null, 2) + '\n');
       else {
-        const checked = 'streamsChecked' in result ? `${result.streamsChecked} streams, ${result.eventsChecked} events` : `${result.streamId}: ${result.eventsChecked} events`;
+        const checked =
+          'streamsChecked' in result
+            ? `${result.streamsChecked} streams, ${result.eventsChecked} events`
+            : `${result.streamId}: ${result.eventsChecked} events`;
         context.out(result.valid ? `chain valid: ${checked}\n` : `CHAIN BROKEN: ${checked}\n`);
         if (result.firstBreak) {
           const b = result.firstBreak;
-          context.out(`first break: stream ${b.streamId} revision ${b.revision} (${b.reason})\n  expected ${b.expectedHash}\n  actual   ${b.actualHash ?? '(none)'}\n`);
+          context.out(
+            `first break: stream ${b.streamId} revision ${b.revision} (${b.reason})\n  expected ${b.expectedHash}\n  actual   ${b.actualHash ?? '(none)'}\n`,
+          );
         }
       }
       if (!result.valid) context.exitCode = 1;
@@ -94,19 +109,17 @@ export function buildLedgerCli(context: CliContext): Command {
     .option('--pseudonymise', 'replace IP addresses with a keyed hash (needs LEDGER_PSEUDONYMISATION_KEY)')
     .action(async (options: { format: ExportFormat; from?: string; to?: string; out?: string; pseudonymise?: boolean }) => {
       const config = loadLedgerConfig(context.env);
-      if (options.pseudonymise && !config.pseudonymisationKey) throw new InvalidArgumentError('--pseudonymise needs LEDGER_PSEUDONYMISATION_KEY');
+      if (options.pseudonymise && !config.pseudonymisationKey)
+        throw new InvalidArgumentError('--pseudonymise needs LEDGER_PSEUDONYMISATION_KEY');
       await withStore(async (store) => {
         const file = options.out ? createWriteStream(options.out) : undefined;
-        const lines = exportLines(
-          withProgress(store, 'export', readAllPaged(store)),
-          {
-            format: options.format,
-            from: options.from ? new Date(options.from) : undefined,
-            to: options.to ? new Date(options.to) : undefined,
-            pseudonymisationKey: options.pseudonymise ? config.pseudonymisationKey : undefined,
-            productVersion: config.productVersion,
-          },
-        );
+        const lines = exportLines(withProgress(store, 'export', readAllPaged(store)), {
+          format: options.format,
+          from: options.from ? new Date(options.from) : undefined,
+          to: options.to ? new Date(options.to) : undefined,
+          pseudonymisationKey: options.pseudonymise ? config.pseudonymisationKey : undefined,
+          productVersion: config.productVersion,
+        });
         let count = 0;
         for await (const line of lines) {
           count++;
@@ -117,7 +130,9 @@ export function buildLedgerCli(context: CliContext): Command {
           file.end();
           await once(file, 'finish');
         }
-        context.err(`exported ${count} ${options.format === 'ocsf' ? 'OCSF records' : 'events'}${options.out ? ` to ${options.out}` : ''}\n`);
+        context.err(
+          `exported ${count} ${options.format === 'ocsf' ? 'OCSF records' : 'events'}${options.out ? ` to ${options.out}` : ''}\n`,
+        );
       });
     });
 
@@ -131,7 +146,10 @@ export function buildLedgerCli(context: CliContext): Command {
         try {
           for await (const event of readStreamPaged(store, subjectStream(subject))) {
             if (options.json) context.out(JSON.stringify(event) + '\n');
-            else context.out(`${String(event.revision).padStart(6)}  ${String(event.metadata.time)}  ${event.type}  ${String(event.metadata.source)}\n`);
+            else
+              context.out(
+                `${String(event.revision).padStart(6)}  ${String(event.metadata.time)}  ${event.type}  ${String(event.metadata.source)}\n`,
+              );
           }
         } catch (error) {
           if (!(error instanceof StreamNotFoundError)) throw error;
@@ -152,7 +170,9 @@ export function buildLedgerCli(context: CliContext): Command {
     .action(async (options: { name: string; roles: Role[]; sources?: string[]; file: string }) => {
       const key = await ApiKeyRegistry.createInFile(options.file, options.name, options.roles, options.sources);
       context.out(`${key}\n`);
-      context.err(`created key "${options.name}" with roles ${options.roles.join(', ')} in ${options.file}; store it now, it is not shown again\n`);
+      context.err(
+        `created key "${options.name}" with roles ${options.roles.join(', ')} in ${options.file}; store it now, it is not shown again\n`,
+      );
     });
 
   addStateCommand(program, runtime);

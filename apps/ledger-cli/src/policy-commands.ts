@@ -13,17 +13,27 @@ function describePolicy(view: PolicyVersionView): string {
   const header = view.builtIn
     ? `policy version ${view.version} (built in, in force until a version is published)\n`
     : `policy version ${view.version}, in force from ${view.effectiveFrom}${view.publishedBy ? `, published by ${view.publishedBy}` : ''}\n`;
-  const sessions = Object.entries(policy.sessions).map(([level, limits]) => [level, limits.maxLifetimeSeconds, limits.idleTimeoutSeconds ?? 'none']);
+  const sessions = Object.entries(policy.sessions).map(([level, limits]) => [
+    level,
+    limits.maxLifetimeSeconds,
+    limits.idleTimeoutSeconds ?? 'none',
+  ]);
   return [
     header,
     '\nrequired AAL by channel\n',
     formatTable(['channel', 'required aal'], Object.entries(policy.requiredAal)),
     '\napplications\n',
     Object.keys(policy.applications).length === 0
-      ? '(none: every application takes its channel\'s AAL)\n'
-      : formatTable(['application', 'required aal', 'tier'], Object.entries(policy.applications).map(([id, app]) => [id, app.requiredAal, app.tier])),
+      ? "(none: every application takes its channel's AAL)\n"
+      : formatTable(
+          ['application', 'required aal', 'tier'],
+          Object.entries(policy.applications).map(([id, app]) => [id, app.requiredAal, app.tier]),
+        ),
     '\nrisk rules\n',
-    formatTable(['name', 'when', 'action', 'aal'], policy.riskRules.map((rule) => [rule.name, JSON.stringify(rule.when), rule.action, rule.aal])),
+    formatTable(
+      ['name', 'when', 'action', 'aal'],
+      policy.riskRules.map((rule) => [rule.name, JSON.stringify(rule.when), rule.action, rule.aal]),
+    ),
     '\nsession limits (seconds)\n',
     formatTable(['level', 'max lifetime', 'idle timeout'], sessions),
     `\nfallback methods accepted: ${policy.fallback.acceptableMethods.join(', ')}\n`,
@@ -44,14 +54,17 @@ export function publicationFromFile(text: string, expectedVersionOption: number 
   } catch (error) {
     throw new InvalidArgumentError(`the file is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('the file must hold a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('the file must hold a JSON object');
   const record = parsed as Record<string, unknown>;
   const wrapped = 'policy' in record && typeof record.policy === 'object';
   const policy = wrapped ? record.policy : record;
   const fromFile = wrapped ? (record.expectedVersion ?? record.version) : undefined;
   const expectedVersion = expectedVersionOption ?? fromFile;
   if (typeof expectedVersion !== 'number' || !Number.isInteger(expectedVersion) || expectedVersion < 1) {
-    throw new InvalidArgumentError('say which version the document was edited from: --expected-version, or publish what `ledger policy show --json` printed');
+    throw new InvalidArgumentError(
+      'say which version the document was edited from: --expected-version, or publish what `ledger policy show --json` printed',
+    );
   }
   return { policy, expectedVersion };
 }
@@ -64,7 +77,9 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
   policy
     .command('show')
     .description('the policy in force, or one version of it')
-    .addOption(new Option('--version <version>', 'a version instead of the current one').argParser(integerBetween(1, Number.MAX_SAFE_INTEGER)))
+    .addOption(
+      new Option('--version <version>', 'a version instead of the current one').argParser(integerBetween(1, Number.MAX_SAFE_INTEGER)),
+    )
     .option('--json', 'print the version and the whole document as JSON')
     .action(async (options: { version?: number; json?: boolean }) => {
       await runtime.withStore(async (store) => {
@@ -85,7 +100,11 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
     .command('publish')
     .description('publish a policy document as the next version; refused if another version was published since it was read')
     .argument('<file>', 'JSON: the document, {expectedVersion, policy}, or the edited output of `policy show --json`')
-    .addOption(new Option('--expected-version <version>', 'the version the document was edited from').argParser(integerBetween(1, Number.MAX_SAFE_INTEGER)))
+    .addOption(
+      new Option('--expected-version <version>', 'the version the document was edited from').argParser(
+        integerBetween(1, Number.MAX_SAFE_INTEGER),
+      ),
+    )
     .option('--published-by <name>', 'who publishes it, recorded in the policy stream', 'ledger-cli')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, options: { expectedVersion?: number; publishedBy: string; json?: boolean }) => {
@@ -107,7 +126,11 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
           );
         } catch (error) {
           if (error instanceof InvalidPolicyError) {
-            context.err(`policy refused: ${error.message}\n${policyIssues(error).map((issue) => `  ${issue.field}: ${issue.reason}\n`).join('')}`);
+            context.err(
+              `policy refused: ${error.message}\n${policyIssues(error)
+                .map((issue) => `  ${issue.field}: ${issue.reason}\n`)
+                .join('')}`,
+            );
             context.exitCode = 1;
             return;
           }

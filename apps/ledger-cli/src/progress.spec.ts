@@ -4,7 +4,14 @@ describe('progress of long jobs', () => {
   it('draws a bar with rate and ETA on a terminal', () => {
     let written = '';
     let clock = 0;
-    const progress = startProgress({ label: 'verify', total: 1000, unit: 'positions', write: (text) => (written += text), isTTY: true, now: () => clock });
+    const progress = startProgress({
+      label: 'verify',
+      total: 1000,
+      unit: 'positions',
+      write: (text) => (written += text),
+      isTTY: true,
+      now: () => clock,
+    });
     clock = 2000;
     progress.update(400);
     progress.stop();
@@ -14,7 +21,15 @@ describe('progress of long jobs', () => {
   it('prints a plain line per interval and a last one off a terminal, never a control sequence', () => {
     let written = '';
     let clock = 0;
-    const progress = startProgress({ label: 'rebuild', total: 1000, unit: 'positions', write: (text) => (written += text), isTTY: false, intervalMs: 1000, now: () => clock });
+    const progress = startProgress({
+      label: 'rebuild',
+      total: 1000,
+      unit: 'positions',
+      write: (text) => (written += text),
+      isTTY: false,
+      intervalMs: 1000,
+      now: () => clock,
+    });
     clock = 500;
     progress.update(100);
     clock = 1000;

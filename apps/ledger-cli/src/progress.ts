@@ -30,7 +30,13 @@ export function startProgress(options: ProgressOptions): Progress {
   if (options.isTTY) {
     const bar = new SingleBar({
       format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${options.unit} | {rate}/s | ETA {eta_formatted}`,
-      stream: { write: (text: string) => options.write(text), isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true } as never,
+      stream: {
+        write: (text: string) => options.write(text),
+        isTTY: true,
+        columns: 100,
+        cursorTo: () => true,
+        clearLine: () => true,
+      } as never,
       etaBuffer: 50,
     });
     const started = now();
@@ -49,7 +55,9 @@ export function startProgress(options: ProgressOptions): Progress {
     const rate = current / elapsed;
     const percent = total > 0 ? Math.min(100, Math.floor((current / total) * 100)) : 100;
     const eta = final ? 0 : rate > 0 ? (total - current) / rate : Infinity;
-    options.write(`${options.label}: ${current}/${total} ${options.unit} (${percent}%), ${Math.round(rate)}/s, ETA ${formatSeconds(eta)}\n`);
+    options.write(
+      `${options.label}: ${current}/${total} ${options.unit} (${percent}%), ${Math.round(rate)}/s, ETA ${formatSeconds(eta)}\n`,
+    );
   };
   return {
     update(value) {

@@ -21,7 +21,10 @@ export function addProjectionsCommands(program: Command, runtime: CliRuntime): v
       const result = await runtime.withStore(async (store) => {
         const progress = await runtime.progressOverPositions(store, 'rebuild');
         try {
-          return await rebuildReadModels(store, readModelPath, { commitEvery: options.commitEvery, onProgress: (position) => progress.update(position) });
+          return await rebuildReadModels(store, readModelPath, {
+            commitEvery: options.commitEvery,
+            onProgress: (position) => progress.update(position),
+          });
         } finally {
           progress.stop();
         }
@@ -32,7 +35,9 @@ export function addProjectionsCommands(program: Command, runtime: CliRuntime): v
       }
       const seconds = result.elapsedMs / 1000;
       const rate = seconds > 0 ? Math.round(result.eventsApplied / seconds) : result.eventsApplied;
-      context.out(`rebuilt ${readModelPath} from position 0 to ${result.position}: ${result.eventsApplied} events in ${seconds.toFixed(2)} s (${rate} events/s)\n`);
+      context.out(
+        `rebuilt ${readModelPath} from position 0 to ${result.position}: ${result.eventsApplied} events in ${seconds.toFixed(2)} s (${rate} events/s)\n`,
+      );
       for (const [projection, checksum] of Object.entries(result.checksums)) context.out(`checksum ${projection} ${checksum}\n`);
     });
 }

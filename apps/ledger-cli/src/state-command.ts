@@ -18,7 +18,16 @@ function describeState(view: SubjectStateView, at: string): string {
     '\nauthenticators\n',
     formatTable(
       ['id', 'kind', 'status', 'phishing-resistant', 'hardware-bound', 'enrolled', 'revoked', 'reason'],
-      view.authenticators.map((a) => [a.authenticatorId, a.kind, a.status, yesNo(a.phishingResistant), yesNo(a.hardwareBound), a.enrolledAt, a.revokedAt, a.revocationReason]),
+      view.authenticators.map((a) => [
+        a.authenticatorId,
+        a.kind,
+        a.status,
+        yesNo(a.phishingResistant),
+        yesNo(a.hardwareBound),
+        a.enrolledAt,
+        a.revokedAt,
+        a.revocationReason,
+      ]),
     ),
   ];
   if (view.lastAuthentications.length > 0) {
@@ -26,18 +35,37 @@ function describeState(view: SubjectStateView, at: string): string {
       '\nlast authentication per channel\n',
       formatTable(
         ['channel', 'outcome', 'at', 'application', 'methods', 'aal', 'required', 'verdict', 'policy'],
-        view.lastAuthentications.map((a) => [a.channel, a.outcome, a.at, a.applicationId, a.methods.map((m) => m.kind).join('+'), a.achievedAal, a.requiredAal, a.verdict, a.policyVersion]),
+        view.lastAuthentications.map((a) => [
+          a.channel,
+          a.outcome,
+          a.at,
+          a.applicationId,
+          a.methods.map((m) => m.kind).join('+'),
+          a.achievedAal,
+          a.requiredAal,
+          a.verdict,
+          a.policyVersion,
+        ]),
       ),
     );
   }
   if (view.activeSessions.length > 0) {
     parts.push(
       '\nactive sessions\n',
-      formatTable(['session', 'channel', 'application', 'started', 'expires', 'aal'], view.activeSessions.map((s) => [s.sessionId, s.channel, s.applicationId, s.startedAt, s.expiresAt, s.achievedAal])),
+      formatTable(
+        ['session', 'channel', 'application', 'started', 'expires', 'aal'],
+        view.activeSessions.map((s) => [s.sessionId, s.channel, s.applicationId, s.startedAt, s.expiresAt, s.achievedAal]),
+      ),
     );
   }
   if (view.openReviewItems.length > 0) {
-    parts.push('\nreview items raised\n', formatTable(['item', 'kind', 'occurred', 'application'], view.openReviewItems.map((i) => [i.itemId, i.kind, i.occurredAt, i.applicationId])));
+    parts.push(
+      '\nreview items raised\n',
+      formatTable(
+        ['item', 'kind', 'occurred', 'application'],
+        view.openReviewItems.map((i) => [i.itemId, i.kind, i.occurredAt, i.applicationId]),
+      ),
+    );
   }
   return parts.join('');
 }
@@ -52,11 +80,20 @@ export function addStateCommand(program: Command, runtime: CliRuntime): void {
     .command('state')
     .description("a subject's state replayed from its stream: now, as of a time (--as-of) or at a global position (--at-position)")
     .argument('<subject>', 'subject id')
-    .addOption(new Option('--as-of <time>', 'state as it was at this RFC 3339 time (the time events happened)').argParser(rfc3339).conflicts('atPosition'))
-    .addOption(new Option('--at-position <position>', 'state with every event recorded up to this global position').argParser(integerBetween(0, Number.MAX_SAFE_INTEGER)))
+    .addOption(
+      new Option('--as-of <time>', 'state as it was at this RFC 3339 time (the time events happened)')
+        .argParser(rfc3339)
+        .conflicts('atPosition'),
+    )
+    .addOption(
+      new Option('--at-position <position>', 'state with every event recorded up to this global position').argParser(
+        integerBetween(0, Number.MAX_SAFE_INTEGER),
+      ),
+    )
     .option('--json', 'print the state as JSON')
     .action(async (subject: string, options: { asOf?: string; atPosition?: number; json?: boolean }) => {
-      const at: PointInTime = options.asOf !== undefined ? { asOf: new Date(options.asOf) } : { atPosition: options.atPosition ?? Number.MAX_SAFE_INTEGER };
+      const at: PointInTime =
+        options.asOf !== undefined ? { asOf: new Date(options.asOf) } : { atPosition: options.atPosition ?? Number.MAX_SAFE_INTEGER };
       await runtime.withStore(async (store) => {
         let view: SubjectStateView;
         try {
@@ -69,7 +106,12 @@ export function addStateCommand(program: Command, runtime: CliRuntime): void {
         }
         if (options.json) context.out(JSON.stringify(view, null, 2) + '\n');
         else {
-          const when = options.asOf !== undefined ? `as of ${options.asOf}` : options.atPosition !== undefined ? `at position ${options.atPosition}` : 'now';
+          const when =
+            options.asOf !== undefined
+              ? `as of ${options.asOf}`
+              : options.atPosition !== undefined
+                ? `at position ${options.atPosition}`
+                : 'now';
           context.out(describeState(view, when));
         }
       });

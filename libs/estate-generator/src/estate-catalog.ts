@@ -29,7 +29,14 @@ export const ESTATE_APPLICATIONS: readonly EstateApplication[] = [
   { applicationId: 'crm-saas', channel: 'saas', traffic: 14, source: 'https://saas-connector.example.com', fallbackRate: 0.03 },
   { applicationId: 'office-suite', channel: 'saas', traffic: 20, source: 'https://saas-connector.example.com', fallbackRate: 0.02 },
   { applicationId: 'code-hosting', channel: 'saas', traffic: 8, source: 'https://saas-connector.example.com', fallbackRate: 0.02 },
-  { applicationId: 'prod-bastion', channel: 'privileged', traffic: 6, source: 'https://pam.example.com', fallbackRate: 0.01, adminsOnly: true },
+  {
+    applicationId: 'prod-bastion',
+    channel: 'privileged',
+    traffic: 6,
+    source: 'https://pam.example.com',
+    fallbackRate: 0.01,
+    adminsOnly: true,
+  },
   { applicationId: 'deploy-api', channel: 'api', traffic: 5, source: 'https://api-gateway.example.com', fallbackRate: 0.01 },
 ];
 
@@ -58,7 +65,11 @@ export const AUTHENTICATOR_PROFILES: Partial<Record<AuthenticatorKind, Authentic
     userVerification: true,
     livesOn: 'phone',
     aaguids: ['fbfc3007-154e-4ecc-8c0b-6e020557d7bd', 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4'],
-    amr: [['swk', 'fpt'], ['swk', 'face'], ['swk', 'pin']],
+    amr: [
+      ['swk', 'fpt'],
+      ['swk', 'face'],
+      ['swk', 'pin'],
+    ],
   },
   'passkey-device-bound': {
     phishingResistant: true,
@@ -67,7 +78,11 @@ export const AUTHENTICATOR_PROFILES: Partial<Record<AuthenticatorKind, Authentic
     userVerification: true,
     livesOn: 'laptop',
     aaguids: ['08987058-cadc-4b81-b6e1-30de50dcbe96', 'adce0002-35bc-c60a-648b-0b25f1f05503'],
-    amr: [['hwk', 'face'], ['hwk', 'pin'], ['hwk', 'fpt']],
+    amr: [
+      ['hwk', 'face'],
+      ['hwk', 'pin'],
+      ['hwk', 'fpt'],
+    ],
   },
   'security-key': {
     phishingResistant: true,

@@ -133,21 +133,39 @@ export class SubjectHistory {
   }
 
   private proof(): void {
-    const ial = this.persona === 'administrator' ? 3 : this.random.weighted([[2, 80], [1, 20]] as const);
+    const ial =
+      this.persona === 'administrator'
+        ? 3
+        : this.random.weighted([
+            [2, 80],
+            [1, 20],
+          ] as const);
     const [method, evidence]: [string, string[]] =
       ial === 3
         ? ['in-person-supervised', ['passport', 'employment-contract', 'biometric-capture']]
         : ial === 2
           ? ['remote-document-and-selfie', ['national-id-card', 'liveness-check']]
           : ['self-asserted', ['corporate-email']];
-    this.emit(PROOFING_SOURCE, 'assurance.identity.proofed', { ial, method, evidence, proofedBy: ial === 3 ? 'hr-onboarding-desk' : 'idv-vendor-onfido' });
+    this.emit(PROOFING_SOURCE, 'assurance.identity.proofed', {
+      ial,
+      method,
+      evidence,
+      proofedBy: ial === 3 ? 'hr-onboarding-desk' : 'idv-vendor-onfido',
+    });
   }
 
   private bindDevice(role: DeviceRole): Device {
     const device: Device = {
       deviceId: `${this.options.subjectId}-${role}-${++this.deviceSequence}`,
       role,
-      platform: role === 'laptop' ? this.random.weighted([['windows', 55], ['macos', 35], ['linux', 10]] as const) : this.random.pick(['ios', 'android']),
+      platform:
+        role === 'laptop'
+          ? this.random.weighted([
+              ['windows', 55],
+              ['macos', 35],
+              ['linux', 10],
+            ] as const)
+          : this.random.pick(['ios', 'android']),
       managed: role === 'laptop' ? this.random.chance(0.95) : this.random.chance(0.4),
       compliant: this.random.chance(0.92),
       bound: true,
@@ -193,7 +211,9 @@ export class SubjectHistory {
     const application = this.pickApplication();
     const [primary, secondChoice] = this.activeAuthenticators();
     const chosen = secondChoice && this.random.chance(0.15) ? secondChoice : primary;
-    const device = this.currentDevice(application.channel === 'vpn' || application.channel === 'privileged' ? 'laptop' : this.random.pick(['laptop', 'phone']));
+    const device = this.currentDevice(
+      application.channel === 'vpn' || application.channel === 'privileged' ? 'laptop' : this.random.pick(['laptop', 'phone']),
+    );
     let methods = this.methodsFor(chosen);
 
     const canFallBack = AUTHENTICATOR_PROFILES[chosen.kind]!.phishingResistant || chosen.kind.startsWith('push');
@@ -203,7 +223,12 @@ export class SubjectHistory {
     if (this.random.chance(0.05)) {
       this.emit(application.source, 'assurance.authentication.failed', {
         ...this.authenticationContext(application, methods, device),
-        failureReason: this.random.pick(['user cancelled the prompt', 'wrong PIN', 'push denied by user', 'timed out waiting for the user']),
+        failureReason: this.random.pick([
+          'user cancelled the prompt',
+          'wrong PIN',
+          'push denied by user',
+          'timed out waiting for the user',
+        ]),
       });
       this.advance(this.random.int(5, 90) * SECOND);
     }
@@ -234,7 +259,10 @@ export class SubjectHistory {
       channel: application.channel,
       intendedMethod: intended.kind,
       usedMethod,
-      reason: application.fallbackRate > 0.5 ? 'application does not support WebAuthn' : this.random.pick(['passkey not available on this device', 'push notification not delivered']),
+      reason:
+        application.fallbackRate > 0.5
+          ? 'application does not support WebAuthn'
+          : this.random.pick(['passkey not available on this device', 'push notification not delivered']),
       ...(application.fallbackRate > 0.5 && { exceptionId: 'exc-legacy-expenses-2026' }),
     });
     this.advance(this.random.int(2, 20) * SECOND);
@@ -270,7 +298,10 @@ export class SubjectHistory {
 
   private losePhone(): void {
     const phone = this.currentDevice('phone');
-    const method: RecoveryMethod = this.random.weighted([['help-desk', 60], ['recovery-code', 40]] as const);
+    const method: RecoveryMethod = this.random.weighted([
+      ['help-desk', 60],
+      ['recovery-code', 40],
+    ] as const);
     this.recover(method);
     for (const lost of this.activeAuthenticators().filter((candidate) => candidate.deviceId === phone.deviceId)) {
       this.advance(this.random.int(1, 10) * SECOND);
@@ -298,7 +329,12 @@ export class SubjectHistory {
     if (this.random.chance(0.1)) {
       this.emit(HELP_DESK_SOURCE, 'assurance.recovery.failed', { ...recovery, userNotified: false });
       this.advance(this.random.int(10, 120) * 60 * SECOND);
-      const retry = { method: 'help-desk' as const, verifiedBy: `agent-${this.random.int(1, 40)}`, ticketId: `INC-${this.options.subjectIndex}-${this.sequence}`, userNotified: true };
+      const retry = {
+        method: 'help-desk' as const,
+        verifiedBy: `agent-${this.random.int(1, 40)}`,
+        ticketId: `INC-${this.options.subjectIndex}-${this.sequence}`,
+        userNotified: true,
+      };
       this.emit(HELP_DESK_SOURCE, 'assurance.recovery.initiated', retry);
       this.advance(this.random.int(2, 60) * 60 * SECOND);
       this.emit(HELP_DESK_SOURCE, 'assurance.recovery.completed', retry);
@@ -331,7 +367,11 @@ export class SubjectHistory {
   }
 
   private openSession(application: EstateApplication): OpenSession {
-    const session = { sessionId: `${this.options.subjectId}-session-${++this.sessionSequence}`, channel: application.channel, applicationId: application.applicationId };
+    const session = {
+      sessionId: `${this.options.subjectId}-session-${++this.sessionSequence}`,
+      channel: application.channel,
+      applicationId: application.applicationId,
+    };
     this.sessions.push(session);
     return session;
   }
@@ -345,7 +385,11 @@ export class SubjectHistory {
   }
 
   private authenticationContext(application: EstateApplication, methods: MethodUsed[], device: Device) {
-    const level = this.random.weighted([['low', 85], ['medium', 12], ['high', 3]] as const);
+    const level = this.random.weighted([
+      ['low', 85],
+      ['medium', 12],
+      ['high', 3],
+    ] as const);
     const signals = level === 'low' ? ['known-device'] : level === 'medium' ? ['new-location'] : ['impossible-travel', 'anonymising-proxy'];
     return {
       channel: application.channel,

@@ -30,7 +30,10 @@ export class DuplicateEventIdError extends Error {
 /** The store cannot be reached or did not answer; the caller may retry later. */
 export class EventStoreUnavailableError extends Error {
   readonly name = 'EventStoreUnavailableError';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly cause?: unknown,
+  ) {
     super(message);
   }
 }

@@ -8,7 +8,7 @@ export async function* readAllPaged(
   fromPosition: GlobalPosition = 0,
   filter: Pick<ReadAllOptions, 'typePrefixes'> = {},
 ): AsyncGenerator<RecordedEvent> {
-  for (let from = fromPosition; ; ) {
+  for (let from = fromPosition; ;) {
     const page = await store.readAll({ fromPosition: from, maxCount: PAGE, ...filter });
     yield* page;
     if (page.length < PAGE) return;

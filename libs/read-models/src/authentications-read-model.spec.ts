@@ -15,8 +15,20 @@ function stored(subject: string, type: string, data: Record<string, unknown>, ti
 }
 
 /** An authentication and, as ingestion writes it, the ledger's verdict right after it. */
-function judgedAuthentication(subject: string, applicationId: string, channel: string, time: string, achievedAal: number, policyVersion = 1): RecordedEvent[] {
-  const authentication = stored(subject, 'assurance.authentication.succeeded', { applicationId, channel, methods: [{ kind: 'security-key', authenticatorId: 'k1', amr: ['hwk'] }], sessionId: 's1' }, time);
+function judgedAuthentication(
+  subject: string,
+  applicationId: string,
+  channel: string,
+  time: string,
+  achievedAal: number,
+  policyVersion = 1,
+): RecordedEvent[] {
+  const authentication = stored(
+    subject,
+    'assurance.authentication.succeeded',
+    { applicationId, channel, methods: [{ kind: 'security-key', authenticatorId: 'k1', amr: ['hwk'] }], sessionId: 's1' },
+    time,
+  );
   const requiredAal = 2;
   const verdict = stored(
     subject,
@@ -86,13 +98,21 @@ describe('the authentications read model', () => {
           source: { revision: 1, position: firstVerdict.position },
         },
       },
-      expect.objectContaining({ occurredAt: '2026-03-02T09:00:00.000Z', evaluation: expect.objectContaining({ verdict: 'violation', policyVersion: 2 }) }),
+      expect.objectContaining({
+        occurredAt: '2026-03-02T09:00:00.000Z',
+        evaluation: expect.objectContaining({ verdict: 'violation', policyVersion: 2 }),
+      }),
     ]);
   });
 
   it('keeps the first verdict when an authentication is judged again', async () => {
     const [authentication, verdict] = judgedAuthentication('bob', 'crm', 'web', '2026-03-01T09:00:00Z', 2);
-    const again = { ...verdict, position: verdict.position + 1, revision: verdict.revision + 1, data: { ...verdict.data, verdict: 'violation', policyVersion: 9 } };
+    const again = {
+      ...verdict,
+      position: verdict.position + 1,
+      revision: verdict.revision + 1,
+      data: { ...verdict.data, verdict: 'violation', policyVersion: 9 },
+    };
     await projections.add([authentication, verdict, again]);
     await projections.commit();
     await projections.add([{ ...again, position: again.position + 1, revision: again.revision + 1 }]);
@@ -110,7 +130,14 @@ describe('the authentications read model', () => {
         // Same instant as carol's: the position breaks the tie, so pages never skip or repeat.
         ...judgedAuthentication('dave', 'payroll', 'web', '2026-03-03T09:00:00Z', 2),
       ];
-      events.push(stored('erin', 'assurance.authentication.succeeded', { applicationId: 'payroll', channel: 'web', methods: [{ kind: 'password', amr: ['pwd'] }] }, '2026-03-04T09:00:00Z'));
+      events.push(
+        stored(
+          'erin',
+          'assurance.authentication.succeeded',
+          { applicationId: 'payroll', channel: 'web', methods: [{ kind: 'password', amr: ['pwd'] }] },
+          '2026-03-04T09:00:00Z',
+        ),
+      );
       await projections.add(events);
       await projections.commit();
     });
@@ -120,11 +147,19 @@ describe('the authentications read model', () => {
       ['application', { applicationId: 'payroll' }, ['alice', 'bob', 'carol', 'dave', 'erin']],
       ['channel', { channel: 'web' }, ['alice', 'carol', 'dave', 'erin']],
       ['subject', { subjectId: 'alice' }, ['alice', 'alice']],
-      ['window, both ends inclusive', { from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T09:00:00.000Z' }, ['bob', 'alice', 'carol', 'dave']],
+      [
+        'window, both ends inclusive',
+        { from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T09:00:00.000Z' },
+        ['bob', 'alice', 'carol', 'dave'],
+      ],
       ['violations', { verdict: 'violation' }, ['bob']],
       ['unevaluated', { verdict: 'unevaluated' }, ['erin']],
       ['lowest achieved AAL', { minAal: 3 }, ['alice']],
-      ['combined', { applicationId: 'payroll', channel: 'web', verdict: 'compliant', minAal: 2, from: '2026-03-02T00:00:00.000Z' }, ['carol', 'dave']],
+      [
+        'combined',
+        { applicationId: 'payroll', channel: 'web', verdict: 'compliant', minAal: 2, from: '2026-03-02T00:00:00.000Z' },
+        ['carol', 'dave'],
+      ],
     ])('%s', async (_, filter, subjects) => {
       expect((await page(filter)).map((row) => row.subjectId)).toEqual(subjects);
       expect((await readModels.countAuthentications(filter)).value).toBe(subjects.length);
@@ -148,13 +183,33 @@ describe('the authentications read model', () => {
   // Every filter combination must walk an index in keyset order: no full scan, no sort of the matches.
   it.each<[string, AuthenticationSearch, RegExp]>([
     ['no filter', { limit: 100 }, /authentications_by_time/],
-    ['a window', { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', limit: 100 }, /authentications_by_time \(occurred_at>\? AND occurred_at<\?\)/],
-    ['an application and a window', { applicationId: 'payroll', from: '2026-01-01T00:00:00.000Z', limit: 100 }, /authentications_by_application \(application_id=\? AND occurred_at>\?\)/],
+    [
+      'a window',
+      { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', limit: 100 },
+      /authentications_by_time \(occurred_at>\? AND occurred_at<\?\)/,
+    ],
+    [
+      'an application and a window',
+      { applicationId: 'payroll', from: '2026-01-01T00:00:00.000Z', limit: 100 },
+      /authentications_by_application \(application_id=\? AND occurred_at>\?\)/,
+    ],
     ['a subject', { subjectId: 'alice', limit: 100 }, /authentications_by_subject \(subject_id=\?/],
-    ['an application and a verdict', { applicationId: 'prod-bastion', verdict: 'compliant', minAal: 2, limit: 100 }, /authentications_by_application_verdict \(application_id=\? AND verdict=\?\)/],
+    [
+      'an application and a verdict',
+      { applicationId: 'prod-bastion', verdict: 'compliant', minAal: 2, limit: 100 },
+      /authentications_by_application_verdict \(application_id=\? AND verdict=\?\)/,
+    ],
     ['a verdict and a channel', { verdict: 'violation', channel: 'vpn', limit: 100 }, /authentications_by_verdict \(verdict=\?/],
-    ['an application, channel, verdict and minAal', { applicationId: 'payroll', channel: 'web', verdict: 'compliant', minAal: 2, limit: 100 }, /authentications_by_(application|verdict)/],
-    ['a page after a cursor', { applicationId: 'payroll', after: { occurredAt: '2026-01-01T00:00:00.000Z', position: 5 }, limit: 100 }, /authentications_by_application \(application_id=\? AND /],
+    [
+      'an application, channel, verdict and minAal',
+      { applicationId: 'payroll', channel: 'web', verdict: 'compliant', minAal: 2, limit: 100 },
+      /authentications_by_(application|verdict)/,
+    ],
+    [
+      'a page after a cursor',
+      { applicationId: 'payroll', after: { occurredAt: '2026-01-01T00:00:00.000Z', position: 5 }, limit: 100 },
+      /authentications_by_application \(application_id=\? AND /,
+    ],
   ])('serves %s from an index in keyset order', (_, search, index) => {
     const plan = readModels.explainAuthentications('page', search).join('\n');
     expect(plan).toMatch(index);
@@ -164,7 +219,10 @@ describe('the authentications read model', () => {
   });
 
   it('is part of the checksums, and a replay gives the same one', async () => {
-    const events = [...judgedAuthentication('alice', 'payroll', 'web', '2026-03-01T09:00:00Z', 3), ...judgedAuthentication('bob', 'crm', 'vpn', '2026-03-01T10:00:00Z', 1)];
+    const events = [
+      ...judgedAuthentication('alice', 'payroll', 'web', '2026-03-01T09:00:00Z', 3),
+      ...judgedAuthentication('bob', 'crm', 'vpn', '2026-03-01T10:00:00Z', 1),
+    ];
     await projections.add(events.slice(0, 3));
     await projections.commit();
     await projections.add(events.slice(3));

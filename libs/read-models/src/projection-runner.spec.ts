@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chainEvents, EMPTY_STREAM_TAIL, expectedRevisionAfter, SqliteEventStore, StreamNotFoundError, StreamTail } from '@ledger/event-store';
+import {
+  chainEvents,
+  EMPTY_STREAM_TAIL,
+  expectedRevisionAfter,
+  SqliteEventStore,
+  StreamNotFoundError,
+  StreamTail,
+} from '@ledger/event-store';
 import { ProjectionRunner } from './projection-runner';
 import { acquireReadModelLock, ReadModelLockedError } from './read-model-lock';
 import { ReadModelChanges } from './read-model-store.port';
@@ -15,7 +22,10 @@ type Fact = { type: string; data: Record<string, unknown>; time?: string; schema
 function indexesOf(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").all().map((row) => row.name);
+    return db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
+      .all()
+      .map((row) => row.name);
   } finally {
     db.close();
   }
@@ -37,8 +47,16 @@ async function append(store: SqliteEventStore, stream: string, facts: Fact[]) {
     id: randomUUID(),
     type: fact.type,
     // The ledger's evaluation names the fallback it follows, by revision.
-    data: fact.type === 'assurance.fallback.evaluated' ? { ...fact.data, fallback: { ...(fact.data.fallback as object), revision: tail.revision + index } } : fact.data,
-    metadata: { schemaVersion: fact.schemaVersion ?? 1, source: 'spec', cloudEventId: randomUUID(), time: fact.time ?? '2026-11-02T09:00:00Z' },
+    data:
+      fact.type === 'assurance.fallback.evaluated'
+        ? { ...fact.data, fallback: { ...(fact.data.fallback as object), revision: tail.revision + index } }
+        : fact.data,
+    metadata: {
+      schemaVersion: fact.schemaVersion ?? 1,
+      source: 'spec',
+      cloudEventId: randomUUID(),
+      time: fact.time ?? '2026-11-02T09:00:00Z',
+    },
   }));
   return store.append(stream, chainEvents(stream, tail, events), expectedRevisionAfter(tail));
 }
@@ -100,21 +118,47 @@ describe('ProjectionRunner', () => {
   it('judges an enrollment by the policy published before it, the same after a restart as on a run from 0', async () => {
     // The enrollment window as the policy sets it (governanceSettingsOf); 60 minutes instead of the default 10.
     const policy = { governance: { enrollmentReauthenticationWindowMinutes: 60 } };
-    await append(events, 'policy-default', [{ type: 'assurance.policy.published', data: { version: 2, policy, publishedAt: '2026-11-01T00:00:00Z' } }]);
-    const keyAt = (id: string, time: string): Fact => ({ ...enrolled(id), data: { ...enrolled(id).data, userNotified: true }, time, schemaVersion: 2 });
+    await append(events, 'policy-default', [
+      { type: 'assurance.policy.published', data: { version: 2, policy, publishedAt: '2026-11-01T00:00:00Z' } },
+    ]);
+    const keyAt = (id: string, time: string): Fact => ({
+      ...enrolled(id),
+      data: { ...enrolled(id).data, userNotified: true },
+      time,
+      schemaVersion: 2,
+    });
     const signedInAt = (revision: number, time: string): Fact[] => [
-      { type: 'assurance.authentication.succeeded', data: { channel: 'web', applicationId: 'portal', methods: [{ kind: 'security-key', authenticatorId: 'key-1', amr: ['hwk'] }] }, time },
+      {
+        type: 'assurance.authentication.succeeded',
+        data: { channel: 'web', applicationId: 'portal', methods: [{ kind: 'security-key', authenticatorId: 'key-1', amr: ['hwk'] }] },
+        time,
+      },
       {
         type: 'assurance.authentication.evaluated',
         data: {
-          authentication: { revision, id: `a-${revision}`, source: 'spec', time }, applicationId: 'portal', channel: 'web', requiredAal: 2, achievedAal: 3,
-          phishingResistant: true, amr: ['hwk'], acr: [], verdict: 'compliant', reasons: [], policyVersion: 2, decisionPath: [],
+          authentication: { revision, id: `a-${revision}`, source: 'spec', time },
+          applicationId: 'portal',
+          channel: 'web',
+          requiredAal: 2,
+          achievedAal: 3,
+          phishingResistant: true,
+          amr: ['hwk'],
+          acr: [],
+          verdict: 'compliant',
+          reasons: [],
+          policyVersion: 2,
+          decisionPath: [],
         },
         time,
       },
     ];
-    const proofed: Fact = { type: 'assurance.identity.proofed', data: { ial: 2, method: 'remote', evidence: ['passport'], proofedBy: 'idv' }, time: '2026-11-02T08:00:00Z' };
-    for (const subject of ['subject-within', 'subject-beyond']) await append(events, subject, [proofed, keyAt('key-1', '2026-11-02T08:01:00Z'), ...signedInAt(2, '2026-11-02T09:30:00Z')]);
+    const proofed: Fact = {
+      type: 'assurance.identity.proofed',
+      data: { ial: 2, method: 'remote', evidence: ['passport'], proofedBy: 'idv' },
+      time: '2026-11-02T08:00:00Z',
+    };
+    for (const subject of ['subject-within', 'subject-beyond'])
+      await append(events, subject, [proofed, keyAt('key-1', '2026-11-02T08:01:00Z'), ...signedInAt(2, '2026-11-02T09:30:00Z')]);
 
     const readModels = new SqliteReadModelStore({ path: ':memory:' });
     try {
@@ -123,7 +167,12 @@ describe('ProjectionRunner', () => {
       await append(events, 'subject-within', [keyAt('key-2', '2026-11-02T10:00:00Z')]); // 30 minutes after: within 60
       await append(events, 'subject-beyond', [keyAt('key-2', '2026-11-02T11:00:00Z')]); // 90 minutes after
       await new ProjectionRunner(events, readModels).catchUp();
-      const { value: cases } = await readModels.listReviewItems({ status: 'open', kind: 'enrollment-below-required-assurance', order: 'oldest-first', limit: 10 });
+      const { value: cases } = await readModels.listReviewItems({
+        status: 'open',
+        kind: 'enrollment-below-required-assurance',
+        order: 'oldest-first',
+        limit: 10,
+      });
       expect(cases.map((item) => [item.subjectId, item.detail.authenticatorId, item.detail.windowMinutes, item.detail.gaps])).toEqual([
         ['beyond', 'key-2', 60, ['no-authentication-in-window']],
       ]);
@@ -139,7 +188,9 @@ describe('ProjectionRunner', () => {
 
   it('catches up, goes live, skips unknown types and counts every event once', async () => {
     const seeded = await seedEstate(events, 30);
-    await append(events, 'policy-default', [{ type: 'assurance.policy.published', data: { version: 1, policy: {}, publishedAt: '2026-11-01T00:00:00Z' } }]);
+    await append(events, 'policy-default', [
+      { type: 'assurance.policy.published', data: { version: 1, policy: {}, publishedAt: '2026-11-01T00:00:00Z' } },
+    ]);
     const readModels = new SqliteReadModelStore({ path: ':memory:' });
     const runner = new ProjectionRunner(events, readModels, { readChunkSize: 7, commitEvery: 7 });
     runner.start();
@@ -158,7 +209,11 @@ describe('ProjectionRunner', () => {
       expect(subject.summary).toEqual({ passwordless: true, phishingResistantCapable: true, highestAal: expect.any(Number) });
       const reviews = await readModels.listReviewItems({ status: 'open', kind: 'fallback', order: 'oldest-first', limit: 100 });
       expect(reviews.value).toHaveLength(11);
-      expect(reviews.value[reviews.value.length - 1].source).toEqual({ stream: 'subject-s000', revision: live.events[0].revision, position: live.events[0].position });
+      expect(reviews.value[reviews.value.length - 1].source).toEqual({
+        stream: 'subject-s000',
+        revision: live.events[0].revision,
+        position: live.events[0].position,
+      });
     } finally {
       await runner.stop();
       await readModels.close();
@@ -247,7 +302,9 @@ describe('ProjectionRunner', () => {
       subjects: [],
       reviewItems: [],
       reviewItemUpdates: [],
-      postureDeltas: [{ bucket: '2026-11-02T09', applicationId: 'a', channel: 'web', metric: 'fallbacks', dimension: 'password', delta: 1 }],
+      postureDeltas: [
+        { bucket: '2026-11-02T09', applicationId: 'a', channel: 'web', metric: 'fallbacks', dimension: 'password', delta: 1 },
+      ],
       subjectApplications: [],
       checkpoint: { position: 5, recordedAt: new Date().toISOString() },
       eventsRead: 1,

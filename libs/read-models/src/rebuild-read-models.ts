@@ -29,7 +29,11 @@ function removeDatabaseFiles(path: string): void {
  * It holds the read-model lock throughout, so it refuses to run while an API
  * process writes the same file; if it fails half-way the old file is untouched.
  */
-export async function rebuildReadModels(eventStore: EventStore, readModelPath: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildReadModels(
+  eventStore: EventStore,
+  readModelPath: string,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
   const lock = acquireReadModelLock(readModelPath);
   const buildPath = `${readModelPath}.rebuilding`;
   try {

@@ -32,7 +32,14 @@ const KINDS = {
 type Kind = keyof typeof KINDS;
 const KIND_NAMES = Object.keys(KINDS) as Kind[];
 const PASSWORD_OR_OTP: Kind[] = ['password', 'totp', 'sms'];
-const RECOVERY_METHODS = ['recovery-code', 'help-desk', 're-proofing', 'temporary-access-pass', 'recovery-contact', 'password-reset'] as const;
+const RECOVERY_METHODS = [
+  'recovery-code',
+  'help-desk',
+  're-proofing',
+  'temporary-access-pass',
+  'recovery-contact',
+  'password-reset',
+] as const;
 
 export interface ExpectedAuthenticator {
   authenticatorId: string;
@@ -75,13 +82,24 @@ function random(seed: number) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-  return { next, chance: (p: number) => next() < p, pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)], int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
+  return {
+    next,
+    chance: (p: number) => next() < p,
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+  };
 }
 
 const at = (day: number, hour: number, minute = 0) =>
   `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
 
-function cloudEvent(subject: string, type: string, time: string, data: Record<string, unknown>, source = 'https://idp.example.com'): CloudEventBody {
+function cloudEvent(
+  subject: string,
+  type: string,
+  time: string,
+  data: Record<string, unknown>,
+  source = 'https://idp.example.com',
+): CloudEventBody {
   return { specversion: '1.0', id: randomUUID(), source, type: `assurance.${type}`, subject, time, data };
 }
 
@@ -107,7 +125,14 @@ function scriptSubject(subjectId: string, seed: number): ExpectedSubject {
 
   if (rng.chance(0.6)) {
     subject.proofing = { ial: rng.int(1, 3), proofedBy: `idv-vendor-${rng.int(1, 3)}` };
-    emit(cloudEvent(subjectId, 'identity.proofed', at(1, 8), { ial: subject.proofing.ial, method: 'remote', evidence: ['passport'], proofedBy: subject.proofing.proofedBy }));
+    emit(
+      cloudEvent(subjectId, 'identity.proofed', at(1, 8), {
+        ial: subject.proofing.ial,
+        method: 'remote',
+        evidence: ['passport'],
+        proofedBy: subject.proofing.proofedBy,
+      }),
+    );
   }
   const enrollments = rng.int(1, 3);
   for (let k = 0; k < enrollments; k++) {
@@ -117,14 +142,27 @@ function scriptSubject(subjectId: string, seed: number): ExpectedSubject {
     const { amr: _amr, ...properties } = KINDS[kind];
     // Not drawn from the generator, so that adding it left the rest of the estate as it was.
     const userNotified = (seed + k) % 3 !== 0;
-    emit(cloudEvent(subjectId, 'authenticator.enrolled', enrolledAt, { authenticatorId, kind, ...properties, userVerification: true, ...(userNotified && { userNotified }) }));
+    emit(
+      cloudEvent(subjectId, 'authenticator.enrolled', enrolledAt, {
+        authenticatorId,
+        kind,
+        ...properties,
+        userVerification: true,
+        ...(userNotified && { userNotified }),
+      }),
+    );
     subject.authenticators.push({ authenticatorId, kind, status: 'active', enrolledAt, revokedAt: null, userNotified });
   }
   if (rng.chance(0.25)) {
     const revoked = subject.authenticators[0];
     revoked.status = 'revoked';
     revoked.revokedAt = at(2, 10);
-    emit(cloudEvent(subjectId, 'authenticator.revoked', revoked.revokedAt, { authenticatorId: revoked.authenticatorId, reason: 'reported lost' }));
+    emit(
+      cloudEvent(subjectId, 'authenticator.revoked', revoked.revokedAt, {
+        authenticatorId: revoked.authenticatorId,
+        reason: 'reported lost',
+      }),
+    );
   }
   if (rng.chance(0.5)) {
     const deviceId = `${subjectId}-laptop`;
@@ -145,7 +183,15 @@ function scriptSubject(subjectId: string, seed: number): ExpectedSubject {
     const kind = active.length > 0 ? rng.pick(active).kind : 'password';
     const leaky = applicationId === LEAKY_APPLICATION;
     if (rng.chance(leaky ? 0.7 : 0.05)) {
-      emit(cloudEvent(subjectId, 'fallback.used', time, { applicationId, channel, intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'passkey prompt not offered' }));
+      emit(
+        cloudEvent(subjectId, 'fallback.used', time, {
+          applicationId,
+          channel,
+          intendedMethod: 'passkey-synced',
+          usedMethod: 'password',
+          reason: 'passkey prompt not offered',
+        }),
+      );
       subject.fallbacks.push({ applicationId, at: time });
     }
     const outcome = rng.chance(0.9) ? 'succeeded' : 'failed';
@@ -167,7 +213,14 @@ function scriptSubject(subjectId: string, seed: number): ExpectedSubject {
     const sessionId = `${subjectId}-s1`;
     const expired = rng.chance(0.3);
     const channel = 'web';
-    emit(cloudEvent(subjectId, 'session.started', at(17, 9), { sessionId, channel, applicationId: 'hr-portal', expiresAt: expired ? at(17, 17) : '2099-01-01T00:00:00.000Z' }));
+    emit(
+      cloudEvent(subjectId, 'session.started', at(17, 9), {
+        sessionId,
+        channel,
+        applicationId: 'hr-portal',
+        expiresAt: expired ? at(17, 17) : '2099-01-01T00:00:00.000Z',
+      }),
+    );
     if (!expired && rng.chance(0.3)) {
       emit(cloudEvent(subjectId, 'session.ended', at(17, 12), { sessionId, channel, applicationId: 'hr-portal', reason: 'signed out' }));
     } else if (!expired) {
@@ -220,7 +273,12 @@ export async function ensureVerdict(store: EventStore, subjectId: string, authen
     id: randomUUID(),
     type: 'assurance.authentication.evaluated',
     data: {
-      authentication: { revision: authentication.revision, id: String(authentication.metadata.cloudEventId), source: String(authentication.metadata.source), time },
+      authentication: {
+        revision: authentication.revision,
+        id: String(authentication.metadata.cloudEventId),
+        source: String(authentication.metadata.source),
+        time,
+      },
       applicationId: data.applicationId,
       channel: data.channel,
       requiredAal,
@@ -233,7 +291,14 @@ export async function ensureVerdict(store: EventStore, subjectId: string, authen
       policyVersion: 1,
       decisionPath: [],
     },
-    metadata: { schemaVersion: 1, source: 'assurance-ledger', cloudEventId: `${randomUUID()}#verdict`, subject: subjectId, time, recordedAt: new Date().toISOString() },
+    metadata: {
+      schemaVersion: 1,
+      source: 'assurance-ledger',
+      cloudEventId: `${randomUUID()}#verdict`,
+      subject: subjectId,
+      time,
+      recordedAt: new Date().toISOString(),
+    },
   };
   const tail = { revision: last.revision, lastHash: String(last.metadata.hash) };
   await store.append(stream, chainEvents(stream, tail, [evaluated]), expectedRevisionAfter(tail));

@@ -10,7 +10,12 @@ import { NotAllowed, PageHeading } from './PageHeading';
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 const COLORS = { primary: '#1d4ed8', secondary: '#0f766e', warn: '#b45309', bad: '#b91c1c' };
-const AGE_BAND_LABELS: Record<string, string> = { 'under-1d': 'under 1 day', '1d-7d': '1–7 days', '7d-30d': '7–30 days', 'over-30d': 'over 30 days' };
+const AGE_BAND_LABELS: Record<string, string> = {
+  'under-1d': 'under 1 day',
+  '1d-7d': '1–7 days',
+  '7d-30d': '7–30 days',
+  'over-30d': 'over 30 days',
+};
 const toPercent = (share: number | null) => (share === null ? 0 : Math.round(share * 1000) / 10);
 
 /** A Chart.js bar chart on a canvas; the same numbers are in the table next to it for screen readers. */
@@ -18,7 +23,10 @@ function BarChart({ label, config }: { label: string; config: ChartConfiguration
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    const chart = new Chart(canvas.current!, { ...config, options: { animation: reduceMotion ? false : { duration: 300 }, maintainAspectRatio: false, ...config.options } });
+    const chart = new Chart(canvas.current!, {
+      ...config,
+      options: { animation: reduceMotion ? false : { duration: 300 }, maintainAspectRatio: false, ...config.options },
+    });
     return () => chart.destroy();
   }, [config]);
   return (
@@ -50,7 +58,10 @@ export function Posture({ principal }: { principal: Principal }) {
 
 function PostureCharts({ report }: { report: PostureReport }) {
   const { estate, applications, openReviews } = report;
-  const rows = [{ name: 'whole estate', shares: estate.subjects }, ...applications.map((application) => ({ name: application.applicationId, shares: application.subjects }))];
+  const rows = [
+    { name: 'whole estate', shares: estate.subjects },
+    ...applications.map((application) => ({ name: application.applicationId, shares: application.subjects })),
+  ];
   const ranked = [...applications].sort((a, b) => (b.fallbackRate ?? -1) - (a.fallbackRate ?? -1));
   const bands = Object.keys(openReviews.byAge);
 
@@ -60,7 +71,11 @@ function PostureCharts({ report }: { report: PostureReport }) {
       labels: rows.map((row) => row.name),
       datasets: [
         { label: 'passwordless %', data: rows.map((row) => toPercent(row.shares.passwordlessShare)), backgroundColor: COLORS.primary },
-        { label: 'phishing-resistant capable %', data: rows.map((row) => toPercent(row.shares.phishingResistantCapableShare)), backgroundColor: COLORS.secondary },
+        {
+          label: 'phishing-resistant capable %',
+          data: rows.map((row) => toPercent(row.shares.phishingResistantCapableShare)),
+          backgroundColor: COLORS.secondary,
+        },
       ],
     },
     options: { indexAxis: 'y', scales: percentAxis('% of subjects') },
@@ -69,7 +84,9 @@ function PostureCharts({ report }: { report: PostureReport }) {
     type: 'bar',
     data: {
       labels: ranked.map((application) => application.applicationId),
-      datasets: [{ label: 'fallback rate %', data: ranked.map((application) => toPercent(application.fallbackRate)), backgroundColor: COLORS.warn }],
+      datasets: [
+        { label: 'fallback rate %', data: ranked.map((application) => toPercent(application.fallbackRate)), backgroundColor: COLORS.warn },
+      ],
     },
     options: { indexAxis: 'y', scales: percentAxis('% of sign-ins that fell back'), plugins: { legend: { display: false } } },
   };
@@ -79,7 +96,10 @@ function PostureCharts({ report }: { report: PostureReport }) {
       labels: bands.map((band) => AGE_BAND_LABELS[band] ?? band),
       datasets: [{ label: 'open cases', data: bands.map((band) => openReviews.byAge[band]), backgroundColor: COLORS.bad }],
     },
-    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'open cases' } } }, plugins: { legend: { display: false } } },
+    options: {
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'open cases' } } },
+      plugins: { legend: { display: false } },
+    },
   };
 
   return (
@@ -119,12 +139,21 @@ function PostureCharts({ report }: { report: PostureReport }) {
         <DataTable
           caption="Fallbacks by application"
           headers={['Application', 'Fallback rate', 'Fallbacks', 'Authentications']}
-          rows={ranked.map((application) => [application.applicationId, percent(application.fallbackRate), String(application.fallbacks), String(application.authentications)])}
+          rows={ranked.map((application) => [
+            application.applicationId,
+            percent(application.fallbackRate),
+            String(application.fallbacks),
+            String(application.authentications),
+          ])}
         />
       </Section>
       <Section title="Age of open cases" id="case-age">
         <BarChart label="Open cases by age" config={ages} />
-        <DataTable caption="Open cases by age" headers={['Age', 'Open cases']} rows={bands.map((band) => [AGE_BAND_LABELS[band] ?? band, String(openReviews.byAge[band])])} />
+        <DataTable
+          caption="Open cases by age"
+          headers={['Age', 'Open cases']}
+          rows={bands.map((band) => [AGE_BAND_LABELS[band] ?? band, String(openReviews.byAge[band])])}
+        />
       </Section>
     </>
   );

@@ -36,7 +36,12 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
   const canAct = hasAnyRole(principal, CAN.actOnReviews);
 
   const queue = useLoad(() => {
-    const query = new URLSearchParams({ status, limit: String(shown), ...(kind && { kind }), ...(minPosition !== undefined && { minPosition: String(minPosition) }) });
+    const query = new URLSearchParams({
+      status,
+      limit: String(shown),
+      ...(kind && { kind }),
+      ...(minPosition !== undefined && { minPosition: String(minPosition) }),
+    });
     return api<{ items: ReviewItem[]; nextCursor: string | null }>(`/v1/reviews?${query}`);
   }, [status, kind, minPosition, shown]);
 
@@ -131,11 +136,19 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
                         )}
                         {item.status !== 'resolved' && (
                           <>
-                            <button type="button" onClick={() => setEditing({ itemId: item.itemId, action: 'resolve' })} aria-label={`Resolve ${item.kind} for ${item.subjectId}`}>
+                            <button
+                              type="button"
+                              onClick={() => setEditing({ itemId: item.itemId, action: 'resolve' })}
+                              aria-label={`Resolve ${item.kind} for ${item.subjectId}`}
+                            >
                               Resolve…
                             </button>
                             {item.status !== 'escalated' && (
-                              <button type="button" className="secondary" onClick={() => setEditing({ itemId: item.itemId, action: 'escalate' })}>
+                              <button
+                                type="button"
+                                className="secondary"
+                                onClick={() => setEditing({ itemId: item.itemId, action: 'escalate' })}
+                              >
                                 Escalate…
                               </button>
                             )}
@@ -151,7 +164,12 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
         </table>
       )}
       {queue.data?.nextCursor && shown < MAX_SHOWN && (
-        <button type="button" className="secondary" onClick={() => setShown(Math.min(MAX_SHOWN, shown + PAGE_SIZE))} disabled={queue.loading}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setShown(Math.min(MAX_SHOWN, shown + PAGE_SIZE))}
+          disabled={queue.loading}
+        >
           Show {PAGE_SIZE} more
         </button>
       )}
@@ -160,7 +178,17 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
   );
 }
 
-function ActionForm({ action, item, onSubmit, onCancel }: { action: 'resolve' | 'escalate'; item: ReviewItem; onSubmit: (body: Record<string, string>) => Promise<void>; onCancel: () => void }) {
+function ActionForm({
+  action,
+  item,
+  onSubmit,
+  onCancel,
+}: {
+  action: 'resolve' | 'escalate';
+  item: ReviewItem;
+  onSubmit: (body: Record<string, string>) => Promise<void>;
+  onCancel: () => void;
+}) {
   const [outcome, setOutcome] = useState(OUTCOMES[0].value);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -174,7 +202,11 @@ function ActionForm({ action, item, onSubmit, onCancel }: { action: 'resolve' | 
   }
 
   return (
-    <form onSubmit={submit} className="inline-form" aria-label={`${action === 'resolve' ? 'Resolve' : 'Escalate'} ${item.kind} for ${item.subjectId}`}>
+    <form
+      onSubmit={submit}
+      className="inline-form"
+      aria-label={`${action === 'resolve' ? 'Resolve' : 'Escalate'} ${item.kind} for ${item.subjectId}`}
+    >
       {action === 'resolve' && (
         <>
           <label htmlFor={`${id}-outcome`}>Outcome</label>
@@ -220,7 +252,10 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
     const text = (notes[id] ?? '').trim();
     setActionError(undefined);
     try {
-      await api(`/v1/exceptions/${segment(id)}/${decision}`, { method: 'POST', body: decision === 'approve' ? { note: text } : { reason: text } });
+      await api(`/v1/exceptions/${segment(id)}/${decision}`, {
+        method: 'POST',
+        body: decision === 'approve' ? { note: text } : { reason: text },
+      });
       setAnnouncement(`${decision === 'approve' ? 'Approved' : 'Rejected'} the exception for ${describeScope(exception)}.`);
       requests.reload();
     } catch (error) {
@@ -247,7 +282,8 @@ function ExceptionRequests({ canAct }: { canAct: boolean }) {
                 <div>
                   <strong>{describeScope(exception)}</strong> {exception.allowedMethods.join(', ')}{' '}
                   <span className="muted">
-                    {exception.justification} · requested {exception.requestedBy && `by ${exception.requestedBy} `}{formatTime(exception.requestedAt)}
+                    {exception.justification} · requested {exception.requestedBy && `by ${exception.requestedBy} `}
+                    {formatTime(exception.requestedAt)}
                     {exception.expiresAt && ` · until ${formatTime(exception.expiresAt)}`}
                   </span>
                 </div>

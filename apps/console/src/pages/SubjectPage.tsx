@@ -27,7 +27,9 @@ async function recentEvents(subjectId: string): Promise<SubjectEvent[]> {
 async function subjectExceptions(subjectId: string): Promise<ExceptionRecord[] | 'unavailable'> {
   try {
     const lists = await Promise.all(
-      ['requested', 'approved'].map((status) => api<{ exceptions: ExceptionRecord[] }>(`/v1/exceptions?status=${status}&subjectId=${encodeURIComponent(subjectId)}`)),
+      ['requested', 'approved'].map((status) =>
+        api<{ exceptions: ExceptionRecord[] }>(`/v1/exceptions?status=${status}&subjectId=${encodeURIComponent(subjectId)}`),
+      ),
     );
     return lists.flatMap((list) => list.exceptions);
   } catch (error) {
@@ -57,7 +59,11 @@ export function SubjectPage({ principal, subjectId }: { principal: Principal; su
         <>
           <p className="badges summary" aria-label="Posture">
             {subject.summary.passwordless ? <Badge tone="good">passwordless</Badge> : <Badge tone="warn">uses a password or OTP</Badge>}
-            {subject.summary.phishingResistantCapable ? <Badge tone="good">phishing-resistant capable</Badge> : <Badge tone="warn">no phishing-resistant authenticator</Badge>}
+            {subject.summary.phishingResistantCapable ? (
+              <Badge tone="good">phishing-resistant capable</Badge>
+            ) : (
+              <Badge tone="warn">no phishing-resistant authenticator</Badge>
+            )}
             <Badge tone="info">can reach AAL{subject.summary.highestAal}</Badge>
             {subject.breakglassUses > 0 && <Badge tone="bad">break-glass used {subject.breakglassUses}×</Badge>}
             <span className="muted">
@@ -184,7 +190,11 @@ function Authenticators({ subject }: { subject: SubjectState }) {
                   <AuthenticatorBadges authenticator={authenticator} />
                 </td>
                 <td>{formatTime(authenticator.enrolledAt)}</td>
-                <td>{authenticator.revokedAt ? `${formatTime(authenticator.revokedAt)}${authenticator.revocationReason ? ` — ${authenticator.revocationReason}` : ''}` : '—'}</td>
+                <td>
+                  {authenticator.revokedAt
+                    ? `${formatTime(authenticator.revokedAt)}${authenticator.revocationReason ? ` — ${authenticator.revocationReason}` : ''}`
+                    : '—'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -224,7 +234,8 @@ function LastAuthentications({ subject }: { subject: SubjectState }) {
                 </td>
                 <td>{authentication.methods.map((method) => method.kind).join(' + ') || '—'}</td>
                 <td>
-                  {authentication.achievedAal === null ? '—' : `AAL${authentication.achievedAal}`} / {authentication.requiredAal === null ? '—' : `AAL${authentication.requiredAal}`}
+                  {authentication.achievedAal === null ? '—' : `AAL${authentication.achievedAal}`} /{' '}
+                  {authentication.requiredAal === null ? '—' : `AAL${authentication.requiredAal}`}
                 </td>
                 <td>
                   {authentication.verdict === 'compliant' && <Badge tone="good">compliant</Badge>}
@@ -288,7 +299,10 @@ function OpenCases({ subject }: { subject: SubjectState }) {
         <ul className="plain">
           {subject.openReviewItems.map((item) => (
             <li key={item.itemId}>
-              <Badge tone="warn">{item.kind}</Badge> {item.applicationId ?? item.channel ?? ''} <span className="muted">{formatTime(item.occurredAt)} ({formatAge(item.occurredAt)} old)</span>
+              <Badge tone="warn">{item.kind}</Badge> {item.applicationId ?? item.channel ?? ''}{' '}
+              <span className="muted">
+                {formatTime(item.occurredAt)} ({formatAge(item.occurredAt)} old)
+              </span>
             </li>
           ))}
         </ul>
@@ -326,7 +340,8 @@ function Recoveries({ subject }: { subject: SubjectState }) {
       <ul className="plain">
         {subject.recentRecoveries.map((recovery, index) => (
           <li key={`${recovery.at}-${index}`}>
-            <Badge tone={recovery.phase === 'failed' ? 'bad' : recovery.phase === 'completed' ? 'good' : 'warn'}>{recovery.phase}</Badge> {recovery.method}{' '}
+            <Badge tone={recovery.phase === 'failed' ? 'bad' : recovery.phase === 'completed' ? 'good' : 'warn'}>{recovery.phase}</Badge>{' '}
+            {recovery.method}{' '}
             <span className="muted">
               verified by {recovery.verifiedBy} · {formatTime(recovery.at)}
               {recovery.ticketId && ` · ticket ${recovery.ticketId}`}

@@ -52,7 +52,14 @@ export function SubjectSearch({ principal, prefix }: { principal: Principal; pre
       <PageHeading>Subjects</PageHeading>
       <form role="search" onSubmit={submit} className="search-form">
         <label htmlFor="subject-prefix">Subject id starts with</label>
-        <input id="subject-prefix" name="prefix" value={draft} onChange={(event) => setDraft(event.target.value)} autoComplete="off" spellCheck={false} />
+        <input
+          id="subject-prefix"
+          name="prefix"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
         <button type="submit">Search</button>
       </form>
       <ErrorNotice error={error} what="search subjects" />

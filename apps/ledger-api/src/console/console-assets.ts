@@ -59,7 +59,10 @@ export function loadConsoleFiles(directory: string | undefined = findConsoleDire
     if (!contentType) continue;
     const path = join(entry.parentPath, entry.name);
     const body = readFileSync(path);
-    const name = path.slice(directory.length + 1).split('\\').join('/');
+    const name = path
+      .slice(directory.length + 1)
+      .split('\\')
+      .join('/');
     files.set(name, { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
   }
   return files;

@@ -29,7 +29,10 @@ export class ConsoleController {
   private send(reply: FastifyReply, name: string, ifNoneMatch: string | undefined, cacheControl: string) {
     const file = this.files.get(name);
     if (!file) throw new NotFoundException({ statusCode: 404, error: 'not-found', message: 'no such console file' });
-    reply.header('content-security-policy', CONSOLE_CONTENT_SECURITY_POLICY).header('cache-control', cacheControl).header('etag', file.etag);
+    reply
+      .header('content-security-policy', CONSOLE_CONTENT_SECURITY_POLICY)
+      .header('cache-control', cacheControl)
+      .header('etag', file.etag);
     if (ifNoneMatch === file.etag) return reply.status(304).send();
     return reply.type(file.contentType).send(file.body);
   }

@@ -80,7 +80,8 @@ export class HealthController {
     const details = { role: this.config.role, lagSeconds, maxLagSeconds: limit };
     if (limit === 0) return check.up(details);
     if (lagSeconds === null) return check.down({ ...details, message: 'the lag cannot be measured while the store is unavailable' });
-    if (lagSeconds > limit) return check.down({ ...details, message: `the read models are ${Math.round(lagSeconds)} s behind, over ${limit} s` });
+    if (lagSeconds > limit)
+      return check.down({ ...details, message: `the read models are ${Math.round(lagSeconds)} s behind, over ${limit} s` });
     return check.up(details);
   }
 }

@@ -18,7 +18,11 @@ export class EventStoreModule implements OnApplicationShutdown {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         LedgerMetrics,
-        { provide: EVENT_STORE, useFactory: (metrics: LedgerMetrics) => meteredEventStore(openEventStore(config), metrics), inject: [LedgerMetrics] },
+        {
+          provide: EVENT_STORE,
+          useFactory: (metrics: LedgerMetrics) => meteredEventStore(openEventStore(config), metrics),
+          inject: [LedgerMetrics],
+        },
       ],
       exports: [LEDGER_CONFIG, EVENT_STORE, LedgerMetrics],
     };

@@ -25,11 +25,19 @@ export class MetricsModule implements OnModuleInit {
       pending ??= this.lag.projections().finally(() => setImmediate(() => (pending = undefined)));
       return pending;
     };
-    this.metrics.gaugeAtScrape('ledger_projection_lag_events', 'Events in the store not yet applied to each read model (counted up to 1000); absent while the store is unavailable', ['projection'], async () =>
-      (await projections()).filter((p) => p.lag.events !== null).map((p) => ({ labels: { projection: p.name }, value: p.lag.events! })),
+    this.metrics.gaugeAtScrape(
+      'ledger_projection_lag_events',
+      'Events in the store not yet applied to each read model (counted up to 1000); absent while the store is unavailable',
+      ['projection'],
+      async () =>
+        (await projections()).filter((p) => p.lag.events !== null).map((p) => ({ labels: { projection: p.name }, value: p.lag.events! })),
     );
-    this.metrics.gaugeAtScrape('ledger_projection_lag_seconds', 'How long the oldest event not yet applied to each read model has been in the store; 0 when none', ['projection'], async () =>
-      (await projections()).filter((p) => p.lag.seconds !== null).map((p) => ({ labels: { projection: p.name }, value: p.lag.seconds! })),
+    this.metrics.gaugeAtScrape(
+      'ledger_projection_lag_seconds',
+      'How long the oldest event not yet applied to each read model has been in the store; 0 when none',
+      ['projection'],
+      async () =>
+        (await projections()).filter((p) => p.lag.seconds !== null).map((p) => ({ labels: { projection: p.name }, value: p.lag.seconds! })),
     );
     this.metrics.gaugeAtScrape('ledger_review_cases_open', 'Open items in the review queue, by kind', ['kind'], async () => {
       const open = (await this.readModels.openReviewCounts()).value;

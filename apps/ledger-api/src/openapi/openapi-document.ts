@@ -125,12 +125,14 @@ function objectSchema(target: new () => object): Schema {
 
 /** Classes a DTO's properties are transformed into (`@Type(() => Nested)`), up its prototype chain. */
 function nestedClassesOf(dto: new () => object): Array<new () => object> {
-  const byTarget = (defaultMetadataStorage as unknown as { _typeMetadatas: Map<unknown, Map<string, { typeFunction: () => unknown }>> })._typeMetadatas;
+  const byTarget = (defaultMetadataStorage as unknown as { _typeMetadatas: Map<unknown, Map<string, { typeFunction: () => unknown }>> })
+    ._typeMetadatas;
   const found: Array<new () => object> = [];
   for (let target: unknown = dto; typeof target === 'function' && target !== Function.prototype; target = Object.getPrototypeOf(target)) {
     for (const metadata of byTarget.get(target)?.values() ?? []) {
       const nested = metadata.typeFunction();
-      if (typeof nested === 'function' && ![Number, String, Boolean, Date, Object].includes(nested as never)) found.push(nested as new () => object);
+      if (typeof nested === 'function' && ![Number, String, Boolean, Date, Object].includes(nested as never))
+        found.push(nested as new () => object);
     }
   }
   return found;
@@ -140,7 +142,9 @@ function referencedNames(schema: unknown): string[] {
   if (Array.isArray(schema)) return schema.flatMap(referencedNames);
   if (typeof schema !== 'object' || schema === null) return [];
   return Object.entries(schema).flatMap(([key, value]) =>
-    key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMA_PREFIX) ? [value.slice(SCHEMA_PREFIX.length)] : referencedNames(value),
+    key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMA_PREFIX)
+      ? [value.slice(SCHEMA_PREFIX.length)]
+      : referencedNames(value),
   );
 }
 
@@ -173,25 +177,37 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(PRODUCT_VERSION)
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'alk_<id>_<secret>', description: 'An API key, sent as a bearer token. Create one with `npm run ledger -- keys create`.' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'alk_<id>_<secret>',
+        description: 'An API key, sent as a bearer token. Create one with `npm run ledger -- keys create`.',
+      },
       SECURITY_SCHEME,
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
   const schemas: Record<string, Schema> = { ProblemDetails: PROBLEM_SCHEMA };
   const pending: Array<new () => object> = [];
 
   for (const route of describeRoutes(app)) {
     const operation: Operation | undefined = (document.paths[route.path] as Record<string, Operation> | undefined)?.[route.method];
     if (!operation) continue;
-    const parameters = [...(route.params ? parametersOf(route.params, 'path') : []), ...(route.query ? parametersOf(route.query, 'query') : [])];
+    const parameters = [
+      ...(route.params ? parametersOf(route.params, 'path') : []),
+      ...(route.query ? parametersOf(route.query, 'query') : []),
+    ];
     const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
     for (const name of pathNames) {
-      if (!parameters.some((parameter) => parameter.in === 'path' && parameter.name === name)) parameters.unshift({ name, in: 'path', required: true, schema: { type: 'string' } });
+      if (!parameters.some((parameter) => parameter.in === 'path' && parameter.name === name))
+        parameters.unshift({ name, in: 'path', required: true, schema: { type: 'string' } });
     }
     operation.parameters = parameters;
     operation.tags = [route.path.split('/').filter((part) => part && part !== 'v1')[0] ?? 'ledger'];
-    for (const response of Object.values((operation.responses ?? {}) as Record<string, { description?: string }>)) response.description ||= 'success';
+    for (const response of Object.values((operation.responses ?? {}) as Record<string, { description?: string }>))
+      response.description ||= 'success';
     delete operation.requestBody;
     if (route.body) {
       pending.push(route.body.dto);
@@ -199,16 +215,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       operation.requestBody = {
         required: true,
         content: Object.fromEntries(
-          Object.entries(route.body.mediaTypes ?? {}).map(([mediaType, shape]) => [mediaType, { schema: shape === 'array' ? { type: 'array', items: ref } : ref }]),
+          Object.entries(route.body.mediaTypes ?? {}).map(([mediaType, shape]) => [
+            mediaType,
+            { schema: shape === 'array' ? { type: 'array', items: ref } : ref },
+          ]),
         ),
       };
     }
 
-    const problemResponse = (description: string) => ({ description, content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `${SCHEMA_PREFIX}ProblemDetails` } } } });
+    const problemResponse = (description: string) => ({
+      description,
+      content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `${SCHEMA_PREFIX}ProblemDetails` } } },
+    });
     operation.responses = {
       ...operation.responses,
       ...Object.fromEntries(Object.entries(COMMON_ERRORS).map(([status, description]) => [status, problemResponse(description)])),
-      ...(route.roles === 'public' ? {} : Object.fromEntries(Object.entries(KEYED_ERRORS).map(([status, description]) => [status, problemResponse(description)]))),
+      ...(route.roles === 'public'
+        ? {}
+        : Object.fromEntries(Object.entries(KEYED_ERRORS).map(([status, description]) => [status, problemResponse(description)]))),
     };
     if (route.roles === 'public') {
       operation.security = [];
@@ -281,9 +305,16 @@ export function serveOpenApi(app: NestFastifyApplication): void {
   const assets = swaggerUiAssets();
   // Swagger UI draws its icons from data: URLs and sets inline styles; scripts stay limited to 'self'.
   const policy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
-  fastify.get('/docs', (_request, reply) => reply.header('content-security-policy', policy).type('text/html; charset=utf-8').send(SWAGGER_UI_PAGE));
+  fastify.get('/docs', (_request, reply) =>
+    reply.header('content-security-policy', policy).type('text/html; charset=utf-8').send(SWAGGER_UI_PAGE),
+  );
   fastify.get('/docs/swagger-ui-init.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(SWAGGER_UI_INIT));
   for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
-    fastify.get(`/docs/${file}`, (_request, reply) => reply.header('cache-control', 'public, max-age=86400').type(type).send(createReadStream(join(assets, file))));
+    fastify.get(`/docs/${file}`, (_request, reply) =>
+      reply
+        .header('cache-control', 'public, max-age=86400')
+        .type(type)
+        .send(createReadStream(join(assets, file))),
+    );
   }
 }

@@ -13,5 +13,7 @@ export interface RequestBodyDocumentation {
  * For handlers that take `@Body() body: unknown` and validate it themselves
  * (to name nested fields by path): tells the OpenAPI document which DTO that is.
  */
-export const DocumentedBody = (dto: new () => object, mediaTypes: RequestBodyDocumentation['mediaTypes'] = { 'application/json': 'single' }) =>
-  SetMetadata(REQUEST_BODY_DOCUMENTATION, { dto, mediaTypes } satisfies RequestBodyDocumentation);
+export const DocumentedBody = (
+  dto: new () => object,
+  mediaTypes: RequestBodyDocumentation['mediaTypes'] = { 'application/json': 'single' },
+) => SetMetadata(REQUEST_BODY_DOCUMENTATION, { dto, mediaTypes } satisfies RequestBodyDocumentation);

@@ -18,7 +18,10 @@ import { SubjectStreamsModule } from '../shared/subject-streams';
   controllers: [PublishPolicyController, GetPolicyController, DecideAccessController],
   providers: [
     { provide: PolicyHistoryStore, useFactory: (store: EventStore) => new PolicyHistoryStore(store), inject: [EVENT_STORE] },
-    PublishPolicyHandler, GetPolicyHandler, DecideAccessHandler],
+    PublishPolicyHandler,
+    GetPolicyHandler,
+    DecideAccessHandler,
+  ],
   exports: [PolicyHistoryStore],
 })
 export class PolicyModule {}

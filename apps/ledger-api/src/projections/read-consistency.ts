@@ -7,7 +7,11 @@ import { ReadModelBehindError } from '@ledger/core';
 
 /** Query parameter shared by every read-model query: read your own writes. */
 export class MinPositionParams {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
 

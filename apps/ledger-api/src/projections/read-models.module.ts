@@ -1,6 +1,13 @@
 import { Logger, Module } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { acquireReadModelLock, ProjectionRunner, READ_MODEL_STORE, ReadModelLock, ReadModelStore, SqliteReadModelStore } from '@ledger/read-models';
+import {
+  acquireReadModelLock,
+  ProjectionRunner,
+  READ_MODEL_STORE,
+  ReadModelLock,
+  ReadModelStore,
+  SqliteReadModelStore,
+} from '@ledger/read-models';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 import { ProjectionLagProbe } from './projection-lag';
 import { ProjectionsRuntime, READ_MODEL_LOCK } from './projections-runtime';

@@ -10,7 +10,11 @@ export interface RequestFieldIssue {
 
 /** 400 with every problem, in the same shape as the global validation pipe's answers. */
 export class InvalidRequestError extends BadRequestException {
-  constructor(error: string, message: string, readonly issues: RequestFieldIssue[]) {
+  constructor(
+    error: string,
+    message: string,
+    readonly issues: RequestFieldIssue[],
+  ) {
     super({ statusCode: 400, error, message, errors: issues });
   }
 }

@@ -16,7 +16,13 @@ interface ErrorResponse {
 function describe(error: unknown): ErrorResponse | undefined {
   if (error instanceof InvalidEventsError) {
     return {
-      problem: problem({ status: 400, code: 'invalid-events', detail: error.message, errors: error.issues, extensions: { errorCount: error.issueCount } }),
+      problem: problem({
+        status: 400,
+        code: 'invalid-events',
+        detail: error.message,
+        errors: error.issues,
+        extensions: { errorCount: error.issueCount },
+      }),
     };
   }
   if (error instanceof LedgerConflictError) {
@@ -32,17 +38,33 @@ function describe(error: unknown): ErrorResponse | undefined {
     return { problem: problem({ status: 404, code: 'not-found', detail: error.message }) };
   }
   if (error instanceof InvalidQueryError) {
-    return { problem: problem({ status: 400, code: 'invalid-request', detail: 'invalid request parameters', errors: [{ field: error.field, reason: error.reason }] }) };
+    return {
+      problem: problem({
+        status: 400,
+        code: 'invalid-request',
+        detail: 'invalid request parameters',
+        errors: [{ field: error.field, reason: error.reason }],
+      }),
+    };
   }
   if (error instanceof ReadModelBehindError) {
     return {
-      problem: problem({ status: 503, code: 'read-model-behind', detail: error.message, extensions: { minPosition: error.minPosition, position: error.position } }),
+      problem: problem({
+        status: 503,
+        code: 'read-model-behind',
+        detail: error.message,
+        extensions: { minPosition: error.minPosition, position: error.position },
+      }),
       headers: { 'Retry-After': String(READ_MODEL_RETRY_AFTER_SECONDS) },
     };
   }
   if (error instanceof EventStoreUnavailableError) {
     return {
-      problem: problem({ status: 503, code: 'store-unavailable', detail: `the event store is unavailable; retry the same request later (${error.message})` }),
+      problem: problem({
+        status: 503,
+        code: 'store-unavailable',
+        detail: `the event store is unavailable; retry the same request later (${error.message})`,
+      }),
       headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     };
   }

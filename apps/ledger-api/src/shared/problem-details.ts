@@ -34,8 +34,8 @@ export interface ProblemDetails {
 const TITLES: Record<string, string> = {
   'invalid-request': 'The request is not valid',
   'invalid-events': 'Some submitted events are not valid',
-  'unauthenticated': 'An API key is required',
-  'forbidden': 'The API key may not do this',
+  unauthenticated: 'An API key is required',
+  forbidden: 'The API key may not do this',
   'source-not-allowed': 'The API key may not write for this source',
   'not-found': 'Not found',
   'idempotency-key-reused': 'The same source and id were recorded with different content',
@@ -45,7 +45,7 @@ const TITLES: Record<string, string> = {
   'store-unavailable': 'The event store is unavailable',
   'read-model-behind': 'The read models have not reached the requested position',
   'not-ready': 'The service is not ready',
-  'internal': 'Internal error',
+  internal: 'Internal error',
 };
 
 /** The code a status implies when the thrower named none. */

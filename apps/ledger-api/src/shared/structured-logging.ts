@@ -7,12 +7,7 @@ import { correlationIdOf, requestIdOf } from './request-ids';
 const PINO_LEVEL: Record<LogLevel, pino.Level> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 
 /** Credentials never reach a log line, even if a serializer below starts logging headers. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'];
 
 /**
  * One JSON object per line on standard output, with the request id and the

@@ -55,7 +55,9 @@ export class ApiKeyRegistry {
 
   static load(options: { file: string; inline?: string }): ApiKeyRegistry {
     const fromEnv = options.inline ? validateRecords(parseJson(options.inline, 'LEDGER_API_KEYS'), 'LEDGER_API_KEYS') : [];
-    const fromFile = existsSync(options.file) ? validateRecords(parseJson(readFileSync(options.file, 'utf8'), options.file), options.file) : [];
+    const fromFile = existsSync(options.file)
+      ? validateRecords(parseJson(readFileSync(options.file, 'utf8'), options.file), options.file)
+      : [];
     return new ApiKeyRegistry([...fromEnv, ...fromFile]);
   }
 
@@ -79,7 +81,8 @@ export class ApiKeyRegistry {
   /** Adds a key to the file and returns the full key, which is not stored anywhere. */
   static async createInFile(file: string, name: string, roles: Role[], sources?: string[]): Promise<string> {
     const existing = existsSync(file) ? validateRecords(parseJson(readFileSync(file, 'utf8'), file), file) : [];
-    if (existing.some((record) => record.name === name)) throw new ApiKeyConfigurationError(`a key named "${name}" already exists in ${file}`);
+    if (existing.some((record) => record.name === name))
+      throw new ApiKeyConfigurationError(`a key named "${name}" already exists in ${file}`);
     const { key, record } = await mintApiKey(name, roles, sources);
     writeFileAtomically(file, JSON.stringify([...existing, record], null, 2) + '\n');
     return key;

@@ -31,7 +31,8 @@ export class SubjectStateAsOf {
     try {
       for await (const event of readStreamPaged(this.store, subjectStream(subjectId))) {
         if (!included(event)) continue;
-        while (publications.length > 0 && publications[0].position < event.position) policies = withPolicyPublication(policies, publications.shift()!);
+        while (publications.length > 0 && publications[0].position < event.position)
+          policies = withPolicyPublication(policies, publications.shift()!);
         const step = projectSubjectEvent(document, event, policies);
         if (!step) continue;
         document = step.document;

@@ -1,11 +1,5 @@
 import { EventStore, KeyedMutex, readAllPaged } from '@ledger/event-store';
-import {
-  applyToExceptionCatalog,
-  emptyExceptionCatalog,
-  ExceptionCatalog,
-  LEDGER_EVENT_TYPES,
-  upcastRecorded,
-} from '@ledger/domain';
+import { applyToExceptionCatalog, emptyExceptionCatalog, ExceptionCatalog, LEDGER_EVENT_TYPES, upcastRecorded } from '@ledger/domain';
 
 const CATALOG = 'exception-catalog';
 
@@ -53,7 +47,9 @@ export class ExceptionRegistry {
  * the read models they sit next to: what the last successful read found,
  * flagged as such.
  */
-export async function exceptionsForView(registry: ExceptionRegistry): Promise<{ catalog: ExceptionCatalog; position: number; stale: boolean }> {
+export async function exceptionsForView(
+  registry: ExceptionRegistry,
+): Promise<{ catalog: ExceptionCatalog; position: number; stale: boolean }> {
   try {
     return { ...(await registry.current()), stale: false };
   } catch {

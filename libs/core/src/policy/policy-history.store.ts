@@ -110,7 +110,10 @@ export class PolicyHistoryStore {
       const { appended } = await this.path.handle(
         this.stream,
         (loaded) => {
-          const [decided] = decidePolicyPublication({ type: 'PublishPolicy', document, expectedVersion, publishedAt, publishedBy }, loaded.state);
+          const [decided] = decidePolicyPublication(
+            { type: 'PublishPolicy', document, expectedVersion, publishedAt, publishedBy },
+            loaded.state,
+          );
           version = decided.data.version;
           const event = ledgerEventToAppend({
             type: 'assurance.policy.published',
@@ -126,11 +129,22 @@ export class PolicyHistoryStore {
         {
           // Another process published first; its version is the one the author must now edit from.
           maxAttempts: 1,
-          onConflict: () => new PolicyVersionConflict('policy-version-conflict', `version ${version} was published concurrently; reload the policy and edit again`),
+          onConflict: () =>
+            new PolicyVersionConflict(
+              'policy-version-conflict',
+              `version ${version} was published concurrently; reload the policy and edit again`,
+            ),
         },
       );
       const [stored] = appended;
-      return { version, effectiveFrom: publishedAt, stream: stored.streamId, revision: stored.revision, position: stored.position, hash: String(stored.metadata.hash) };
+      return {
+        version,
+        effectiveFrom: publishedAt,
+        stream: stored.streamId,
+        revision: stored.revision,
+        position: stored.position,
+        hash: String(stored.metadata.hash),
+      };
     });
   }
 }

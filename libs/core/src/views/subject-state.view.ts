@@ -63,8 +63,10 @@ export interface SubjectStateView {
   openCases: { count: number; href: string };
 }
 
-const byTimeThenId = <T>(time: (item: T) => string | undefined, id: (item: T) => string) => (a: T, b: T) =>
-  (time(a) ?? '').localeCompare(time(b) ?? '') || id(a).localeCompare(id(b));
+const byTimeThenId =
+  <T>(time: (item: T) => string | undefined, id: (item: T) => string) =>
+  (a: T, b: T) =>
+    (time(a) ?? '').localeCompare(time(b) ?? '') || id(a).localeCompare(id(b));
 
 /** The help desk's view of one subject; sessions past their expiry are left out at read time. */
 export function toSubjectStateView(
@@ -85,10 +87,21 @@ export function toSubjectStateView(
     lastEventAt: document.lastEventAt,
     summary: document.summary,
     identityProofing: proofing
-      ? { ial: proofing.ial, method: proofing.method, evidence: proofing.evidence, proofedBy: proofing.proofedBy, proofedAt: proofing.proofedAt ?? null }
+      ? {
+          ial: proofing.ial,
+          method: proofing.method,
+          evidence: proofing.evidence,
+          proofedBy: proofing.proofedBy,
+          proofedAt: proofing.proofedAt ?? null,
+        }
       : null,
     authenticators: Object.values(state.authenticators)
-      .sort(byTimeThenId((a) => a.enrolledAt, (a) => a.authenticatorId))
+      .sort(
+        byTimeThenId(
+          (a) => a.enrolledAt,
+          (a) => a.authenticatorId,
+        ),
+      )
       .map((a) => ({
         authenticatorId: a.authenticatorId,
         kind: a.kind,
@@ -105,9 +118,24 @@ export function toSubjectStateView(
       })),
     devices: Object.values(state.devices)
       .filter((device) => device.bound)
-      .sort(byTimeThenId(() => '', (d) => d.deviceId))
-      .map((d) => ({ deviceId: d.deviceId, platform: d.platform, managed: d.managed, compliant: d.compliant, updatedAt: d.updatedAt ?? null })),
-    lastAuthentications: (Object.entries(state.lastAuthenticationByChannel) as Array<[Channel, NonNullable<(typeof state.lastAuthenticationByChannel)[Channel]>]>)
+      .sort(
+        byTimeThenId(
+          () => '',
+          (d) => d.deviceId,
+        ),
+      )
+      .map((d) => ({
+        deviceId: d.deviceId,
+        platform: d.platform,
+        managed: d.managed,
+        compliant: d.compliant,
+        updatedAt: d.updatedAt ?? null,
+      })),
+    lastAuthentications: (
+      Object.entries(state.lastAuthenticationByChannel) as Array<
+        [Channel, NonNullable<(typeof state.lastAuthenticationByChannel)[Channel]>]
+      >
+    )
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([channel, record]) => {
         return {
@@ -125,7 +153,12 @@ export function toSubjectStateView(
       }),
     activeSessions: Object.values(state.activeSessions)
       .filter((session) => session.expiresAt === undefined || new Date(session.expiresAt).getTime() > now.getTime())
-      .sort(byTimeThenId((s) => s.startedAt, (s) => s.sessionId))
+      .sort(
+        byTimeThenId(
+          (s) => s.startedAt,
+          (s) => s.sessionId,
+        ),
+      )
       .map((s) => ({
         sessionId: s.sessionId,
         channel: s.channel,

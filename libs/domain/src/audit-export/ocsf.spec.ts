@@ -33,20 +33,28 @@ const syncedPasskeyLogin = stored(1, 'assurance.authentication.succeeded', {
   ipAddress: '192.0.2.10',
   sessionId: 's-1',
 });
-const violationVerdict = stored(2, 'assurance.authentication.evaluated', {
-  authentication: { revision: 1, id: 'evt-1', source: 'https://idp.example.com', time: '2026-03-02T08:00:00Z' },
-  applicationId: 'payroll',
-  channel: 'web',
-  requiredAal: 3,
-  achievedAal: 2,
-  phishingResistant: true,
-  amr: ['swk', 'user'],
-  acr: ['phr', 'nist-aal2'],
-  verdict: 'violation',
-  reasons: [{ rule: 'application-tier', detail: 'payroll requires AAL3' }],
-  policyVersion: 2,
-  decisionPath: [{ rule: 'channel-default', detail: 'web requires AAL2' }, { rule: 'application-tier', detail: 'payroll requires AAL3' }],
-}, { source: 'assurance-ledger' });
+const violationVerdict = stored(
+  2,
+  'assurance.authentication.evaluated',
+  {
+    authentication: { revision: 1, id: 'evt-1', source: 'https://idp.example.com', time: '2026-03-02T08:00:00Z' },
+    applicationId: 'payroll',
+    channel: 'web',
+    requiredAal: 3,
+    achievedAal: 2,
+    phishingResistant: true,
+    amr: ['swk', 'user'],
+    acr: ['phr', 'nist-aal2'],
+    verdict: 'violation',
+    reasons: [{ rule: 'application-tier', detail: 'payroll requires AAL3' }],
+    policyVersion: 2,
+    decisionPath: [
+      { rule: 'channel-default', detail: 'web requires AAL2' },
+      { rule: 'application-tier', detail: 'payroll requires AAL3' },
+    ],
+  },
+  { source: 'assurance-ledger' },
+);
 
 function mapAll(events: ExportableEvent[], options = { productVersion: '0.1.0' }): OcsfRecord[] {
   const mapper = new OcsfMapper(options);
@@ -98,7 +106,14 @@ describe('OCSF export mapping', () => {
 
   it('maps enrollment and revocation to Account Change activities 10 and 11', () => {
     const records = mapAll([
-      stored(0, 'assurance.authenticator.enrolled', { authenticatorId: 'k1', kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true }),
+      stored(0, 'assurance.authenticator.enrolled', {
+        authenticatorId: 'k1',
+        kind: 'security-key',
+        phishingResistant: true,
+        hardwareBound: true,
+        syncable: false,
+        userVerification: true,
+      }),
       stored(4, 'assurance.authenticator.revoked', { authenticatorId: 'k1', reason: 'lost' }),
     ]);
     expect(records.map((record) => [record.class_uid, record.activity_id, record.type_uid])).toEqual([
@@ -109,18 +124,33 @@ describe('OCSF export mapping', () => {
   });
 
   it('leaves types without an OCSF class to the JSONL export', () => {
-    expect(mapAll([stored(5, 'assurance.fallback.used', { applicationId: 'a', channel: 'web', intendedMethod: 'passkey-synced', usedMethod: 'sms', reason: 'lost phone' })])).toEqual([]);
+    expect(
+      mapAll([
+        stored(5, 'assurance.fallback.used', {
+          applicationId: 'a',
+          channel: 'web',
+          intendedMethod: 'passkey-synced',
+          usedMethod: 'sms',
+          reason: 'lost phone',
+        }),
+      ]),
+    ).toEqual([]);
   });
 
   it('pseudonymises IP addresses when asked', () => {
-    const [record] = mapAll([syncedPasskeyLogin], { productVersion: '0.1.0', pseudonymiseIp: (ip: string) => `anon-${ip.length}` } as never);
+    const [record] = mapAll([syncedPasskeyLogin], {
+      productVersion: '0.1.0',
+      pseudonymiseIp: (ip: string) => `anon-${ip.length}`,
+    } as never);
     expect(record.src_endpoint).toEqual({ ip: 'anon-10' });
   });
 });
 
 describe('JSONL export line', () => {
   it('is the CloudEvent as received, with the ledger place as extension attributes', () => {
-    const line = toCloudEventLine(stored(0, 'assurance.authenticator.revoked', { authenticatorId: 'k1', reason: 'lost' }, { extensions: { traceparent: '00-abc' } }));
+    const line = toCloudEventLine(
+      stored(0, 'assurance.authenticator.revoked', { authenticatorId: 'k1', reason: 'lost' }, { extensions: { traceparent: '00-abc' } }),
+    );
     expect(line).toEqual({
       specversion: '1.0',
       id: 'evt-0',

@@ -37,7 +37,14 @@ interface MethodUsed {
   amr?: string[];
 }
 
-function baseOf(event: ExportableEvent, classUid: number, className: string, activityId: number, activityName: string, options: OcsfOptions) {
+function baseOf(
+  event: ExportableEvent,
+  classUid: number,
+  className: string,
+  activityId: number,
+  activityName: string,
+  options: OcsfOptions,
+) {
   const time = metadataString(event, 'time');
   const recordedAt = metadataString(event, 'recordedAt');
   return {
@@ -64,7 +71,13 @@ function baseOf(event: ExportableEvent, classUid: number, className: string, act
 }
 
 function ledgerPlace(event: ExportableEvent) {
-  return { stream: event.streamId, revision: event.revision, position: event.position, hash: metadataString(event, 'hash'), source: metadataString(event, 'source') };
+  return {
+    stream: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    hash: metadataString(event, 'hash'),
+    source: metadataString(event, 'source'),
+  };
 }
 
 function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEvaluatedData | undefined, options: OcsfOptions) {
@@ -80,7 +93,9 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
     failureReason?: string;
   };
   const amr = [...new Set(data.methods.flatMap((method) => method.amr ?? []))];
-  const isMfa = verdict ? verdict.achievedAal >= 2 : amr.includes('mfa') || new Set(data.methods.map((method) => FACTOR_TYPES[method.kind]?.id)).size >= 2;
+  const isMfa = verdict
+    ? verdict.achievedAal >= 2
+    : amr.includes('mfa') || new Set(data.methods.map((method) => FACTOR_TYPES[method.kind]?.id)).size >= 2;
   const violation = verdict?.verdict === 'violation';
   return {
     ...baseOf(event, 3002, 'Authentication', 1, 'Logon', options),
@@ -98,7 +113,9 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
       ...(data.deviceId !== undefined && { device: { uid: data.deviceId, type_id: 0 } }),
     })),
     service: { name: data.applicationId, uid: data.applicationId },
-    ...(data.ipAddress !== undefined && { src_endpoint: { ip: options.pseudonymiseIp ? options.pseudonymiseIp(data.ipAddress) : data.ipAddress } }),
+    ...(data.ipAddress !== undefined && {
+      src_endpoint: { ip: options.pseudonymiseIp ? options.pseudonymiseIp(data.ipAddress) : data.ipAddress },
+    }),
     ...(data.sessionId !== undefined && { session: { uid: data.sessionId } }),
     unmapped: {
       channel: data.channel,

@@ -65,9 +65,7 @@ function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
  * published JSON Schema type, so it is validated (and refused) like any value.
  */
 function presence({ optional = false }: FieldOptions): PropertyDecorator {
-  return optional
-    ? ValidateIf((_object, value) => value !== undefined)
-    : IsDefined(because('is required'));
+  return optional ? ValidateIf((_object, value) => value !== undefined) : IsDefined(because('is required'));
 }
 
 function stringRules(maxLength: number, each = false): PropertyDecorator[] {
@@ -94,8 +92,7 @@ export const FreeText = (options?: FieldOptions) => BoundedString(STRING_LIMITS.
 export const OneOf = (values: readonly string[], options: FieldOptions = {}): PropertyDecorator =>
   compose(presence(options), IsIn([...values], because(oneOfReason(values))));
 
-export const Flag = (options: FieldOptions = {}): PropertyDecorator =>
-  compose(presence(options), IsBoolean(because('must be a boolean')));
+export const Flag = (options: FieldOptions = {}): PropertyDecorator => compose(presence(options), IsBoolean(because('must be a boolean')));
 
 export const IntegerBetween = (min: number, max: number, options: FieldOptions = {}): PropertyDecorator =>
   compose(
@@ -135,12 +132,7 @@ export const OneOfList = (values: readonly string[], maxItems: number, options: 
   compose(presence(options), ...listRules(maxItems), IsIn([...values], because(oneOfReason(values), true)));
 
 export const NestedObject = (type: () => Constructor, options: FieldOptions = {}): PropertyDecorator =>
-  compose(
-    presence(options),
-    IsObject(because('must be an object')),
-    ValidateNested(because('must be an object')),
-    Type(type),
-  );
+  compose(presence(options), IsObject(because('must be an object')), ValidateNested(because('must be an object')), Type(type));
 
 export const NestedList = (type: () => Constructor, maxItems: number, options: FieldOptions = {}): PropertyDecorator =>
   compose(presence(options), ...listRules(maxItems), ValidateNested(because('must be an object', true)), Type(type));

@@ -35,7 +35,9 @@ const objectSchemasOf = (type: EventType): [string, Schema][] => [
 describe('eventTypeSchemas', () => {
   it('describes every event type exactly once, with its schema version', () => {
     expect(schemas.map((entry) => entry.type)).toEqual([...EVENT_TYPES]);
-    expect(schemas.filter((entry) => entry.schemaVersion !== 1).map((entry) => [entry.type, entry.schemaVersion])).toEqual([['assurance.authenticator.enrolled', 2]]);
+    expect(schemas.filter((entry) => entry.schemaVersion !== 1).map((entry) => [entry.type, entry.schemaVersion])).toEqual([
+      ['assurance.authenticator.enrolled', 2],
+    ]);
   });
 
   it('lists the closed enum values', () => {

@@ -7,12 +7,28 @@ describe('upcast (the catalog as shipped)', () => {
   });
 
   it('brings a v1 enrollment to v2, stating that no notification is on record', () => {
-    const v1 = { authenticatorId: 'key-1', kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true };
+    const v1 = {
+      authenticatorId: 'key-1',
+      kind: 'security-key',
+      phishingResistant: true,
+      hardwareBound: true,
+      syncable: false,
+      userVerification: true,
+    };
     expect(upcast('assurance.authenticator.enrolled', 1, v1)).toEqual({ schemaVersion: 2, data: { ...v1, userNotified: false } });
   });
 
   it('leaves a v2 enrollment as the emitter sent it', () => {
-    const v2 = { authenticatorId: 'key-1', kind: 'security-key', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true, sessionId: 's-1', userNotified: true };
+    const v2 = {
+      authenticatorId: 'key-1',
+      kind: 'security-key',
+      phishingResistant: true,
+      hardwareBound: true,
+      syncable: false,
+      userVerification: true,
+      sessionId: 's-1',
+      userNotified: true,
+    };
     expect(upcast('assurance.authenticator.enrolled', 2, v2)).toEqual({ schemaVersion: 2, data: v2 });
   });
 

@@ -109,9 +109,7 @@ function elementIssues(error: ValidationError, rule: string, path: string, reaso
     if (metadata.propertyName !== error.property || !metadata.each) {
       continue;
     }
-    const constraint = storage
-      .getTargetValidatorConstraints(metadata.constraintCls)
-      .find((candidate) => candidate.name === rule);
+    const constraint = storage.getTargetValidatorConstraints(metadata.constraintCls).find((candidate) => candidate.name === rule);
     if (!constraint) {
       continue;
     }

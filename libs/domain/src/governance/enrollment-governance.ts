@@ -37,7 +37,11 @@ export interface EnrollmentJudgement {
  * A subject with nothing active and no fresh proofing needs no authentication
  * (the lower of AAL 0 and anything is 0), only the notification.
  */
-export function judgeEnrollment(enrollment: AuthenticatorEnrolledData, enrolledAt: string, context: EnrollmentContext): EnrollmentJudgement {
+export function judgeEnrollment(
+  enrollment: AuthenticatorEnrolledData,
+  enrolledAt: string,
+  context: EnrollmentContext,
+): EnrollmentJudgement {
   const gaps: EnrollmentGovernanceGap[] = [];
   if (enrollment.userNotified !== true) gaps.push('user-not-notified');
   if (context.firstSinceProofing) return { requiredAal: null, basis: 'identity-proofing', gaps };

@@ -20,7 +20,10 @@ describe('recovery governance', () => {
     expect(recoveryGovernanceOf(assisted)).toEqual({ status: 'unverified', missing: ['second-approval'] });
     expect(recoveryGovernanceOf({ ...assisted, approvedBy: 'agent-7' })).toEqual({ status: 'unverified', missing: ['second-approval'] });
     expect(recoveryGovernanceOf({ ...assisted, approvedBy: 'supervisor-2' })).toEqual({ status: 'verified', missing: [] });
-    expect(recoveryGovernanceOf({ ...assisted, userNotified: false })).toEqual({ status: 'unverified', missing: ['user-notification', 'second-approval'] });
+    expect(recoveryGovernanceOf({ ...assisted, userNotified: false })).toEqual({
+      status: 'unverified',
+      missing: ['user-notification', 'second-approval'],
+    });
   });
 
   it('finds SMS weaker than a security key (AAL3) and a re-proofing not weaker', () => {

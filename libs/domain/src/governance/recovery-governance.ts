@@ -42,10 +42,13 @@ export interface RecoveryGovernance {
  * for an assisted recovery, the approval of a second person, who cannot be
  * the verifier.
  */
-export function recoveryGovernanceOf(recovery: Pick<RecoveryRecord, 'method' | 'verifiedBy' | 'userNotified' | 'approvedBy'>): RecoveryGovernance {
+export function recoveryGovernanceOf(
+  recovery: Pick<RecoveryRecord, 'method' | 'verifiedBy' | 'userNotified' | 'approvedBy'>,
+): RecoveryGovernance {
   const missing: RecoveryGovernanceGap[] = [];
   if (!recovery.verifiedBy) missing.push('verifier');
   if (recovery.userNotified !== true) missing.push('user-notification');
-  if (isAssistedRecovery(recovery.method) && (!recovery.approvedBy || recovery.approvedBy === recovery.verifiedBy)) missing.push('second-approval');
+  if (isAssistedRecovery(recovery.method) && (!recovery.approvedBy || recovery.approvedBy === recovery.verifiedBy))
+    missing.push('second-approval');
   return { status: missing.length === 0 ? 'verified' : 'unverified', missing };
 }

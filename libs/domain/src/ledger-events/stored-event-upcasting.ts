@@ -15,7 +15,11 @@ export function upcastStoredEvent(type: string, schemaVersion: number, data: unk
   if (!isLedgerEventType(type)) return upcast(type as never, schemaVersion, data);
   const latest = LEDGER_SCHEMA_VERSIONS[type];
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > latest) {
-    throw new SchemaVersionError(type as never, schemaVersion, `${type} has schemaVersion ${String(schemaVersion)}; this code reads 1 to ${latest}`);
+    throw new SchemaVersionError(
+      type as never,
+      schemaVersion,
+      `${type} has schemaVersion ${String(schemaVersion)}; this code reads 1 to ${latest}`,
+    );
   }
   return { schemaVersion, data };
 }

@@ -80,11 +80,29 @@ const using = (...kinds: AuthenticatorKind[]) => kinds.map((kind) => ({ kind, au
 describe('AAL from authenticators (SP 800-63B-4)', () => {
   describe('each kind alone, as typically enrolled', () => {
     const table: Array<[AuthenticatorKind, Expected]> = [
-      ['passkey-device-bound', { aal: 3, phishingResistant: true, rule: 'aal3-multi-factor-cryptographic-device', amr: ['hwk', 'mfa', 'user'], acr: ['phrh', 'nist-aal3'] }],
+      [
+        'passkey-device-bound',
+        {
+          aal: 3,
+          phishingResistant: true,
+          rule: 'aal3-multi-factor-cryptographic-device',
+          amr: ['hwk', 'mfa', 'user'],
+          acr: ['phrh', 'nist-aal3'],
+        },
+      ],
       ['security-key', { aal: 3, phishingResistant: true, rule: 'aal3-multi-factor-cryptographic-device', acr: ['phrh', 'nist-aal3'] }],
       ['platform-authenticator', { aal: 3, phishingResistant: true, rule: 'aal3-multi-factor-cryptographic-device' }],
       ['smart-card', { aal: 3, phishingResistant: true, amr: ['hwk', 'mfa', 'pin', 'sc', 'user'], acr: ['phrh', 'nist-aal3'] }],
-      ['passkey-synced', { aal: 2, phishingResistant: true, rule: 'aal2-multi-factor-exportable-cryptographic', amr: ['mfa', 'swk', 'user'], acr: ['phr', 'nist-aal2'] }],
+      [
+        'passkey-synced',
+        {
+          aal: 2,
+          phishingResistant: true,
+          rule: 'aal2-multi-factor-exportable-cryptographic',
+          amr: ['mfa', 'swk', 'user'],
+          acr: ['phr', 'nist-aal2'],
+        },
+      ],
       ['push-number-match', { aal: 2, phishingResistant: false, rule: 'aal2-push-number-matching', acr: ['nist-aal2'] }],
       ['push', { aal: 1, phishingResistant: false, rule: 'aal1-single-factor', amr: ['mca'], acr: ['nist-aal1'] }],
       ['totp', { aal: 1, phishingResistant: false, amr: ['otp'] }],
@@ -96,55 +114,151 @@ describe('AAL from authenticators (SP 800-63B-4)', () => {
       ['temporary-access-pass', { aal: 1, phishingResistant: false }],
     ];
     it.each(table)('given an enrolled %s, when it is used alone, then %o', (kind, expected) => {
-      given([enrolled(kind)]).when(using(kind)).then(expected);
+      given([enrolled(kind)])
+        .when(using(kind))
+        .then(expected);
     });
   });
 
   describe('properties recorded at enrollment', () => {
     it.each<[string, Enrolled, Expected]>([
-      ['a security key without user verification is a single-factor device', enrolled('security-key', { userVerification: false }), { aal: 1, phishingResistant: true, amr: ['hwk'] }],
-      ['a device-bound passkey without user verification is a single-factor device', enrolled('passkey-device-bound', { userVerification: false }), { aal: 1 }],
-      ['a smart card without PIN is a single-factor device', enrolled('smart-card', { userVerification: false }), { aal: 1, amr: ['hwk', 'sc'] }],
-      ['a synced passkey is exportable: AAL2 at most even if marked hardware-bound', enrolled('passkey-synced', { hardwareBound: true }), { aal: 2 }],
-      ['a synced passkey without user verification is a single factor', enrolled('passkey-synced', { userVerification: false }), { aal: 1, phishingResistant: true }],
-      ['a platform authenticator that syncs is exportable', enrolled('platform-authenticator', { syncable: true }), { aal: 2, acr: ['phr', 'nist-aal2'] }],
-      ['a key enrolled as not phishing resistant does not reach AAL3', enrolled('security-key', { phishingResistant: false }), { aal: 2, phishingResistant: false, acr: ['nist-aal2'] }],
-      ['push is never phishing resistant, whatever the enrollment says', enrolled('push-number-match', { phishingResistant: true }), { aal: 2, phishingResistant: false }],
-      ['an OTP is never phishing resistant, whatever the enrollment says', enrolled('totp', { phishingResistant: true, hardwareBound: true }), { aal: 1, phishingResistant: false }],
+      [
+        'a security key without user verification is a single-factor device',
+        enrolled('security-key', { userVerification: false }),
+        { aal: 1, phishingResistant: true, amr: ['hwk'] },
+      ],
+      [
+        'a device-bound passkey without user verification is a single-factor device',
+        enrolled('passkey-device-bound', { userVerification: false }),
+        { aal: 1 },
+      ],
+      [
+        'a smart card without PIN is a single-factor device',
+        enrolled('smart-card', { userVerification: false }),
+        { aal: 1, amr: ['hwk', 'sc'] },
+      ],
+      [
+        'a synced passkey is exportable: AAL2 at most even if marked hardware-bound',
+        enrolled('passkey-synced', { hardwareBound: true }),
+        { aal: 2 },
+      ],
+      [
+        'a synced passkey without user verification is a single factor',
+        enrolled('passkey-synced', { userVerification: false }),
+        { aal: 1, phishingResistant: true },
+      ],
+      [
+        'a platform authenticator that syncs is exportable',
+        enrolled('platform-authenticator', { syncable: true }),
+        { aal: 2, acr: ['phr', 'nist-aal2'] },
+      ],
+      [
+        'a key enrolled as not phishing resistant does not reach AAL3',
+        enrolled('security-key', { phishingResistant: false }),
+        { aal: 2, phishingResistant: false, acr: ['nist-aal2'] },
+      ],
+      [
+        'push is never phishing resistant, whatever the enrollment says',
+        enrolled('push-number-match', { phishingResistant: true }),
+        { aal: 2, phishingResistant: false },
+      ],
+      [
+        'an OTP is never phishing resistant, whatever the enrollment says',
+        enrolled('totp', { phishingResistant: true, hardwareBound: true }),
+        { aal: 1, phishingResistant: false },
+      ],
     ])('%s', (_, authenticator, expected) => {
-      given([authenticator]).when([{ kind: authenticator.kind, authenticatorId: authenticator.id }]).then(expected);
+      given([authenticator])
+        .when([{ kind: authenticator.kind, authenticatorId: authenticator.id }])
+        .then(expected);
     });
   });
 
   describe('combinations', () => {
     it.each<[string, Enrolled[], AuthenticatorKind[], Expected]>([
-      ['single-factor crypto device + password reaches AAL3', [enrolled('security-key', { userVerification: false }), enrolled('password')], ['security-key', 'password'], { aal: 3, rule: 'aal3-single-factor-cryptographic-device-plus-password', amr: ['hwk', 'mfa', 'pwd'], acr: ['phrh', 'nist-aal3'] }],
-      ['smart card without PIN + password reaches AAL3', [enrolled('smart-card', { userVerification: false }), enrolled('password')], ['smart-card', 'password'], { aal: 3 }],
-      ['synced passkey + password stays AAL2: exportable', [enrolled('passkey-synced'), enrolled('password')], ['passkey-synced', 'password'], { aal: 2 }],
-      ['synced passkey without UV + password is AAL2', [enrolled('passkey-synced', { userVerification: false }), enrolled('password')], ['passkey-synced', 'password'], { aal: 2, rule: 'aal2-password-plus-possession-factor' }],
-      ['password + OTP (TOTP) is AAL2', [enrolled('password'), enrolled('totp')], ['password', 'totp'], { aal: 2, rule: 'aal2-one-time-code-plus-password', amr: ['mfa', 'otp', 'pwd'], acr: ['nist-aal2'] }],
-      ['password + SMS is AAL2', [enrolled('password'), enrolled('sms')], ['password', 'sms'], { aal: 2, rule: 'aal2-password-plus-possession-factor', amr: ['mfa', 'pwd', 'sms'] }],
-      ['password + voice is AAL2', [enrolled('password'), enrolled('voice')], ['password', 'voice'], { aal: 2, amr: ['mfa', 'pwd', 'tel'] }],
+      [
+        'single-factor crypto device + password reaches AAL3',
+        [enrolled('security-key', { userVerification: false }), enrolled('password')],
+        ['security-key', 'password'],
+        { aal: 3, rule: 'aal3-single-factor-cryptographic-device-plus-password', amr: ['hwk', 'mfa', 'pwd'], acr: ['phrh', 'nist-aal3'] },
+      ],
+      [
+        'smart card without PIN + password reaches AAL3',
+        [enrolled('smart-card', { userVerification: false }), enrolled('password')],
+        ['smart-card', 'password'],
+        { aal: 3 },
+      ],
+      [
+        'synced passkey + password stays AAL2: exportable',
+        [enrolled('passkey-synced'), enrolled('password')],
+        ['passkey-synced', 'password'],
+        { aal: 2 },
+      ],
+      [
+        'synced passkey without UV + password is AAL2',
+        [enrolled('passkey-synced', { userVerification: false }), enrolled('password')],
+        ['passkey-synced', 'password'],
+        { aal: 2, rule: 'aal2-password-plus-possession-factor' },
+      ],
+      [
+        'password + OTP (TOTP) is AAL2',
+        [enrolled('password'), enrolled('totp')],
+        ['password', 'totp'],
+        { aal: 2, rule: 'aal2-one-time-code-plus-password', amr: ['mfa', 'otp', 'pwd'], acr: ['nist-aal2'] },
+      ],
+      [
+        'password + SMS is AAL2',
+        [enrolled('password'), enrolled('sms')],
+        ['password', 'sms'],
+        { aal: 2, rule: 'aal2-password-plus-possession-factor', amr: ['mfa', 'pwd', 'sms'] },
+      ],
+      [
+        'password + voice is AAL2',
+        [enrolled('password'), enrolled('voice')],
+        ['password', 'voice'],
+        { aal: 2, amr: ['mfa', 'pwd', 'tel'] },
+      ],
       ['password + push is AAL2', [enrolled('password'), enrolled('push')], ['password', 'push'], { aal: 2, phishingResistant: false }],
       ['password + recovery code is AAL2', [enrolled('password'), enrolled('recovery-code')], ['password', 'recovery-code'], { aal: 2 }],
-      ['password + e-mail code stays AAL1: e-mail is no out-of-band channel', [enrolled('password'), enrolled('email-otp')], ['password', 'email-otp'], { aal: 1 }],
-      ['password + temporary access pass stays AAL1', [enrolled('password'), enrolled('temporary-access-pass')], ['password', 'temporary-access-pass'], { aal: 1 }],
+      [
+        'password + e-mail code stays AAL1: e-mail is no out-of-band channel',
+        [enrolled('password'), enrolled('email-otp')],
+        ['password', 'email-otp'],
+        { aal: 1 },
+      ],
+      [
+        'password + temporary access pass stays AAL1',
+        [enrolled('password'), enrolled('temporary-access-pass')],
+        ['password', 'temporary-access-pass'],
+        { aal: 1 },
+      ],
       ['TOTP + SMS stays AAL1: two possession factors', [enrolled('totp'), enrolled('sms')], ['totp', 'sms'], { aal: 1 }],
       ['two passwords stay AAL1', [enrolled('password'), enrolled('password', {}, 'second-password')], ['password'], { aal: 1 }],
-      ['adding a weak method to an AAL3 key keeps AAL3', [enrolled('security-key'), enrolled('sms')], ['security-key', 'sms'], { aal: 3, phishingResistant: true }],
+      [
+        'adding a weak method to an AAL3 key keeps AAL3',
+        [enrolled('security-key'), enrolled('sms')],
+        ['security-key', 'sms'],
+        { aal: 3, phishingResistant: true },
+      ],
     ])('%s', (_, authenticators, kinds, expected) => {
-      given(authenticators).when(using(...kinds)).then(expected);
+      given(authenticators)
+        .when(using(...kinds))
+        .then(expected);
     });
   });
 
   describe('methods that do not count', () => {
     it('given nothing enrolled, when a method names an authenticator id, then it does not count and says why', () => {
-      const derived = given([]).when([{ kind: 'security-key', authenticatorId: 'ghost' }]).then({ aal: 0, rule: 'aal0-no-counted-method', acr: [] });
+      const derived = given([])
+        .when([{ kind: 'security-key', authenticatorId: 'ghost' }])
+        .then({ aal: 0, rule: 'aal0-no-counted-method', acr: [] });
       expect(derived.discounted).toEqual([expect.objectContaining({ index: 0, reason: 'authenticator-not-enrolled' })]);
     });
 
     it('given a revoked key, when it is used, then it does not count', () => {
-      const derived = given([{ ...enrolled('security-key'), status: 'revoked' }]).when(using('security-key')).then({ aal: 0 });
+      const derived = given([{ ...enrolled('security-key'), status: 'revoked' }])
+        .when(using('security-key'))
+        .then({ aal: 0 });
       expect(derived.discounted[0].reason).toBe('authenticator-revoked');
     });
 
@@ -155,20 +269,28 @@ describe('AAL from authenticators (SP 800-63B-4)', () => {
     });
 
     it('given a TOTP enrollment, when a method claims it is a security key, then it does not count', () => {
-      const derived = given([enrolled('totp', {}, 'x')]).when([{ kind: 'security-key', authenticatorId: 'x' }]).then({ aal: 0 });
+      const derived = given([enrolled('totp', {}, 'x')])
+        .when([{ kind: 'security-key', authenticatorId: 'x' }])
+        .then({ aal: 0 });
       expect(derived.discounted[0].reason).toBe('authenticator-kind-mismatch');
     });
 
     it('given nothing enrolled, when a cryptographic method names no authenticator, then it counts only as a single-factor software key', () => {
-      given([]).when([{ kind: 'passkey-device-bound' }]).then({ aal: 1, phishingResistant: false, amr: ['swk'] });
+      given([])
+        .when([{ kind: 'passkey-device-bound' }])
+        .then({ aal: 1, phishingResistant: false, amr: ['swk'] });
     });
 
     it('given nothing enrolled, when a password and an OTP name no authenticator, then they count by kind', () => {
-      given([]).when([{ kind: 'password' }, { kind: 'totp' }]).then({ aal: 2 });
+      given([])
+        .when([{ kind: 'password' }, { kind: 'totp' }])
+        .then({ aal: 2 });
     });
 
     it('does not mistake an inherited object member for an enrolled authenticator', () => {
-      given([]).when([{ kind: 'password', authenticatorId: 'constructor' }]).then({ aal: 0 });
+      given([])
+        .when([{ kind: 'password', authenticatorId: 'constructor' }])
+        .then({ aal: 0 });
     });
   });
 });
@@ -181,7 +303,11 @@ describe('highest available AAL of the active authenticators', () => {
     ['only a synced passkey', 2, [enrolled('passkey-synced')]],
     ['a synced passkey and a security key', 3, [enrolled('passkey-synced'), enrolled('security-key')]],
     ['a security key without UV, alone', 1, [enrolled('security-key', { userVerification: false })]],
-    ['a security key without UV and a password, combined', 3, [enrolled('security-key', { userVerification: false }), enrolled('password')]],
+    [
+      'a security key without UV and a password, combined',
+      3,
+      [enrolled('security-key', { userVerification: false }), enrolled('password')],
+    ],
     ['a password and TOTP, combined', 2, [enrolled('password'), enrolled('totp')]],
     ['only SMS', 1, [enrolled('sms')]],
     ['a revoked security key and SMS', 1, [{ ...enrolled('security-key'), status: 'revoked' }, enrolled('sms')]],

@@ -51,11 +51,7 @@ export const NEVER_PHISHING_RESISTANT_KINDS: readonly AuthenticatorKind[] = [
 ];
 
 /** Factors a memorized secret can be paired with to reach AAL2 (something you know + something you have). */
-const POSSESSION_CLASSES: readonly FactorClass[] = [
-  'single-factor-cryptographic-software',
-  'out-of-band',
-  'one-time-code',
-];
+const POSSESSION_CLASSES: readonly FactorClass[] = ['single-factor-cryptographic-software', 'out-of-band', 'one-time-code'];
 
 export type AalRuleName =
   | 'aal3-multi-factor-cryptographic-device'
@@ -160,10 +156,22 @@ function countMethod(
   if (authenticatorId !== undefined) {
     const enrolled = ownEntry(authenticators, authenticatorId);
     if (!enrolled) {
-      return { index, kind, authenticatorId, reason: 'authenticator-not-enrolled', detail: `methods[${index}] names ${authenticatorId}, which this subject never enrolled` };
+      return {
+        index,
+        kind,
+        authenticatorId,
+        reason: 'authenticator-not-enrolled',
+        detail: `methods[${index}] names ${authenticatorId}, which this subject never enrolled`,
+      };
     }
     if (enrolled.status !== 'active') {
-      return { index, kind, authenticatorId, reason: 'authenticator-revoked', detail: `methods[${index}] names ${authenticatorId}, revoked at ${enrolled.revokedAt ?? 'an unknown time'}` };
+      return {
+        index,
+        kind,
+        authenticatorId,
+        reason: 'authenticator-revoked',
+        detail: `methods[${index}] names ${authenticatorId}, revoked at ${enrolled.revokedAt ?? 'an unknown time'}`,
+      };
     }
     if (enrolled.kind !== kind) {
       return {

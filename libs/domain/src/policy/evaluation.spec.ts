@@ -37,7 +37,13 @@ const enrolled = (authenticatorId: KeyId, time = at(1)): SubjectEvent => ({
 const authenticated = (
   authenticatorId: KeyId | 'ghost',
   time: string,
-  extra: Partial<{ channel: 'web' | 'privileged'; applicationId: string; sessionId: string; deviceId: string; risk: { level: 'low' | 'medium' | 'high'; signals: string[] } }> = {},
+  extra: Partial<{
+    channel: 'web' | 'privileged';
+    applicationId: string;
+    sessionId: string;
+    deviceId: string;
+    risk: { level: 'low' | 'medium' | 'high'; signals: string[] };
+  }> = {},
 ): SubjectEvent & { type: 'assurance.authentication.succeeded' } => ({
   type: 'assurance.authentication.succeeded',
   data: {
@@ -117,7 +123,10 @@ describe('a verdict on every recorded authentication', () => {
 
   it('given the same login before version 2 took effect, then version 1 judges it compliant', () => {
     const login = authenticated('synced-passkey', at(5), { applicationId: 'payroll' });
-    const [, verdict] = subjectDecider.decide(record(login), subjectDecider.evolve(subjectDecider.initialState(), enrolled('synced-passkey'))) as SubjectEvent[];
+    const [, verdict] = subjectDecider.decide(
+      record(login),
+      subjectDecider.evolve(subjectDecider.initialState(), enrolled('synced-passkey')),
+    ) as SubjectEvent[];
     expect(verdict.data).toMatchObject({ policyVersion: 1, requiredAal: 2, verdict: 'compliant' });
   });
 
@@ -130,21 +139,30 @@ describe('a verdict on every recorded authentication', () => {
   it('given nothing enrolled, when a login names an authenticator, then the verdict says it did not count', () => {
     const [, verdict] = subjectDecider.decide(record(authenticated('ghost', at(9))), subjectDecider.initialState()) as SubjectEvent[];
     expect(verdict.data).toMatchObject({ achievedAal: 0, verdict: 'violation' });
-    expect((verdict.data as AuthenticationEvaluatedData).reasons.map((reason) => reason.rule)).toEqual(['aal-below-required', 'authenticator-not-enrolled']);
+    expect((verdict.data as AuthenticationEvaluatedData).reasons.map((reason) => reason.rule)).toEqual([
+      'aal-below-required',
+      'authenticator-not-enrolled',
+    ]);
   });
 
   it('given high risk, then AAL3 is required; given impossible travel, then a success is a violation', () => {
     const state = subjectDecider.evolve(subjectDecider.initialState(), enrolled('synced-passkey'));
     const verdictFor = (risk: { level: 'low' | 'high'; signals: string[] }) =>
-      (subjectDecider.decide(record(authenticated('synced-passkey', at(9), { risk })), state) as SubjectEvent[])[1].data as AuthenticationEvaluatedData;
+      (subjectDecider.decide(record(authenticated('synced-passkey', at(9), { risk })), state) as SubjectEvent[])[1]
+        .data as AuthenticationEvaluatedData;
     expect(verdictFor({ level: 'high', signals: [] })).toMatchObject({ requiredAal: 3, verdict: 'violation' });
     const travel = verdictFor({ level: 'low', signals: ['impossible-travel'] });
-    expect(travel.reasons).toEqual([{ rule: 'access-should-have-been-denied', detail: 'impossible-travel-denies denies this access, yet the authentication succeeded' }]);
+    expect(travel.reasons).toEqual([
+      { rule: 'access-should-have-been-denied', detail: 'impossible-travel-denies denies this access, yet the authentication succeeded' },
+    ]);
   });
 
   it('given a new device, then the step-up rule is in the path but the login itself satisfies it', () => {
     const state = subjectDecider.evolve(subjectDecider.initialState(), enrolled('device-passkey'));
-    const [, verdict] = subjectDecider.decide(record(authenticated('device-passkey', at(9), { deviceId: 'kiosk' })), state) as SubjectEvent[];
+    const [, verdict] = subjectDecider.decide(
+      record(authenticated('device-passkey', at(9), { deviceId: 'kiosk' })),
+      state,
+    ) as SubjectEvent[];
     expect(verdict.data).toMatchObject({ verdict: 'compliant' });
     expect((verdict.data as AuthenticationEvaluatedData).decisionPath[1].rule).toBe('new-or-unmanaged-device-steps-up');
   });
@@ -156,13 +174,20 @@ describe('a verdict on every recorded authentication', () => {
 
   it('refuses a ledger event offered for recording from outside', () => {
     const forged: SubjectEvent = { type: 'assurance.authentication.evaluated', data: {} as AuthenticationEvaluatedData };
-    given([]).when({ type: 'RecordSubjectEvent', event: forged }).thenThrows(SubjectRuleViolation, (error) => error.code === 'ledger-event-not-recordable');
+    given([])
+      .when({ type: 'RecordSubjectEvent', event: forged })
+      .thenThrows(SubjectRuleViolation, (error) => error.code === 'ledger-event-not-recordable');
   });
 });
 
 describe('step-up decisions', () => {
   const privileged: AccessRequest = { channel: 'privileged', applicationId: 'prod-ssh', sessionId: 's1', context: { signals: [] } };
-  const evaluatedLogin = (authenticatorId: KeyId, time: string, sessionId = 's1', channel: 'web' | 'privileged' = 'privileged'): SubjectEvent[] => {
+  const evaluatedLogin = (
+    authenticatorId: KeyId,
+    time: string,
+    sessionId = 's1',
+    channel: 'web' | 'privileged' = 'privileged',
+  ): SubjectEvent[] => {
     const login = authenticated(authenticatorId, time, { channel, applicationId: 'prod-ssh', sessionId });
     const state = [enrolled('device-passkey'), enrolled('synced-passkey')].reduce(subjectDecider.evolve, subjectDecider.initialState());
     return subjectDecider.decide(record(login, defaultOnly), state) as SubjectEvent[];
@@ -250,7 +275,11 @@ describe('step-up decisions', () => {
 
   it('given a web AAL2 session of 2 hours with no activity, then the 1-hour AAL2 idle limit has passed', () => {
     const web: AccessRequest = { channel: 'web', applicationId: 'wiki', sessionId: 'w1', context: { signals: [] } };
-    const answer = decision(history(evaluatedLogin('synced-passkey', at(9), 'w1', 'web'), [sessionStarted(at(9), 'w1', 'web')]), at(11), web);
+    const answer = decision(
+      history(evaluatedLogin('synced-passkey', at(9), 'w1', 'web'), [sessionStarted(at(9), 'w1', 'web')]),
+      at(11),
+      web,
+    );
     expect(answer.reasons[1]).toEqual({ rule: 'session-idle-timeout-exceeded', detail: expect.stringMatching(/allows 3600 s at AAL2/) });
   });
 
@@ -276,9 +305,19 @@ describe('step-up decisions', () => {
     const web: AccessRequest = { channel: 'web', applicationId: 'wiki', context: { signals: [] } };
     const password: SubjectEvent = {
       type: 'assurance.authenticator.enrolled',
-      data: { authenticatorId: 'pw', kind: 'password', phishingResistant: false, hardwareBound: false, syncable: false, userVerification: false },
+      data: {
+        authenticatorId: 'pw',
+        kind: 'password',
+        phishingResistant: false,
+        hardwareBound: false,
+        syncable: false,
+        userVerification: false,
+      },
     };
-    expect(decision([enrolled('totp'), password], at(9), web)).toMatchObject({ decision: 'step-up', acceptableMethods: ['password', 'totp'] });
+    expect(decision([enrolled('totp'), password], at(9), web)).toMatchObject({
+      decision: 'step-up',
+      acceptableMethods: ['password', 'totp'],
+    });
     const strict = evolvePolicyHistory(defaultOnly, {
       type: 'assurance.policy.published',
       data: { version: 2, policy: { ...DEFAULT_POLICY, fallback: { acceptableMethods: ['password'] } }, publishedAt: at(0) },

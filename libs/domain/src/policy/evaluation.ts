@@ -40,7 +40,9 @@ export function requirementFor(policy: AssurancePolicy, input: RequirementInput,
   if (override) {
     const tier = override.tier ? ` (tier ${override.tier})` : '';
     const effect =
-      override.requiredAal > requiredAal ? `requires AAL${override.requiredAal}` : `asks AAL${override.requiredAal}; the channel minimum AAL${requiredAal} stands`;
+      override.requiredAal > requiredAal
+        ? `requires AAL${override.requiredAal}`
+        : `asks AAL${override.requiredAal}; the channel minimum AAL${requiredAal} stands`;
     path.push({ rule: 'application-override', detail: `application ${input.applicationId}${tier} ${effect}` });
     requiredAal = Math.max(requiredAal, override.requiredAal) as AssuranceLevel;
   }
@@ -93,22 +95,38 @@ function deviceMatches(condition: DeviceCondition, deviceId: string | undefined,
 export type VerdictOnAuthentication = Omit<AuthenticationEvaluatedData, 'authentication'>;
 
 /** The verdict on one successful authentication under one policy version, against the state just before it. */
-export function evaluateAuthentication(authentication: AuthenticationData, state: SubjectState, policy: PolicyVersion): VerdictOnAuthentication {
+export function evaluateAuthentication(
+  authentication: AuthenticationData,
+  state: SubjectState,
+  policy: PolicyVersion,
+): VerdictOnAuthentication {
   const { channel, applicationId, sessionId, deviceId, risk } = authentication;
-  const requirement = requirementFor(policy.policy, { channel, applicationId, deviceId, riskLevel: risk?.level, signals: risk?.signals ?? [] }, state);
+  const requirement = requirementFor(
+    policy.policy,
+    { channel, applicationId, deviceId, riskLevel: risk?.level, signals: risk?.signals ?? [] },
+    state,
+  );
   const assurance = deriveAssurance(authentication.methods, state.authenticators);
   const discounted = assurance.discounted.map(({ reason, detail }) => ({ rule: reason, detail }));
   const kinds = assurance.counted.map((method) => method.kind).join(' + ') || 'no counted method';
   const path = [...requirement.path, ...discounted, { rule: assurance.rule, detail: `achieved AAL${assurance.achievedAal} from ${kinds}` }];
   const reasons: RuleFiring[] = [];
   if (assurance.achievedAal < requirement.requiredAal) {
-    reasons.push({ rule: 'aal-below-required', detail: `achieved AAL${assurance.achievedAal}, policy requires AAL${requirement.requiredAal}` });
+    reasons.push({
+      rule: 'aal-below-required',
+      detail: `achieved AAL${assurance.achievedAal}, policy requires AAL${requirement.requiredAal}`,
+    });
   }
   if (requirement.denial) {
-    reasons.push({ rule: 'access-should-have-been-denied', detail: `${requirement.denial.rule} denies this access, yet the authentication succeeded` });
+    reasons.push({
+      rule: 'access-should-have-been-denied',
+      detail: `${requirement.denial.rule} denies this access, yet the authentication succeeded`,
+    });
   }
   const verdict = reasons.length > 0 ? 'violation' : 'compliant';
-  path.push(verdict === 'compliant' ? { rule: 'aal-met', detail: `AAL${assurance.achievedAal} meets AAL${requirement.requiredAal}` } : reasons[0]);
+  path.push(
+    verdict === 'compliant' ? { rule: 'aal-met', detail: `AAL${assurance.achievedAal} meets AAL${requirement.requiredAal}` } : reasons[0],
+  );
   return {
     applicationId,
     channel,
@@ -156,7 +174,9 @@ export function acceptableMethodsFor(state: SubjectState, requiredAal: Assurance
       combination.map(({ kind, authenticatorId }) => ({ kind, authenticatorId, amr: [] })),
       state.authenticators,
     );
-  const offerable = active.filter((authenticator) => reach([authenticator]).phishingResistant || policy.fallback.acceptableMethods.includes(authenticator.kind));
+  const offerable = active.filter(
+    (authenticator) => reach([authenticator]).phishingResistant || policy.fallback.acceptableMethods.includes(authenticator.kind),
+  );
   const acceptable = new Map<AuthenticatorKind, AchievedAssuranceLevel>();
   for (const authenticator of offerable) {
     const alone = reach([authenticator]);
@@ -164,9 +184,13 @@ export function acceptableMethodsFor(state: SubjectState, requiredAal: Assurance
     const reaches =
       alone.achievedAal >= requiredAal ||
       offerable.some(
-        (partner) => partner !== authenticator && reach([partner]).achievedAal < requiredAal && reach([authenticator, partner]).achievedAal >= requiredAal,
+        (partner) =>
+          partner !== authenticator &&
+          reach([partner]).achievedAal < requiredAal &&
+          reach([authenticator, partner]).achievedAal >= requiredAal,
       );
-    if (reaches) acceptable.set(authenticator.kind, Math.max(acceptable.get(authenticator.kind) ?? 0, alone.achievedAal) as AchievedAssuranceLevel);
+    if (reaches)
+      acceptable.set(authenticator.kind, Math.max(acceptable.get(authenticator.kind) ?? 0, alone.achievedAal) as AchievedAssuranceLevel);
   }
   // Strongest alone first, so a client can offer the first entry as the default.
   return [...acceptable].sort(([kindA, aalA], [kindB, aalB]) => aalB - aalA || kindA.localeCompare(kindB)).map(([kind]) => kind);
@@ -242,16 +266,30 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
   const { sessionId, channel } = request;
   if (sessionId !== undefined) {
     const session = ownEntry(state.activeSessions, sessionId);
-    if (!session) return { aal: 0, firing: { rule: 'session-not-active', detail: `session ${sessionId} was never started, or has ended or been revoked` } };
+    if (!session)
+      return {
+        aal: 0,
+        firing: { rule: 'session-not-active', detail: `session ${sessionId} was never started, or has ended or been revoked` },
+      };
     const { achievedAal, authenticatedAt } = session;
     if (achievedAal === undefined || authenticatedAt === undefined) {
       return { aal: 0, firing: { rule: 'session-assurance-unknown', detail: `no evaluated authentication started session ${sessionId}` } };
     }
-    if (achievedAal === 0) return { aal: 0, firing: { rule: 'no-assurance', detail: `the authentication of session ${sessionId} reached no AAL` } };
+    if (achievedAal === 0)
+      return { aal: 0, firing: { rule: 'no-assurance', detail: `the authentication of session ${sessionId} reached no AAL` } };
     // A session opened on the privileged channel keeps the privileged limits wherever it is used.
     const limitsChannel = session.channel === 'privileged' ? session.channel : channel;
-    const check = checkLimits(`session ${sessionId}`, achievedAal, authenticatedAt, session.lastActivityAt ?? authenticatedAt, limitsChannel, history, now);
-    const emitterExpiry = session.expiresAt !== undefined && Date.parse(session.expiresAt) < Date.parse(check.expiresAt) ? session.expiresAt : undefined;
+    const check = checkLimits(
+      `session ${sessionId}`,
+      achievedAal,
+      authenticatedAt,
+      session.lastActivityAt ?? authenticatedAt,
+      limitsChannel,
+      history,
+      now,
+    );
+    const emitterExpiry =
+      session.expiresAt !== undefined && Date.parse(session.expiresAt) < Date.parse(check.expiresAt) ? session.expiresAt : undefined;
     const applied: SessionLimitsApplied = {
       sessionId,
       aal: achievedAal,
@@ -261,7 +299,11 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
       policyVersion: check.policyVersion,
     };
     if (emitterExpiry !== undefined && Date.parse(now) > Date.parse(emitterExpiry)) {
-      return { aal: 0, session: applied, firing: { rule: 'session-expired', detail: `session ${sessionId} expired at ${emitterExpiry}, as its emitter reported` } };
+      return {
+        aal: 0,
+        session: applied,
+        firing: { rule: 'session-expired', detail: `session ${sessionId} expired at ${emitterExpiry}, as its emitter reported` },
+      };
     }
     if (check.passed) return { aal: 0, session: applied, firing: check.passed };
     return {
@@ -275,7 +317,8 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
   if (!last || last.outcome !== 'succeeded' || last.achievedAal === undefined || last.at === undefined) {
     return { aal: 0, firing: { rule: 'no-recent-authentication', detail: `no evaluated successful authentication on channel ${channel}` } };
   }
-  if (last.achievedAal === 0) return { aal: 0, firing: { rule: 'no-assurance', detail: `the last ${channel} authentication reached no AAL` } };
+  if (last.achievedAal === 0)
+    return { aal: 0, firing: { rule: 'no-assurance', detail: `the last ${channel} authentication reached no AAL` } };
   const check = checkLimits(`the last ${channel} authentication`, last.achievedAal, last.at, last.at, channel, history, now);
   if (check.passed) return { aal: 0, firing: check.passed };
   return {
@@ -300,13 +343,20 @@ export function decideAccess(
   const { context } = request;
   const requirement = requirementFor(
     policy.policy,
-    { channel: request.channel, applicationId: request.applicationId, riskLevel: context.riskLevel, signals: context.signals, deviceId: context.deviceId },
+    {
+      channel: request.channel,
+      applicationId: request.applicationId,
+      riskLevel: context.riskLevel,
+      signals: context.signals,
+      deviceId: context.deviceId,
+    },
     state,
   );
   const current = currentAssurance(request, state, history, now);
   const reasons: RuleFiring[] = [...requirement.path, current.firing];
   const acceptableMethods = acceptableMethodsFor(state, requirement.requiredAal, policy.policy);
-  const freshOnThisDevice = requirement.freshAuthentication !== undefined && current.deviceId !== undefined && current.deviceId === context.deviceId;
+  const freshOnThisDevice =
+    requirement.freshAuthentication !== undefined && current.deviceId !== undefined && current.deviceId === context.deviceId;
 
   let decision: AccessDecision;
   if (requirement.denial) {
@@ -316,13 +366,19 @@ export function decideAccess(
     reasons.push({ rule: 'aal-met', detail: `current AAL${current.aal} meets AAL${requirement.requiredAal}` });
   } else if (acceptableMethods.length === 0) {
     decision = 'deny';
-    reasons.push({ rule: 'no-enrolled-method-meets-aal', detail: `no active enrolled authenticator acceptable to the policy reaches AAL${requirement.requiredAal}` });
+    reasons.push({
+      rule: 'no-enrolled-method-meets-aal',
+      detail: `no active enrolled authenticator acceptable to the policy reaches AAL${requirement.requiredAal}`,
+    });
   } else {
     decision = 'step-up';
     reasons.push(
       current.aal < requirement.requiredAal
         ? { rule: 'aal-below-required', detail: `current AAL${current.aal}, policy requires AAL${requirement.requiredAal}` }
-        : { rule: 'fresh-authentication-required', detail: `${requirement.freshAuthentication!.rule} needs an authentication on device ${context.deviceId}` },
+        : {
+            rule: 'fresh-authentication-required',
+            detail: `${requirement.freshAuthentication!.rule} needs an authentication on device ${context.deviceId}`,
+          },
     );
   }
   return {

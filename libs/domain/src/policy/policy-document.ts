@@ -60,13 +60,18 @@ export interface GovernanceSettings {
   enrollmentReauthenticationWindowMinutes: number;
 }
 
-export const DEFAULT_GOVERNANCE_SETTINGS: GovernanceSettings = Object.freeze({ reviewSlaBusinessDays: 5, enrollmentReauthenticationWindowMinutes: 10 });
+export const DEFAULT_GOVERNANCE_SETTINGS: GovernanceSettings = Object.freeze({
+  reviewSlaBusinessDays: 5,
+  enrollmentReauthenticationWindowMinutes: 10,
+});
 
 /**
  * Versions published before the governance settings existed hold no
  * `governance`; they are read with the defaults, which are what was in force.
  */
-export function withGovernanceDefaults(policy: Omit<AssurancePolicy, 'governance'> & { governance?: Partial<GovernanceSettings> }): AssurancePolicy {
+export function withGovernanceDefaults(
+  policy: Omit<AssurancePolicy, 'governance'> & { governance?: Partial<GovernanceSettings> },
+): AssurancePolicy {
   return { ...policy, governance: { ...DEFAULT_GOVERNANCE_SETTINGS, ...policy.governance } };
 }
 
@@ -134,10 +139,15 @@ const AAL_KEYS: readonly AalKey[] = ['aal1', 'aal2', 'aal3'];
 export function validatePolicyDocument(document: unknown): PolicyValidation {
   const issues: PolicyIssue[] = [];
   const check = new Checker(issues);
-  const root = check.object(document, '', ['requiredAal', 'applications', 'riskRules', 'fallback', 'recovery', 'sessions', 'exceptions', 'governance'], {
-    allRequired: true,
-    optional: ['governance'],
-  });
+  const root = check.object(
+    document,
+    '',
+    ['requiredAal', 'applications', 'riskRules', 'fallback', 'recovery', 'sessions', 'exceptions', 'governance'],
+    {
+      allRequired: true,
+      optional: ['governance'],
+    },
+  );
   if (!root) return { valid: false, issues };
 
   const requiredAal = check.object(root.requiredAal, 'requiredAal', CHANNELS, { allRequired: true });
@@ -152,7 +162,8 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
   if (applications) {
     for (const [applicationId, override] of Object.entries(applications)) {
       const field = `applications.${applicationId}`;
-      if (!APPLICATION_ID_PATTERN.test(applicationId)) issues.push({ field, reason: 'must be an application id: letters, digits and . _ : @ + -' });
+      if (!APPLICATION_ID_PATTERN.test(applicationId))
+        issues.push({ field, reason: 'must be an application id: letters, digits and . _ : @ + -' });
       const entry = check.object(override, field, ['requiredAal', 'tier']);
       if (entry) {
         check.aal(entry.requiredAal, `${field}.requiredAal`);
@@ -185,7 +196,8 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
       }
       if (check.oneOf(entry.action, `${field}.action`, RISK_ACTIONS)) {
         if (entry.action === 'require-aal') check.aal(entry.aal, `${field}.aal`);
-        else if (entry.aal !== undefined) issues.push({ field: `${field}.aal`, reason: `only a require-aal rule names an aal, not ${String(entry.action)}` });
+        else if (entry.aal !== undefined)
+          issues.push({ field: `${field}.aal`, reason: `only a require-aal rule names an aal, not ${String(entry.action)}` });
       }
     });
   }
@@ -196,7 +208,8 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
   const recovery = check.object(root.recovery, 'recovery', ['acceptableMethods'], { allRequired: true });
   if (recovery) {
     const byAal = check.object(recovery.acceptableMethods, 'recovery.acceptableMethods', AAL_KEYS, { allRequired: true });
-    if (byAal) for (const key of AAL_KEYS) check.oneOfList(byAal[key], `recovery.acceptableMethods.${key}`, RECOVERY_METHODS, { required: true });
+    if (byAal)
+      for (const key of AAL_KEYS) check.oneOfList(byAal[key], `recovery.acceptableMethods.${key}`, RECOVERY_METHODS, { required: true });
   }
 
   const sessions = check.object(root.sessions, 'sessions', [...AAL_KEYS, 'privileged'], { allRequired: true });
@@ -209,7 +222,10 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
       if (privileged.maxLifetimeSeconds > aal3.maxLifetimeSeconds) {
         issues.push({ field: 'sessions.privileged.maxLifetimeSeconds', reason: 'must not exceed sessions.aal3.maxLifetimeSeconds' });
       }
-      if (aal3.idleTimeoutSeconds !== null && (privileged.idleTimeoutSeconds === null || privileged.idleTimeoutSeconds > aal3.idleTimeoutSeconds)) {
+      if (
+        aal3.idleTimeoutSeconds !== null &&
+        (privileged.idleTimeoutSeconds === null || privileged.idleTimeoutSeconds > aal3.idleTimeoutSeconds)
+      ) {
         issues.push({ field: 'sessions.privileged.idleTimeoutSeconds', reason: 'must not exceed sessions.aal3.idleTimeoutSeconds' });
       }
     }
@@ -222,7 +238,13 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
     const governance = check.object(root.governance, 'governance', ['reviewSlaBusinessDays', 'enrollmentReauthenticationWindowMinutes']);
     if (governance) {
       check.wholeNumber(governance.reviewSlaBusinessDays, 'governance.reviewSlaBusinessDays', 1, 60, { optional: true });
-      check.wholeNumber(governance.enrollmentReauthenticationWindowMinutes, 'governance.enrollmentReauthenticationWindowMinutes', 1, 24 * 60, { optional: true });
+      check.wholeNumber(
+        governance.enrollmentReauthenticationWindowMinutes,
+        'governance.enrollmentReauthenticationWindowMinutes',
+        1,
+        24 * 60,
+        { optional: true },
+      );
     }
   }
 
@@ -239,7 +261,12 @@ class Checker {
     return undefined;
   }
 
-  object(value: unknown, field: string, allowed: readonly string[], { allRequired = false, optional = [] as readonly string[] } = {}): Json | undefined {
+  object(
+    value: unknown,
+    field: string,
+    allowed: readonly string[],
+    { allRequired = false, optional = [] as readonly string[] } = {},
+  ): Json | undefined {
     if (value === undefined) return this.fail(field || '(document)', 'is required');
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(field || '(document)', 'must be an object');
     const prefix = field ? `${field}.` : '';
@@ -301,7 +328,8 @@ class Checker {
     if (value === undefined) return undefined;
     const list = this.list(value, field, 50);
     list?.forEach((item, index) => {
-      if (typeof item !== 'string' || !pattern.test(item)) this.fail(`${field}[${index}]`, 'must be a signal name of letters, digits and . _ : -');
+      if (typeof item !== 'string' || !pattern.test(item))
+        this.fail(`${field}[${index}]`, 'must be a signal name of letters, digits and . _ : -');
     });
     return list;
   }

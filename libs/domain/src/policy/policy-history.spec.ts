@@ -28,24 +28,34 @@ const publish = (expectedVersion: number, publishedAt: string, document: unknown
 
 describe('policy publication', () => {
   it('given nothing published, when version 1 is edited and published, then version 2 is published', () => {
-    given([]).when(publish(1, '2026-03-01T00:00:00Z')).then([published(2, '2026-03-01T00:00:00Z')]);
+    given([])
+      .when(publish(1, '2026-03-01T00:00:00Z'))
+      .then([published(2, '2026-03-01T00:00:00Z')]);
   });
 
   it('given version 2, when version 2 is edited and published, then version 3 is published', () => {
-    given([published(2, '2026-03-01T00:00:00Z')]).when(publish(2, '2026-04-01T00:00:00Z')).then([published(3, '2026-04-01T00:00:00Z')]);
+    given([published(2, '2026-03-01T00:00:00Z')])
+      .when(publish(2, '2026-04-01T00:00:00Z'))
+      .then([published(3, '2026-04-01T00:00:00Z')]);
   });
 
   it('given version 2, when an author publishes an edit of version 1, then it is a version conflict', () => {
-    given([published(2, '2026-03-01T00:00:00Z')]).when(publish(1, '2026-04-01T00:00:00Z')).thenThrows(PolicyVersionConflict);
+    given([published(2, '2026-03-01T00:00:00Z')])
+      .when(publish(1, '2026-04-01T00:00:00Z'))
+      .thenThrows(PolicyVersionConflict);
   });
 
   it('given version 2, when a publication is dated before it, then it is refused: versions take effect in order', () => {
-    given([published(2, '2026-03-01T00:00:00Z')]).when(publish(2, '2026-02-01T00:00:00Z')).thenThrows(PolicyVersionConflict);
+    given([published(2, '2026-03-01T00:00:00Z')])
+      .when(publish(2, '2026-02-01T00:00:00Z'))
+      .thenThrows(PolicyVersionConflict);
   });
 
   it('given nothing published, when the document is invalid, then it names every problem and publishes nothing', () => {
     given([])
-      .when(publish(1, '2026-03-01T00:00:00Z', { ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, web: 4 }, exceptions: {} }))
+      .when(
+        publish(1, '2026-03-01T00:00:00Z', { ...DEFAULT_POLICY, requiredAal: { ...DEFAULT_POLICY.requiredAal, web: 4 }, exceptions: {} }),
+      )
       .thenThrows(InvalidPolicyError, (error) =>
         ['requiredAal.web', 'exceptions.maxDurationSeconds'].every((field) => error.issues.some((issue) => issue.field === field)),
       );
@@ -94,17 +104,62 @@ describe('policy document validation', () => {
     ['a missing channel', (d) => delete d.requiredAal.api, 'requiredAal.api', /is required/],
     ['AAL 4', (d) => (d.requiredAal.web = 4), 'requiredAal.web', /must be an AAL/],
     ['a privileged channel below AAL3', (d) => (d.requiredAal.privileged = 2), 'requiredAal.privileged', /requires AAL3/],
-    ['a negative lifetime', (d) => (d.sessions.aal2.maxLifetimeSeconds = -1), 'sessions.aal2.maxLifetimeSeconds', /whole number of seconds/],
+    [
+      'a negative lifetime',
+      (d) => (d.sessions.aal2.maxLifetimeSeconds = -1),
+      'sessions.aal2.maxLifetimeSeconds',
+      /whole number of seconds/,
+    ],
     ['a fractional idle limit', (d) => (d.sessions.aal3.idleTimeoutSeconds = 1.5), 'sessions.aal3.idleTimeoutSeconds', /whole number/],
-    ['an idle limit longer than the lifetime', (d) => (d.sessions.aal2.idleTimeoutSeconds = 90_000), 'sessions.aal2.idleTimeoutSeconds', /must not exceed/],
-    ['privileged limits looser than AAL3', (d) => (d.sessions.privileged.maxLifetimeSeconds = 86_400), 'sessions.privileged.maxLifetimeSeconds', /must not exceed/],
-    ['privileged without an idle limit', (d) => (d.sessions.privileged.idleTimeoutSeconds = null), 'sessions.privileged.idleTimeoutSeconds', /must not exceed/],
-    ['an unknown fallback method', (d) => (d.fallback.acceptableMethods = ['carrier-pigeon']), 'fallback.acceptableMethods[0]', /must be one of/],
-    ['an unknown recovery method', (d) => (d.recovery.acceptableMethods.aal3 = ['guess']), 'recovery.acceptableMethods.aal3[0]', /must be one of/],
-    ['a require-aal rule without aal', (d) => (d.riskRules = [{ name: 'r', when: { riskLevels: ['high'] }, action: 'require-aal' }]), 'riskRules[0].aal', /is required/],
-    ['a deny rule with an aal', (d) => (d.riskRules = [{ name: 'r', when: { signals: ['tor'] }, action: 'deny', aal: 3 }]), 'riskRules[0].aal', /only a require-aal rule/],
+    [
+      'an idle limit longer than the lifetime',
+      (d) => (d.sessions.aal2.idleTimeoutSeconds = 90_000),
+      'sessions.aal2.idleTimeoutSeconds',
+      /must not exceed/,
+    ],
+    [
+      'privileged limits looser than AAL3',
+      (d) => (d.sessions.privileged.maxLifetimeSeconds = 86_400),
+      'sessions.privileged.maxLifetimeSeconds',
+      /must not exceed/,
+    ],
+    [
+      'privileged without an idle limit',
+      (d) => (d.sessions.privileged.idleTimeoutSeconds = null),
+      'sessions.privileged.idleTimeoutSeconds',
+      /must not exceed/,
+    ],
+    [
+      'an unknown fallback method',
+      (d) => (d.fallback.acceptableMethods = ['carrier-pigeon']),
+      'fallback.acceptableMethods[0]',
+      /must be one of/,
+    ],
+    [
+      'an unknown recovery method',
+      (d) => (d.recovery.acceptableMethods.aal3 = ['guess']),
+      'recovery.acceptableMethods.aal3[0]',
+      /must be one of/,
+    ],
+    [
+      'a require-aal rule without aal',
+      (d) => (d.riskRules = [{ name: 'r', when: { riskLevels: ['high'] }, action: 'require-aal' }]),
+      'riskRules[0].aal',
+      /is required/,
+    ],
+    [
+      'a deny rule with an aal',
+      (d) => (d.riskRules = [{ name: 'r', when: { signals: ['tor'] }, action: 'deny', aal: 3 }]),
+      'riskRules[0].aal',
+      /only a require-aal rule/,
+    ],
     ['a rule with no condition', (d) => (d.riskRules = [{ name: 'r', when: {}, action: 'deny' }]), 'riskRules[0].when', /at least one/],
-    ['an unknown device condition', (d) => (d.riskRules = [{ name: 'r', when: { devices: ['stolen'] }, action: 'deny' }]), 'riskRules[0].when.devices[0]', /must be one of/],
+    [
+      'an unknown device condition',
+      (d) => (d.riskRules = [{ name: 'r', when: { devices: ['stolen'] }, action: 'deny' }]),
+      'riskRules[0].when.devices[0]',
+      /must be one of/,
+    ],
     ['two rules with one name', (d) => (d.riskRules = [d.riskRules[0], d.riskRules[0]]), 'riskRules[1].name', /duplicate/],
     ['a zero exception duration', (d) => (d.exceptions.maxDurationSeconds = 0), 'exceptions.maxDurationSeconds', /whole number/],
     ['an unknown top-level field', (d) => (d.colour = 'blue'), 'colour', /unknown field/],

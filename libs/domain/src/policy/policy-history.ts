@@ -49,7 +49,12 @@ export function initialPolicyHistory(): PolicyHistory {
 
 export function evolvePolicyHistory(history: PolicyHistory, event: PolicyPublishedEvent): PolicyHistory {
   const { version, policy, publishedAt, publishedBy } = event.data;
-  return { versions: [...history.versions, { version, policy: withGovernanceDefaults(policy), effectiveFrom: publishedAt, ...(publishedBy && { publishedBy }) }] };
+  return {
+    versions: [
+      ...history.versions,
+      { version, policy: withGovernanceDefaults(policy), effectiveFrom: publishedAt, ...(publishedBy && { publishedBy }) },
+    ],
+  };
 }
 
 export function decidePolicyPublication(command: PublishPolicy, history: PolicyHistory): PolicyPublishedEvent[] {
@@ -65,7 +70,10 @@ export function decidePolicyPublication(command: PublishPolicy, history: PolicyH
   }
   if (current.effectiveFrom !== null && Date.parse(command.publishedAt) < Date.parse(current.effectiveFrom)) {
     // Versions must take effect in publication order, or "the version in force at t" would be ambiguous.
-    throw new PolicyVersionConflict('policy-version-conflict', `publishedAt ${command.publishedAt} is before version ${current.version} took effect`);
+    throw new PolicyVersionConflict(
+      'policy-version-conflict',
+      `publishedAt ${command.publishedAt} is before version ${current.version} took effect`,
+    );
   }
   const data: PolicyPublishedData = {
     version: current.version + 1,

@@ -74,7 +74,11 @@ export function authenticationRecordChangeOf(event: StoredEventFacts): Authentic
         occurredAt: occurredAtOf(event),
         applicationId: data.applicationId,
         channel: data.channel,
-        methods: data.methods.map(({ kind, authenticatorId, amr }) => ({ kind, ...(authenticatorId !== undefined && { authenticatorId }), amr })),
+        methods: data.methods.map(({ kind, authenticatorId, amr }) => ({
+          kind,
+          ...(authenticatorId !== undefined && { authenticatorId }),
+          amr,
+        })),
         sessionId: data.sessionId ?? null,
         source: { stream: event.streamId, revision: event.revision, position: event.position },
         evaluation: null,

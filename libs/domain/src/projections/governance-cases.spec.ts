@@ -3,7 +3,13 @@ import { projectSubjectEvent, SubjectDocument } from './subject-projection';
 import { ReviewItem } from './review-items';
 
 let position = 0;
-function event(revision: number, type: string, data: Record<string, unknown>, time: string, schemaVersion = type === 'assurance.authenticator.enrolled' ? 2 : 1): StoredEventFacts {
+function event(
+  revision: number,
+  type: string,
+  data: Record<string, unknown>,
+  time: string,
+  schemaVersion = type === 'assurance.authenticator.enrolled' ? 2 : 1,
+): StoredEventFacts {
   position += 1;
   return { streamId: 'subject-gina', revision, position, type, data, metadata: { schemaVersion, time }, recordedAt: new Date(time) };
 }
@@ -29,9 +35,22 @@ const securityKey = (authenticatorId: string, extra: Record<string, unknown> = {
   userVerification: true,
   ...extra,
 });
-const sms = { authenticatorId: 'sms-1', kind: 'sms', phishingResistant: false, hardwareBound: false, syncable: false, userVerification: false, userNotified: true };
+const sms = {
+  authenticatorId: 'sms-1',
+  kind: 'sms',
+  phishingResistant: false,
+  hardwareBound: false,
+  syncable: false,
+  userVerification: false,
+  userNotified: true,
+};
 const proofed = { ial: 2, method: 'remote', evidence: ['passport'], proofedBy: 'idv' };
-const succeeded = (sessionId?: string) => ({ channel: 'web', applicationId: 'payroll', methods: [{ kind: 'security-key', amr: ['hwk'] }], ...(sessionId && { sessionId }) });
+const succeeded = (sessionId?: string) => ({
+  channel: 'web',
+  applicationId: 'payroll',
+  methods: [{ kind: 'security-key', amr: ['hwk'] }],
+  ...(sessionId && { sessionId }),
+});
 const verdict = (revision: number, time: string, achievedAal: number, sessionId?: string) => ({
   authentication: { revision, id: `auth-${revision}`, source: 'idp', time },
   applicationId: 'payroll',
@@ -58,19 +77,30 @@ describe('enrollment governance cases', () => {
 
   it('judges the first enrollment after proofing against the proofing: no authentication needed, a notification is', () => {
     expect(enrollmentCases(project(proofedWithKey).items)).toEqual([]);
-    const unnotified = project([proofedWithKey[0], event(1, 'assurance.authenticator.enrolled', securityKey('key-1'), '2026-11-02T09:01:00Z')]);
+    const unnotified = project([
+      proofedWithKey[0],
+      event(1, 'assurance.authenticator.enrolled', securityKey('key-1'), '2026-11-02T09:01:00Z'),
+    ]);
     expect(enrollmentCases(unnotified.items).map((item) => item.detail)).toEqual([
       expect.objectContaining({ basis: 'identity-proofing', gaps: ['user-not-notified'], requiredAal: null }),
     ]);
   });
 
   it('opens a case for a second security key with no authentication in the window', () => {
-    const { items } = project([...proofedWithKey, event(2, 'assurance.authenticator.enrolled', securityKey('key-2', { userNotified: true }), '2026-11-05T10:00:00Z')]);
+    const { items } = project([
+      ...proofedWithKey,
+      event(2, 'assurance.authenticator.enrolled', securityKey('key-2', { userNotified: true }), '2026-11-05T10:00:00Z'),
+    ]);
     expect(enrollmentCases(items)).toEqual([
       expect.objectContaining({
         itemId: 'subject-gina@2:enrollment-below-required-assurance',
         status: 'open',
-        detail: expect.objectContaining({ authenticatorId: 'key-2', basis: 'authentication', requiredAal: 3, gaps: ['no-authentication-in-window'] }),
+        detail: expect.objectContaining({
+          authenticatorId: 'key-2',
+          basis: 'authentication',
+          requiredAal: 3,
+          gaps: ['no-authentication-in-window'],
+        }),
       }),
     ]);
   });
@@ -109,19 +139,32 @@ describe('enrollment governance cases', () => {
       event(2, 'assurance.authentication.succeeded', succeeded('s-1'), '2026-11-05T09:58:00Z'),
       event(3, 'assurance.authentication.evaluated', verdict(2, '2026-11-05T09:58:00Z', 3, 's-1'), '2026-11-05T09:58:00Z'),
     ];
-    const sameSession = project([...history, event(4, 'assurance.authenticator.enrolled', securityKey('key-2', { sessionId: 's-1', userNotified: true }), '2026-11-05T10:00:00Z')]);
-    const otherSession = project([...history, event(4, 'assurance.authenticator.enrolled', securityKey('key-2', { sessionId: 's-2', userNotified: true }), '2026-11-05T10:00:00Z')]);
+    const sameSession = project([
+      ...history,
+      event(4, 'assurance.authenticator.enrolled', securityKey('key-2', { sessionId: 's-1', userNotified: true }), '2026-11-05T10:00:00Z'),
+    ]);
+    const otherSession = project([
+      ...history,
+      event(4, 'assurance.authenticator.enrolled', securityKey('key-2', { sessionId: 's-2', userNotified: true }), '2026-11-05T10:00:00Z'),
+    ]);
     expect(enrollmentCases(sameSession.items)).toEqual([]);
     expect(enrollmentCases(otherSession.items)).toHaveLength(1);
   });
 
   it('reads a v1 enrollment as one without a notification on record', () => {
-    const { items } = project([event(0, 'assurance.identity.proofed', proofed, '2026-11-02T09:00:00Z'), event(1, 'assurance.authenticator.enrolled', securityKey('key-1'), '2026-11-02T09:01:00Z', 1)]);
+    const { items } = project([
+      event(0, 'assurance.identity.proofed', proofed, '2026-11-02T09:00:00Z'),
+      event(1, 'assurance.authenticator.enrolled', securityKey('key-1'), '2026-11-02T09:01:00Z', 1),
+    ]);
     expect(enrollmentCases(items).map((item) => item.detail.gaps)).toEqual([['user-not-notified']]);
   });
 
   it('needs only the notification for the very first enrollment of a subject never proofed', () => {
-    expect(enrollmentCases(project([event(0, 'assurance.authenticator.enrolled', securityKey('key-1', { userNotified: true }), '2026-11-02T09:01:00Z')]).items)).toEqual([]);
+    expect(
+      enrollmentCases(
+        project([event(0, 'assurance.authenticator.enrolled', securityKey('key-1', { userNotified: true }), '2026-11-02T09:01:00Z')]).items,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -131,7 +174,12 @@ describe('recovery governance cases', () => {
     event(1, 'assurance.authenticator.enrolled', securityKey('key-1', { userNotified: true }), '2026-11-02T09:01:00Z'),
   ];
   const recovery = (revision: number, method: string, extra: Record<string, unknown> = {}) =>
-    event(revision, 'assurance.recovery.completed', { method, verifiedBy: 'agent-7', ticketId: 'INC-1', userNotified: true, ...extra }, '2026-11-10T09:00:00Z');
+    event(
+      revision,
+      'assurance.recovery.completed',
+      { method, verifiedBy: 'agent-7', ticketId: 'INC-1', userNotified: true, ...extra },
+      '2026-11-10T09:00:00Z',
+    );
 
   it('opens recovery-weaker-than-primary for a recovery by SMS when the primary is a security key', () => {
     const { items } = project([...withSecurityKey, recovery(2, 'sms')]);
@@ -149,10 +197,18 @@ describe('recovery governance cases', () => {
 
   it('opens an assisted-recovery case for every help-desk recovery, showing it unverified until a second person approves', () => {
     const { items } = project([...withSecurityKey, recovery(2, 'help-desk')]);
-    expect(kindsOf(items)).toEqual(expect.arrayContaining(['assisted-recovery', 'hidden-password-dependence', 'recovery-weaker-than-primary']));
-    expect(items.find((item) => item.kind === 'assisted-recovery')!.detail).toMatchObject({ governance: 'unverified', missing: ['second-approval'] });
+    expect(kindsOf(items)).toEqual(
+      expect.arrayContaining(['assisted-recovery', 'hidden-password-dependence', 'recovery-weaker-than-primary']),
+    );
+    expect(items.find((item) => item.kind === 'assisted-recovery')!.detail).toMatchObject({
+      governance: 'unverified',
+      missing: ['second-approval'],
+    });
     const approvedInline = project([...withSecurityKey, recovery(2, 'help-desk', { approvedBy: 'lead-2' })]);
-    expect(approvedInline.items.find((item) => item.kind === 'assisted-recovery')!.detail).toMatchObject({ governance: 'verified', missing: [] });
+    expect(approvedInline.items.find((item) => item.kind === 'assisted-recovery')!.detail).toMatchObject({
+      governance: 'verified',
+      missing: [],
+    });
   });
 
   it('opens hidden-password-dependence for a password reset', () => {
@@ -161,14 +217,24 @@ describe('recovery governance cases', () => {
   });
 
   it('raises nothing for a failed recovery beyond the recovery item itself', () => {
-    const failed = event(2, 'assurance.recovery.failed', { method: 'help-desk', verifiedBy: 'agent-7', userNotified: true }, '2026-11-10T09:00:00Z');
+    const failed = event(
+      2,
+      'assurance.recovery.failed',
+      { method: 'help-desk', verifiedBy: 'agent-7', userNotified: true },
+      '2026-11-10T09:00:00Z',
+    );
     expect(kindsOf(project([...withSecurityKey, failed]).items)).toEqual(['recovery']);
   });
 });
 
 describe('hidden password dependence of fallbacks', () => {
   const fallback = (revision: number, usedMethod: string) =>
-    event(revision, 'assurance.fallback.used', { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod, reason: 'new phone' }, '2026-11-10T09:00:00Z');
+    event(
+      revision,
+      'assurance.fallback.used',
+      { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod, reason: 'new phone' },
+      '2026-11-10T09:00:00Z',
+    );
   // The ledger's coverage decision, appended right after each fallback.
   const evaluation = (revision: number, usedMethod: string, exceptionId?: string) =>
     event(

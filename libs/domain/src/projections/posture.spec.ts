@@ -2,7 +2,13 @@ import { buildPostureReport, PostureCounter } from './posture';
 
 const shares = { subjects: 0, passwordless: 0, phishingResistantCapable: 0 };
 const noReviews = { open: 0, byAge: { 'under-1d': 0, '1d-7d': 0, '7d-30d': 0, 'over-30d': 0 }, oldestOccurredAt: null };
-const counter = (applicationId: string, metric: PostureCounter['metric'], count: number, dimension = '', channel: PostureCounter['channel'] = 'web'): PostureCounter => ({
+const counter = (
+  applicationId: string,
+  metric: PostureCounter['metric'],
+  count: number,
+  dimension = '',
+  channel: PostureCounter['channel'] = 'web',
+): PostureCounter => ({
   applicationId,
   channel,
   metric,

@@ -180,7 +180,13 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
   };
   for (const id of Object.keys(inputs.applicationShares)) application(id);
 
-  const recoveries: RecoveryPosture = { byMethod: {}, completed: 0, passwordDependent: 0, knowledgeBased: 0, passwordOrKnowledgeShare: null };
+  const recoveries: RecoveryPosture = {
+    byMethod: {},
+    completed: 0,
+    passwordDependent: 0,
+    knowledgeBased: 0,
+    passwordOrKnowledgeShare: null,
+  };
   for (const counter of inputs.counters) {
     if (counter.count === 0) continue;
     if (counter.metric === 'recoveries') {
@@ -202,7 +208,8 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
         app.authentications += counter.count;
         add(app.authenticationsByAal, counter.dimension, counter.count);
         if (counter.dimension !== UNEVALUATED) app.evaluated += counter.count;
-        if ((CHANNELS as readonly string[]).includes(counter.channel)) add(app.authenticationsByChannel, counter.channel as Channel, counter.count);
+        if ((CHANNELS as readonly string[]).includes(counter.channel))
+          add(app.authenticationsByChannel, counter.channel as Channel, counter.count);
         break;
       case 'authentication-failures':
         app.authenticationFailures += counter.count;
@@ -224,7 +231,8 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
     app.violationRate = ratio(app.violations, app.evaluated);
   }
   ranked.sort(
-    (a, b) => byRate(a.fallbackRate, b.fallbackRate) || byRate(a.violationRate, b.violationRate) || a.applicationId.localeCompare(b.applicationId),
+    (a, b) =>
+      byRate(a.fallbackRate, b.fallbackRate) || byRate(a.violationRate, b.violationRate) || a.applicationId.localeCompare(b.applicationId),
   );
 
   const estate = {
@@ -244,7 +252,8 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
     estate.violations += app.violations;
     evaluated += app.evaluated;
     for (const [aal, count] of Object.entries(app.authenticationsByAal)) add(estate.authenticationsByAal, aal, count);
-    for (const [channel, count] of Object.entries(app.authenticationsByChannel)) add(estate.authenticationsByChannel, channel as Channel, count ?? 0);
+    for (const [channel, count] of Object.entries(app.authenticationsByChannel))
+      add(estate.authenticationsByChannel, channel as Channel, count ?? 0);
   }
   estate.fallbackRate = ratio(estate.fallbacks, Math.max(estate.authentications, estate.fallbacks));
   estate.violationRate = ratio(estate.violations, evaluated);

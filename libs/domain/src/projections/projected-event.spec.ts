@@ -18,7 +18,13 @@ describe('normalizedTime', () => {
 });
 
 describe('toSubjectEvent', () => {
-  const base = { streamId: 'subject-a', revision: 3, position: 9, recordedAt: new Date(), metadata: { schemaVersion: 1, time: '2026-11-02T09:15:00Z' } };
+  const base = {
+    streamId: 'subject-a',
+    revision: 3,
+    position: 9,
+    recordedAt: new Date(),
+    metadata: { schemaVersion: 1, time: '2026-11-02T09:15:00Z' },
+  };
 
   it('passes catalog and ledger events to evolve with their revision and time', () => {
     expect(toSubjectEvent({ ...base, type: 'assurance.breakglass.used', data: { accountId: 'root', reason: 'outage' } })).toEqual({
@@ -27,7 +33,9 @@ describe('toSubjectEvent', () => {
       time: '2026-11-02T09:15:00Z',
       revision: 3,
     });
-    expect(toSubjectEvent({ ...base, type: 'assurance.access.decided', data: { decision: 'deny' } })?.type).toBe('assurance.access.decided');
+    expect(toSubjectEvent({ ...base, type: 'assurance.access.decided', data: { decision: 'deny' } })?.type).toBe(
+      'assurance.access.decided',
+    );
   });
 
   it('leaves out types this code does not know', () => {

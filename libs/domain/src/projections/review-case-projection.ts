@@ -26,7 +26,11 @@ export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdat
   switch (caseEvent.type) {
     case 'assurance.review.acknowledged': {
       const { acknowledgedBy, note, at } = caseEvent.data;
-      return { itemId, status: 'acknowledged', action: { action: 'acknowledged', by: acknowledgedBy, at, ...(note !== undefined && { note }), position } };
+      return {
+        itemId,
+        status: 'acknowledged',
+        action: { action: 'acknowledged', by: acknowledgedBy, at, ...(note !== undefined && { note }), position },
+      };
     }
     case 'assurance.review.escalated': {
       const { escalatedBy, reason, at } = caseEvent.data;

@@ -75,10 +75,22 @@ export function reviewItemId(stream: string, revision: number, kind?: ReviewItem
 }
 
 /** Ledger events reach the projections as stored JSON; only the fields read here are trusted. */
-export type AccessDecisionFacts = Pick<AccessDecidedData, 'decisionId' | 'applicationId' | 'channel' | 'decision' | 'requiredAal' | 'acceptableMethods' | 'reasons' | 'policyVersion'>;
+export type AccessDecisionFacts = Pick<
+  AccessDecidedData,
+  'decisionId' | 'applicationId' | 'channel' | 'decision' | 'requiredAal' | 'acceptableMethods' | 'reasons' | 'policyVersion'
+>;
 export type AuthenticationVerdict = Pick<
   AuthenticationEvaluatedData,
-  'authentication' | 'applicationId' | 'channel' | 'sessionId' | 'requiredAal' | 'achievedAal' | 'phishingResistant' | 'verdict' | 'reasons' | 'policyVersion'
+  | 'authentication'
+  | 'applicationId'
+  | 'channel'
+  | 'sessionId'
+  | 'requiredAal'
+  | 'achievedAal'
+  | 'phishingResistant'
+  | 'verdict'
+  | 'reasons'
+  | 'policyVersion'
 >;
 
 /** The reason the policy engine gives when no enrolled method can reach the required AAL. */

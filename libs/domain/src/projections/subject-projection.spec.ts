@@ -5,7 +5,13 @@ import { projectSubjectEvent, SubjectDocument, SubjectProjectionStep } from './s
 import { summarizeSubject } from './subject-summary';
 
 let position = 0;
-function stored(streamId: string, revision: number, type: string, data: Record<string, unknown>, time = '2026-11-02T09:30:00Z'): StoredEventFacts {
+function stored(
+  streamId: string,
+  revision: number,
+  type: string,
+  data: Record<string, unknown>,
+  time = '2026-11-02T09:30:00Z',
+): StoredEventFacts {
   position += 1;
   return { streamId, revision, position, type, data, metadata: { schemaVersion: 1, time }, recordedAt: new Date('2026-11-02T10:00:00Z') };
 }
@@ -60,18 +66,31 @@ describe('projectSubjectEvent', () => {
     expect(document!.state).toEqual(folded);
     expect(document!.state.lastAuthenticationByChannel.web).toMatchObject({ outcome: 'succeeded', achievedAal: 3, verdict: 'compliant' });
     expect(document!.summary).toEqual(summarizeSubject(folded));
-    expect(document).toMatchObject({ subjectId: 'alice', stream, lastPosition: events[3].position, lastEventAt: '2026-11-02T09:30:00.000Z' });
+    expect(document).toMatchObject({
+      subjectId: 'alice',
+      stream,
+      lastPosition: events[3].position,
+      lastEventAt: '2026-11-02T09:30:00.000Z',
+    });
   });
 
   it('skips streams that are not about a subject and event types it does not know', () => {
     expect(projectSubjectEvent(undefined, stored('policy-default', 0, 'assurance.policy.published', { version: 2 }))).toBeUndefined();
     expect(projectSubjectEvent(undefined, stored('subject-bob', 0, 'vendor.future.event', { x: 1 }))).toBeUndefined();
-    expect(projectSubjectEvent(undefined, stored('subject', 0, 'assurance.authenticator.enrolled', enrolled('k', 'totp', false)))).toBeUndefined();
+    expect(
+      projectSubjectEvent(undefined, stored('subject', 0, 'assurance.authenticator.enrolled', enrolled('k', 'totp', false))),
+    ).toBeUndefined();
   });
 
   it('raises one review item per uncovered fallback, finished recovery, break-glass use and violation, linked to its event', () => {
     const stream = 'subject-carol';
-    const fallback = { applicationId: 'crm', channel: 'saas', intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'new phone' };
+    const fallback = {
+      applicationId: 'crm',
+      channel: 'saas',
+      intendedMethod: 'passkey-synced',
+      usedMethod: 'password',
+      reason: 'new phone',
+    };
     const coverage = (revision: number, covered: boolean) => ({
       fallback: { revision, id: `fb-${revision}`, source: 'idp', time: '2026-11-02T09:30:00Z' },
       applicationId: 'crm',
@@ -102,17 +121,35 @@ describe('projectSubjectEvent', () => {
       ['breakglass', 'subject-carol@6', 6, null],
       ['policy-violation', 'subject-carol@8', 8, 'payroll'],
     ]);
-    expect(items[0].detail).toEqual({ intendedMethod: 'passkey-synced', usedMethod: 'password', reason: 'new phone', coverage: 'no-exception-in-scope' });
+    expect(items[0].detail).toEqual({
+      intendedMethod: 'passkey-synced',
+      usedMethod: 'password',
+      reason: 'new phone',
+      coverage: 'no-exception-in-scope',
+    });
     expect(items[6].detail).toMatchObject({ authenticationRevision: 7, requiredAal: 2, achievedAal: 1 });
     expect(document!.state.recentFallbacks.map((recorded) => recorded.coveredBy)).toEqual([null, 'exc-1']);
   });
 
   it('raises a review item for a denial that nothing the subject enrolled could pass', () => {
-    const noEnrolledMethod = [{ rule: 'no-enrolled-method-meets-aal', detail: 'no active enrolled authenticator acceptable to the policy reaches AAL3' }];
+    const noEnrolledMethod = [
+      { rule: 'no-enrolled-method-meets-aal', detail: 'no active enrolled authenticator acceptable to the policy reaches AAL3' },
+    ];
     const decided = (revision: number, decision: string, reasons: Array<{ rule: string; detail: string }>) =>
       stored('subject-dave', revision, 'assurance.access.decided', {
-        decisionId: `d-${revision}`, applicationId: 'payroll', channel: 'web', context: { signals: [] }, decision,
-        requiredAal: 3, currentAal: 1, acrValues: [], maxAge: null, acceptableMethods: [], reasons, policyVersion: 2, decidedAt: '2026-11-02T09:30:00Z',
+        decisionId: `d-${revision}`,
+        applicationId: 'payroll',
+        channel: 'web',
+        context: { signals: [] },
+        decision,
+        requiredAal: 3,
+        currentAal: 1,
+        acrValues: [],
+        maxAge: null,
+        acceptableMethods: [],
+        reasons,
+        policyVersion: 2,
+        decidedAt: '2026-11-02T09:30:00Z',
       });
     const { steps } = fold([
       decided(0, 'deny', []), // nothing enrolled at all
@@ -137,7 +174,12 @@ describe('projectSubjectEvent', () => {
       stored(stream, 2, 'assurance.authentication.evaluated', verdict(0, 1, 'violation'), '2026-11-02T12:00:00Z'),
       stored(stream, 3, 'assurance.authentication.failed', { ...authentication, failureReason: 'timeout' }),
     ]);
-    const counters = mergePostureDeltas(steps.flatMap((step) => step.postureDeltas)).map((d: PostureDelta) => [d.bucket, d.metric, d.dimension, d.delta]);
+    const counters = mergePostureDeltas(steps.flatMap((step) => step.postureDeltas)).map((d: PostureDelta) => [
+      d.bucket,
+      d.metric,
+      d.dimension,
+      d.delta,
+    ]);
     expect(counters).toEqual([
       ['2026-11-02T09', 'authentications', '2', 1],
       ['2026-11-02T09', 'authentication-failures', '', 1],

@@ -104,7 +104,14 @@ export function projectSubjectEvent(
   };
   const step: SubjectProjectionStep = { document, reviewItems: [], postureDeltas: [], applicationsUsed: [] };
   const bucket = hourBucketOf(at);
-  const raise: Raise = (kind, applicationId, channel, detail, occurredAt = at, source = { stream: event.streamId, revision: event.revision, position: event.position }) =>
+  const raise: Raise = (
+    kind,
+    applicationId,
+    channel,
+    detail,
+    occurredAt = at,
+    source = { stream: event.streamId, revision: event.revision, position: event.position },
+  ) =>
     step.reviewItems.push({
       itemId: reviewItemId(source.stream, source.revision, kind),
       kind,
@@ -125,7 +132,9 @@ export function projectSubjectEvent(
       break;
     case 'assurance.authenticator.enrolled': {
       const enrollment = data as AuthenticatorEnrolledData;
-      const { enrollmentReauthenticationWindowMinutes: windowMinutes } = governanceSettingsOf(policies && policyInForceAt(policies, at).policy);
+      const { enrollmentReauthenticationWindowMinutes: windowMinutes } = governanceSettingsOf(
+        policies && policyInForceAt(policies, at).policy,
+      );
       const judgement = judgeEnrollment(enrollment, at, {
         activeBefore: activeAuthenticators(before.state),
         firstSinceProofing: before.enrollmentsSinceProofing === 0,
@@ -149,16 +158,37 @@ export function projectSubjectEvent(
     }
     case 'assurance.authentication.succeeded': {
       const channel = data.channel as Channel;
-      step.postureDeltas.push({ bucket, applicationId: data.applicationId, channel, metric: 'authentications', dimension: UNEVALUATED, delta: 1 });
+      step.postureDeltas.push({
+        bucket,
+        applicationId: data.applicationId,
+        channel,
+        metric: 'authentications',
+        dimension: UNEVALUATED,
+        delta: 1,
+      });
       step.applicationsUsed.push(data.applicationId);
       break;
     }
     case 'assurance.authentication.failed':
-      step.postureDeltas.push({ bucket, applicationId: data.applicationId, channel: data.channel, metric: 'authentication-failures', dimension: '', delta: 1 });
+      step.postureDeltas.push({
+        bucket,
+        applicationId: data.applicationId,
+        channel: data.channel,
+        metric: 'authentication-failures',
+        dimension: '',
+        delta: 1,
+      });
       break;
     case 'assurance.fallback.used': {
       const fallback = data as FallbackUsedData;
-      step.postureDeltas.push({ bucket, applicationId: fallback.applicationId, channel: fallback.channel, metric: 'fallbacks', dimension: fallback.usedMethod, delta: 1 });
+      step.postureDeltas.push({
+        bucket,
+        applicationId: fallback.applicationId,
+        channel: fallback.channel,
+        metric: 'fallbacks',
+        dimension: fallback.usedMethod,
+        delta: 1,
+      });
       break;
     }
     case LEDGER_EVENT_TYPES.fallbackEvaluated: {
@@ -168,7 +198,11 @@ export function projectSubjectEvent(
       const fallback = before.state.recentFallbacks[before.state.recentFallbacks.length - 1];
       const { revision } = evaluation.fallback;
       // Both cases link the fallback itself, which is the event folded right before its evaluation.
-      const source = { stream: event.streamId, revision, position: before.state.lastRevision === revision ? before.lastPosition : event.position };
+      const source = {
+        stream: event.streamId,
+        revision,
+        position: before.state.lastRevision === revision ? before.lastPosition : event.position,
+      };
       const occurredAt = normalizedTime(evaluation.fallback.time) ?? at;
       raise(
         'fallback',
@@ -184,7 +218,10 @@ export function projectSubjectEvent(
         occurredAt,
         source,
       );
-      if (fallback) raiseFallbackDependence(fallback, (kind, applicationId, channel, detail) => raise(kind, applicationId, channel, detail, occurredAt, source));
+      if (fallback)
+        raiseFallbackDependence(fallback, (kind, applicationId, channel, detail) =>
+          raise(kind, applicationId, channel, detail, occurredAt, source),
+        );
       break;
     }
     case 'assurance.recovery.initiated':
@@ -192,9 +229,22 @@ export function projectSubjectEvent(
     case 'assurance.recovery.failed': {
       const recovery = data as RecoveryData;
       const phase = event.type.slice('assurance.recovery.'.length);
-      step.postureDeltas.push({ bucket, applicationId: '', channel: '', metric: 'recoveries', dimension: `${phase}:${recovery.method}`, delta: 1 });
+      step.postureDeltas.push({
+        bucket,
+        applicationId: '',
+        channel: '',
+        metric: 'recoveries',
+        dimension: `${phase}:${recovery.method}`,
+        delta: 1,
+      });
       if (phase !== 'initiated') {
-        raise('recovery', null, null, { phase, method: recovery.method, verifiedBy: recovery.verifiedBy, ticketId: recovery.ticketId ?? null, userNotified: recovery.userNotified });
+        raise('recovery', null, null, {
+          phase,
+          method: recovery.method,
+          verifiedBy: recovery.verifiedBy,
+          ticketId: recovery.ticketId ?? null,
+          userNotified: recovery.userNotified,
+        });
       }
       if (phase === 'completed') raiseRecoveryGovernanceCases(before.summary.highestAal, recovery, raise);
       break;
@@ -256,7 +306,8 @@ function raiseRecoveryGovernanceCases(strongestActiveAal: number, recovery: Reco
     missing: governance.missing,
   };
   if (isAssistedRecovery(recovery.method)) raise('assisted-recovery', null, null, detail);
-  if (isRecoveryWeakerThan(recovery.method, strongestActiveAal)) raise('recovery-weaker-than-primary', null, null, { ...detail, strongestActiveAal });
+  if (isRecoveryWeakerThan(recovery.method, strongestActiveAal))
+    raise('recovery-weaker-than-primary', null, null, { ...detail, strongestActiveAal });
   const dependence = recoveryDependenceOf(recovery.method);
   if (dependence !== 'none') raise('hidden-password-dependence', null, null, { ...detail, dependence });
 }
@@ -274,19 +325,32 @@ function applyVerdict(
   if (revision <= before.lastEvaluatedRevision) return;
   document.lastEvaluatedRevision = revision;
   const authenticatedAt = normalizedTime(verdict.authentication.time) ?? document.lastEventAt;
-  const recent: RecentAuthentication = { at: authenticatedAt, achievedAal: verdict.achievedAal, ...(verdict.sessionId !== undefined && { sessionId: verdict.sessionId }) };
+  const recent: RecentAuthentication = {
+    at: authenticatedAt,
+    achievedAal: verdict.achievedAal,
+    ...(verdict.sessionId !== undefined && { sessionId: verdict.sessionId }),
+  };
   document.recentAuthentications = [...before.recentAuthentications, recent].slice(-RECENT_HISTORY_LIMIT);
   const bucket = hourBucketOf(authenticatedAt);
   const counter = { bucket, applicationId: verdict.applicationId, channel: verdict.channel, metric: 'authentications' as const };
-  step.postureDeltas.push({ ...counter, dimension: UNEVALUATED, delta: -1 }, { ...counter, dimension: String(verdict.achievedAal), delta: 1 });
+  step.postureDeltas.push(
+    { ...counter, dimension: UNEVALUATED, delta: -1 },
+    { ...counter, dimension: String(verdict.achievedAal), delta: 1 },
+  );
   if (verdict.verdict === 'violation') {
     step.postureDeltas.push({ ...counter, metric: 'violations', dimension: '', delta: 1 });
-    raise('policy-violation', verdict.applicationId, verdict.channel, {
-      authenticationRevision: revision,
-      requiredAal: verdict.requiredAal,
-      achievedAal: verdict.achievedAal,
-      reasons: verdict.reasons,
-      policyVersion: verdict.policyVersion,
-    }, authenticatedAt);
+    raise(
+      'policy-violation',
+      verdict.applicationId,
+      verdict.channel,
+      {
+        authenticationRevision: revision,
+        requiredAal: verdict.requiredAal,
+        achievedAal: verdict.achievedAal,
+        reasons: verdict.reasons,
+        policyVersion: verdict.policyVersion,
+      },
+      authenticatedAt,
+    );
   }
 }

@@ -141,7 +141,7 @@ describe('subject state', () => {
     });
   });
 
-  describe('the ledger\'s own events', () => {
+  describe("the ledger's own events", () => {
     const succeeded = { ...EXAMPLES['assurance.authentication.succeeded'], channel: 'privileged' as const, sessionId: 's1' };
     const verdict = (time: string, achievedAal: 0 | 1 | 2 | 3): SubjectEvent => ({
       type: 'assurance.authentication.evaluated',
@@ -163,25 +163,60 @@ describe('subject state', () => {
       },
       time,
     });
-    const started: SubjectEvent = { type: 'assurance.session.started', data: { sessionId: 's1', channel: 'privileged', applicationId: 'payroll' }, time: at(2) };
+    const started: SubjectEvent = {
+      type: 'assurance.session.started',
+      data: { sessionId: 's1', channel: 'privileged', applicationId: 'payroll' },
+      time: at(2),
+    };
 
     it('adds the verdict to the last authentication on its channel, and gives a session started by it its AAL', () => {
       const state = fold([{ type: 'assurance.authentication.succeeded', data: succeeded, time: at(1) }, verdict(at(1), 3), started]);
-      expect(state.lastAuthenticationByChannel.privileged).toMatchObject({ achievedAal: 3, requiredAal: 3, verdict: 'compliant', policyVersion: 4 });
-      expect(state.activeSessions.s1).toMatchObject({ achievedAal: 3, authenticatedAt: at(1), deviceId: 'laptop-42', lastActivityAt: at(2) });
+      expect(state.lastAuthenticationByChannel.privileged).toMatchObject({
+        achievedAal: 3,
+        requiredAal: 3,
+        verdict: 'compliant',
+        policyVersion: 4,
+      });
+      expect(state.activeSessions.s1).toMatchObject({
+        achievedAal: 3,
+        authenticatedAt: at(1),
+        deviceId: 'laptop-42',
+        lastActivityAt: at(2),
+      });
     });
 
     it('lets a later authentication inside a session set its AAL, and an allowed decision through it count as activity', () => {
       const allowed: SubjectEvent = {
         type: 'assurance.access.decided',
         data: {
-          decisionId: 'd1', applicationId: 'payroll', channel: 'privileged', sessionId: 's1', context: { signals: [] }, decision: 'allow',
-          requiredAal: 3, currentAal: 2, acrValues: [], maxAge: 1, acceptableMethods: [], reasons: [], policyVersion: 4, decidedAt: at(9),
+          decisionId: 'd1',
+          applicationId: 'payroll',
+          channel: 'privileged',
+          sessionId: 's1',
+          context: { signals: [] },
+          decision: 'allow',
+          requiredAal: 3,
+          currentAal: 2,
+          acrValues: [],
+          maxAge: 1,
+          acceptableMethods: [],
+          reasons: [],
+          policyVersion: 4,
+          decidedAt: at(9),
         },
         time: at(9),
       };
-      const deniedLater: SubjectEvent = { ...allowed, data: { ...(allowed.data as object), decision: 'deny', decidedAt: at(30) } } as SubjectEvent;
-      const state = fold([started, { type: 'assurance.authentication.succeeded', data: succeeded, time: at(5) }, verdict(at(5), 2), allowed, deniedLater]);
+      const deniedLater: SubjectEvent = {
+        ...allowed,
+        data: { ...(allowed.data as object), decision: 'deny', decidedAt: at(30) },
+      } as SubjectEvent;
+      const state = fold([
+        started,
+        { type: 'assurance.authentication.succeeded', data: succeeded, time: at(5) },
+        verdict(at(5), 2),
+        allowed,
+        deniedLater,
+      ]);
       expect(state.activeSessions.s1).toMatchObject({ achievedAal: 2, authenticatedAt: at(5), lastActivityAt: at(9) });
     });
   });

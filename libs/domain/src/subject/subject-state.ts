@@ -1,18 +1,5 @@
-import {
-  AuthenticatorKind,
-  CatalogEvent,
-  Channel,
-  DeviceData,
-  MethodUsed,
-  RecoveryData,
-  RecoveryMethod,
-} from '../event-catalog';
-import {
-  AccessDecidedData,
-  AchievedAssuranceLevel,
-  AssuranceLevel,
-  AuthenticationEvaluatedData,
-} from '../ledger-events/ledger-events';
+import { AuthenticatorKind, CatalogEvent, Channel, DeviceData, MethodUsed, RecoveryData, RecoveryMethod } from '../event-catalog';
+import { AccessDecidedData, AchievedAssuranceLevel, AssuranceLevel, AuthenticationEvaluatedData } from '../ledger-events/ledger-events';
 import type { FallbackEvaluatedData } from '../governance/exceptions/exception-events';
 import { ownEntry } from './own-entry';
 
@@ -213,7 +200,9 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
       return withRecovery(state, 'failed', event.data, at, event.revision);
     case 'assurance.recovery.approved': {
       const { recoveryRevision, approvedBy } = event.data;
-      const recentRecoveries = state.recentRecoveries.map((recovery) => (recovery.revision === recoveryRevision ? { ...recovery, approvedBy } : recovery));
+      const recentRecoveries = state.recentRecoveries.map((recovery) =>
+        recovery.revision === recoveryRevision ? { ...recovery, approvedBy } : recovery,
+      );
       return { ...state, recentRecoveries };
     }
     case 'assurance.breakglass.used':
@@ -222,7 +211,9 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
       const { sessionId, channel, applicationId, expiresAt } = event.data;
       const lastAuthentication = state.lastAuthenticationByChannel[channel];
       const startedBy =
-        lastAuthentication?.outcome === 'succeeded' && lastAuthentication.sessionId === sessionId && lastAuthentication.achievedAal !== undefined
+        lastAuthentication?.outcome === 'succeeded' &&
+        lastAuthentication.sessionId === sessionId &&
+        lastAuthentication.achievedAal !== undefined
           ? lastAuthentication
           : undefined;
       const session: SessionRecord = {
@@ -272,7 +263,13 @@ function withVerdict(state: SubjectState, verdict: AuthenticationEvaluatedData):
   const activeSessions = session
     ? {
         ...state.activeSessions,
-        [session.sessionId]: { ...session, achievedAal, authenticatedAt: evaluatedAt, deviceId: verdict.deviceId, lastActivityAt: evaluatedAt },
+        [session.sessionId]: {
+          ...session,
+          achievedAal,
+          authenticatedAt: evaluatedAt,
+          deviceId: verdict.deviceId,
+          lastActivityAt: evaluatedAt,
+        },
       }
     : state.activeSessions;
   return { ...state, lastAuthenticationByChannel, activeSessions };
@@ -299,8 +296,17 @@ function withDevice(state: SubjectState, data: DeviceData, at: string | undefine
   return { ...state, devices: { ...state.devices, [deviceId]: device } };
 }
 
-function withRecovery(state: SubjectState, phase: RecoveryPhase, data: RecoveryData, at: string | undefined, revision: number | undefined): SubjectState {
-  return { ...state, recentRecoveries: keepRecent(state.recentRecoveries, { phase, at, ...data, ...(revision !== undefined && { revision }) }) };
+function withRecovery(
+  state: SubjectState,
+  phase: RecoveryPhase,
+  data: RecoveryData,
+  at: string | undefined,
+  revision: number | undefined,
+): SubjectState {
+  return {
+    ...state,
+    recentRecoveries: keepRecent(state.recentRecoveries, { phase, at, ...data, ...(revision !== undefined && { revision }) }),
+  };
 }
 
 function keepRecent<T>(history: readonly T[], entry: T): T[] {

@@ -11,8 +11,7 @@ import { DeciderSpecification, VALID_EVENT_DATA_EXAMPLES } from '@ledger/domain/
 
 const given = (history: SubjectEvent[]) => DeciderSpecification.for(subjectDecider).given(history);
 const record = (event: SubjectEvent) => ({ type: 'RecordSubjectEvent' as const, event });
-const violation = (code: SubjectRuleViolationCode) => (error: unknown) =>
-  error instanceof SubjectRuleViolation && error.code === code;
+const violation = (code: SubjectRuleViolationCode) => (error: unknown) => error instanceof SubjectRuleViolation && error.code === code;
 
 const at = (minute: number) => `2024-05-01T09:${String(minute).padStart(2, '0')}:00Z`;
 
@@ -36,29 +35,41 @@ const device = (type: DeviceEventType, deviceId: string): SubjectEvent => ({
 describe('subject decider', () => {
   describe('enrolling an authenticator', () => {
     it('records a first enrollment', () => {
-      given([]).when(record(enrolled('key-1'))).then([enrolled('key-1')]);
+      given([])
+        .when(record(enrolled('key-1')))
+        .then([enrolled('key-1')]);
     });
 
     it('records a second, different authenticator', () => {
-      given([enrolled('key-1')]).when(record(enrolled('key-2'))).then([enrolled('key-2')]);
+      given([enrolled('key-1')])
+        .when(record(enrolled('key-2')))
+        .then([enrolled('key-2')]);
     });
 
     it('refuses an authenticator that is already active', () => {
-      given([enrolled('key-1')]).when(record(enrolled('key-1', at(5)))).thenThrows(violation('authenticator-already-active'));
+      given([enrolled('key-1')])
+        .when(record(enrolled('key-1', at(5))))
+        .thenThrows(violation('authenticator-already-active'));
     });
 
     it('records re-enrolling an authenticator after it was revoked', () => {
-      given([enrolled('key-1'), revoked('key-1')]).when(record(enrolled('key-1', at(9)))).then([enrolled('key-1', at(9))]);
+      given([enrolled('key-1'), revoked('key-1')])
+        .when(record(enrolled('key-1', at(9))))
+        .then([enrolled('key-1', at(9))]);
     });
   });
 
   describe('revoking an authenticator', () => {
     it('records revoking an active authenticator', () => {
-      given([enrolled('key-1')]).when(record(revoked('key-1'))).then([revoked('key-1')]);
+      given([enrolled('key-1')])
+        .when(record(revoked('key-1')))
+        .then([revoked('key-1')]);
     });
 
     it('refuses one that was never enrolled', () => {
-      given([enrolled('key-1')]).when(record(revoked('key-2'))).thenThrows(violation('authenticator-not-active'));
+      given([enrolled('key-1')])
+        .when(record(revoked('key-2')))
+        .thenThrows(violation('authenticator-not-active'));
     });
 
     it('refuses one that is already revoked', () => {
@@ -68,7 +79,9 @@ describe('subject decider', () => {
     });
 
     it('does not mistake an inherited object member for an enrolled authenticator', () => {
-      given([]).when(record(revoked('constructor'))).thenThrows(violation('authenticator-not-active'));
+      given([])
+        .when(record(revoked('constructor')))
+        .thenThrows(violation('authenticator-not-active'));
     });
   });
 
@@ -98,7 +111,9 @@ describe('subject decider', () => {
     });
 
     it('does not mistake an inherited object member for a bound device', () => {
-      given([]).when(record(device('assurance.device.unbound', 'toString'))).thenThrows(violation('device-not-bound'));
+      given([])
+        .when(record(device('assurance.device.unbound', 'toString')))
+        .thenThrows(violation('device-not-bound'));
     });
   });
 
@@ -119,18 +134,27 @@ describe('subject decider', () => {
     });
 
     it('records an approval by someone other than the verifier', () => {
-      given([recovery('assurance.recovery.completed', 3)]).when(record(approval(3))).then([approval(3)]);
+      given([recovery('assurance.recovery.completed', 3)])
+        .when(record(approval(3)))
+        .then([approval(3)]);
     });
 
     it('refuses the verifier approving their own recovery', () => {
       given([recovery('assurance.recovery.completed', 3)])
         .when(record(approval(3, 'agent-7')))
-        .thenThrows(SubjectRuleViolation, (error) => error.code === 'recovery-not-approvable' && /cannot also be its second approver/.test(error.message));
+        .thenThrows(
+          SubjectRuleViolation,
+          (error) => error.code === 'recovery-not-approvable' && /cannot also be its second approver/.test(error.message),
+        );
     });
 
     it('refuses an approval of a revision that is not a completed recovery', () => {
-      given([recovery('assurance.recovery.failed', 3)]).when(record(approval(3))).thenThrows(violation('recovery-not-approvable'));
-      given([recovery('assurance.recovery.completed', 3)]).when(record(approval(2))).thenThrows(violation('recovery-not-approvable'));
+      given([recovery('assurance.recovery.failed', 3)])
+        .when(record(approval(3)))
+        .thenThrows(violation('recovery-not-approvable'));
+      given([recovery('assurance.recovery.completed', 3)])
+        .when(record(approval(2)))
+        .thenThrows(violation('recovery-not-approvable'));
     });
 
     it('marks the recovery it refers to as approved', () => {

@@ -107,26 +107,42 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
         );
       }
       if (approvedBy === recovery.verifiedBy) {
-        throw new SubjectRuleViolation('recovery-not-approvable', `${approvedBy} verified this recovery and cannot also be its second approver`);
+        throw new SubjectRuleViolation(
+          'recovery-not-approvable',
+          `${approvedBy} verified this recovery and cannot also be its second approver`,
+        );
       }
       break;
     }
     case 'assurance.authentication.evaluated':
     case 'assurance.access.decided':
     case 'assurance.fallback.evaluated':
-      throw new SubjectRuleViolation('ledger-event-not-recordable', `${event.type} is written by the ledger itself and cannot be recorded from outside`);
+      throw new SubjectRuleViolation(
+        'ledger-event-not-recordable',
+        `${event.type} is written by the ledger itself and cannot be recorded from outside`,
+      );
     case 'assurance.authentication.succeeded': {
       if (!command.evaluation || event.time === undefined) break;
       const { policies, id, source, revision, recordedAt } = command.evaluation;
       const judgedAt = Date.parse(event.time) <= Date.parse(recordedAt) ? event.time : recordedAt;
       const verdict = evaluateAuthentication(event.data, state, policyInForceAt(policies, judgedAt));
-      return [event, { type: 'assurance.authentication.evaluated', data: { authentication: { revision, id, source, time: event.time }, ...verdict }, time: event.time }];
+      return [
+        event,
+        {
+          type: 'assurance.authentication.evaluated',
+          data: { authentication: { revision, id, source, time: event.time }, ...verdict },
+          time: event.time,
+        },
+      ];
     }
     case 'assurance.fallback.used': {
       const evaluation = command.evaluation;
       if (!evaluation?.exceptions || evaluation.subjectId === undefined || event.time === undefined) break;
       const { applicationId, channel, usedMethod } = event.data;
-      const coverage = evaluateFallbackCoverage({ subjectId: evaluation.subjectId, applicationId, channel, usedMethod, time: event.time }, evaluation.exceptions);
+      const coverage = evaluateFallbackCoverage(
+        { subjectId: evaluation.subjectId, applicationId, channel, usedMethod, time: event.time },
+        evaluation.exceptions,
+      );
       const { id, source, revision } = evaluation;
       return [
         event,

@@ -17,15 +17,30 @@ const spec = DeciderSpecification.for(counter);
 
 describe('DeciderSpecification', () => {
   it('passes when the decided events match, a single event counting as a list of one', () => {
-    expect(() => spec.given([{ added: 4 }]).when({ add: 6 }).then([{ added: 6 }])).not.toThrow();
+    expect(() =>
+      spec
+        .given([{ added: 4 }])
+        .when({ add: 6 })
+        .then([{ added: 6 }]),
+    ).not.toThrow();
   });
 
   it('fails when the decided events differ', () => {
-    expect(() => spec.given([]).when({ add: 6 }).then([{ added: 7 }])).toThrow(AssertionError);
+    expect(() =>
+      spec
+        .given([])
+        .when({ add: 6 })
+        .then([{ added: 7 }]),
+    ).toThrow(AssertionError);
   });
 
   it('decides against the state folded from the given events', () => {
-    expect(() => spec.given([{ added: 4 }, { added: 5 }]).when({ add: 2 }).then([{ added: 2 }])).toThrow(LimitExceeded);
+    expect(() =>
+      spec
+        .given([{ added: 4 }, { added: 5 }])
+        .when({ add: 2 })
+        .then([{ added: 2 }]),
+    ).toThrow(LimitExceeded);
   });
 
   it('accepts an expected error class, a predicate, or both', () => {

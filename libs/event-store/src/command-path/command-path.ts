@@ -88,9 +88,7 @@ export class CommandPath<S> {
     return this.exclusive(streamIds, async () => {
       const decided = await Promise.all(streamIds.map(async (streamId) => this.decide(streamId, decide)));
       return Promise.all(
-        decided.map((pending) =>
-          this.append(pending).catch((error: unknown) => this.retry(error, pending.streamId, decide, options, 1)),
-        ),
+        decided.map((pending) => this.append(pending).catch((error: unknown) => this.retry(error, pending.streamId, decide, options, 1))),
       );
     });
   }
@@ -122,13 +120,23 @@ export class CommandPath<S> {
     return { streamId, result, before, appended: stored.events };
   }
 
-  private retry<R>(error: unknown, streamId: string, decide: Decide<S, R>, options: HandleOptions, attempt: number): Promise<Handled<S, R>> {
-    const conflict = error instanceof WrongExpectedRevisionError || (options.duplicateIdIsConflict === true && error instanceof DuplicateEventIdError);
+  private retry<R>(
+    error: unknown,
+    streamId: string,
+    decide: Decide<S, R>,
+    options: HandleOptions,
+    attempt: number,
+  ): Promise<Handled<S, R>> {
+    const conflict =
+      error instanceof WrongExpectedRevisionError || (options.duplicateIdIsConflict === true && error instanceof DuplicateEventIdError);
     if (!conflict) throw error;
     // Another process wrote to this stream: what we knew of it is stale.
     this.states.forget(streamId);
     if (attempt >= (options.maxAttempts ?? MAX_APPEND_ATTEMPTS)) {
-      throw options.onConflict?.(error, streamId) ?? new EventStoreUnavailableError(`stream ${streamId} is contended; gave up after ${attempt} attempts`, error);
+      throw (
+        options.onConflict?.(error, streamId) ??
+        new EventStoreUnavailableError(`stream ${streamId} is contended; gave up after ${attempt} attempts`, error)
+      );
     }
     return this.decideAndAppend(streamId, decide, options, attempt + 1);
   }

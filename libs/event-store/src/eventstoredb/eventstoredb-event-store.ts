@@ -25,11 +25,7 @@ import type {
   ReadRevision,
   ResolvedEvent,
 } from '@eventstore/db-client';
-import {
-  EventStoreUnavailableError,
-  StreamNotFoundError,
-  WrongExpectedRevisionError,
-} from '../event-store.errors';
+import { EventStoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store.errors';
 import {
   AppendResult,
   EventStore,
@@ -122,9 +118,7 @@ export class EventStoreDbEventStore implements EventStore {
     const stored = await this.readStream(streamId, { direction: 'forwards', fromRevision: first, maxCount: events.length });
     const mismatch = stored.length !== events.length || stored.some((event, i) => event.id !== events[i].id);
     if (mismatch) {
-      throw new Error(
-        `EventStoreDB append to ${streamId}: revisions ${first}..${nextExpectedRevision} do not hold the appended event ids`,
-      );
+      throw new Error(`EventStoreDB append to ${streamId}: revisions ${first}..${nextExpectedRevision} do not hold the appended event ids`);
     }
     return { nextExpectedRevision, position: stored[stored.length - 1].position, events: stored };
   }
@@ -285,10 +279,7 @@ export class EventStoreDbEventStore implements EventStore {
 }
 
 /** Builds the adapter from a connection string (production passes `process.env.EVENTSTORE_CONNECTION_STRING`). */
-export function createEventStoreDbEventStore(
-  connectionString: string,
-  options?: EventStoreDbEventStoreOptions,
-): EventStoreDbEventStore {
+export function createEventStoreDbEventStore(connectionString: string, options?: EventStoreDbEventStoreOptions): EventStoreDbEventStore {
   if (!connectionString) throw new Error(`${EVENTSTORE_CONNECTION_STRING_ENV} is not set`);
   return new EventStoreDbEventStore(connectionString, options);
 }

@@ -63,11 +63,16 @@ describe('hash chain', () => {
     events[2] = { ...events[2], data: { ...events[2].data, kind: 'sms' } };
     const result = await verifyStreamChain(STREAM, events);
     expect(result.valid).toBe(false);
-    expect(result.firstBreak).toMatchObject({ streamId: STREAM, revision: 2, reason: 'hash-mismatch', actualHash: events[2].metadata.hash });
+    expect(result.firstBreak).toMatchObject({
+      streamId: STREAM,
+      revision: 2,
+      reason: 'hash-mismatch',
+      actualHash: events[2].metadata.hash,
+    });
     expect(result.firstBreak!.expectedHash).not.toBe(events[2].metadata.hash);
   });
 
-  it('reports a rewritten hash through the next event\'s prevHash', async () => {
+  it("reports a rewritten hash through the next event's prevHash", async () => {
     const events = storedChain(3);
     const forged = { ...events[1].metadata, hash: 'a'.repeat(64) };
     events[1] = { ...events[1], metadata: forged };

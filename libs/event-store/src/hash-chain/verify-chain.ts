@@ -44,7 +44,8 @@ export class StreamChainVerifier {
       this.firstBreak = { streamId: this.streamId, revision, reason, expectedHash, actualHash };
     };
     if (event.revision !== this.expectedRevision) return fail(this.expectedRevision, 'revision-gap', this.expectedPrevHash, null);
-    if (prevHash === undefined || hash === undefined) return fail(event.revision, 'missing-chain-fields', this.expectedPrevHash, hash ?? null);
+    if (prevHash === undefined || hash === undefined)
+      return fail(event.revision, 'missing-chain-fields', this.expectedPrevHash, hash ?? null);
     if (prevHash !== this.expectedPrevHash) return fail(event.revision, 'prev-hash-mismatch', this.expectedPrevHash, prevHash);
     const recomputed = computeEventHash({ ...event, prevHash });
     if (recomputed !== hash) return fail(event.revision, 'hash-mismatch', recomputed, hash);
@@ -105,7 +106,13 @@ export class StoreChainVerifier {
 
   result(): StoreVerification {
     const brokenStreams = [...this.verifiers.values()].filter((verifier) => verifier.broken).length;
-    return { streamsChecked: this.verifiers.size, eventsChecked: this.eventsChecked, valid: brokenStreams === 0, firstBreak: this.firstBreak, brokenStreams };
+    return {
+      streamsChecked: this.verifiers.size,
+      eventsChecked: this.eventsChecked,
+      valid: brokenStreams === 0,
+      firstBreak: this.firstBreak,
+      brokenStreams,
+    };
   }
 }
 

@@ -15,12 +15,7 @@ import {
   StreamRevision,
   SubscribeOptions,
 } from '../event-store.port';
-import {
-  DuplicateEventIdError,
-  EventStoreUnavailableError,
-  StreamNotFoundError,
-  WrongExpectedRevisionError,
-} from '../event-store.errors';
+import { DuplicateEventIdError, EventStoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store.errors';
 import { pollingSubscription } from '../polling-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -142,8 +137,9 @@ export class SqliteEventStore implements EventStore {
     this.livePollIntervalMs = options.livePollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
 
-    this.selectStreamHead = this.db
-      .prepare<[string], { revision: number | null }>('SELECT max(stream_revision) AS revision FROM events WHERE stream_id = ?');
+    this.selectStreamHead = this.db.prepare<[string], { revision: number | null }>(
+      'SELECT max(stream_revision) AS revision FROM events WHERE stream_id = ?',
+    );
     this.insertEvent = this.db.prepare(
       `INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
        VALUES (@event_id, @stream_id, @stream_revision, @type, @data, @metadata, @recorded_at)`,
@@ -211,7 +207,8 @@ export class SqliteEventStore implements EventStore {
     const current = this.selectStreamHead.get(streamId)?.revision ?? -1;
     // A replay sits at expected + 1, so a stream that ends exactly at an exact expectation holds none:
     // the common append skips the id lookup.
-    const exactMatch = (expectedRevision === 'no_stream' || typeof expectedRevision === 'number') && revisionMatches(expectedRevision, current);
+    const exactMatch =
+      (expectedRevision === 'no_stream' || typeof expectedRevision === 'number') && revisionMatches(expectedRevision, current);
     if (!exactMatch) {
       const replay = this.findIdempotentReplay(streamId, events, expectedRevision);
       if (replay) return replay;
@@ -288,7 +285,9 @@ export class SqliteEventStore implements EventStore {
       const from = options.fromPosition ?? 0;
       const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
       const prefixes = options.typePrefixes;
-      const rows = prefixes ? this.selectAllOfTypes(prefixes.length).all(from, ...prefixes.flatMap((prefix) => [prefix.length, prefix]), maxCount) : this.selectAll.all(from, maxCount);
+      const rows = prefixes
+        ? this.selectAllOfTypes(prefixes.length).all(from, ...prefixes.flatMap((prefix) => [prefix.length, prefix]), maxCount)
+        : this.selectAll.all(from, maxCount);
       return rows.map(toRecordedEvent);
     });
   }

@@ -136,7 +136,15 @@ CREATE INDEX IF NOT EXISTS authentications_by_verdict ON authentications (verdic
 CREATE INDEX IF NOT EXISTS authentications_by_application_verdict ON authentications (application_id, verdict, occurred_at);
 `;
 
-const TABLES = ['read_model_meta', 'projection_checkpoints', 'subjects', 'subject_applications', 'review_items', 'posture_counters', 'authentications'];
+const TABLES = [
+  'read_model_meta',
+  'projection_checkpoints',
+  'subjects',
+  'subject_applications',
+  'review_items',
+  'posture_counters',
+  'authentications',
+];
 
 /** Tables and their key order, per read model: the checksum reads them in exactly this order. */
 const CHECKSUM_QUERIES: Record<ProjectionName, string[]> = {
@@ -365,9 +373,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   private prepareStatements() {
     const db = this.db;
     return {
-      checkpoints: db.prepare<[], { projection: ProjectionName; position: number; events_applied: number; last_event_recorded_at: string | null }>(
-        'SELECT projection, position, events_applied, last_event_recorded_at FROM projection_checkpoints ORDER BY projection',
-      ),
+      checkpoints: db.prepare<
+        [],
+        { projection: ProjectionName; position: number; events_applied: number; last_event_recorded_at: string | null }
+      >('SELECT projection, position, events_applied, last_event_recorded_at FROM projection_checkpoints ORDER BY projection'),
       // The read models move together; the lowest checkpoint is the position every read is consistent with.
       consistentPosition: db.prepare<[], { position: number | null }>('SELECT min(position) AS position FROM projection_checkpoints'),
       advanceCheckpoint: db.prepare<{ position: number; events: number; recordedAt: string }>(
@@ -481,7 +490,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
     if (advanced.changes !== PROJECTION_NAMES.length) {
       // Throwing rolls the whole batch back: these events, or some of them, were applied already.
-      throw new Error(`read-model checkpoint is already at or past position ${changes.checkpoint.position}; refusing to apply events twice`);
+      throw new Error(
+        `read-model checkpoint is already at or past position ${changes.checkpoint.position}; refusing to apply events twice`,
+      );
     }
     for (const document of changes.subjects) {
       statements.upsertSubject.run({
@@ -599,7 +610,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (search.kind !== undefined) parameters.kind = search.kind;
     if (search.applicationId !== undefined) parameters.applicationId = search.applicationId;
     if (search.subjectId !== undefined) parameters.subjectId = search.subjectId;
-    if (search.after !== undefined) Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
+    if (search.after !== undefined)
+      Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
     return { position: this.position(), value: statement.all(parameters).map(toReviewItem) };
   }
 
@@ -676,7 +688,9 @@ export class SqliteReadModelStore implements ReadModelStore {
           const statement = this.db.prepare(sql);
           const columns = statement.columns().map((column) => column.name);
           for (const row of statement.raw().iterate() as IterableIterator<unknown[]>) {
-            const values = row.map((value, i) => (JSON_COLUMNS.has(columns[i]) && value !== null ? canonicalize(JSON.parse(String(value))) : value));
+            const values = row.map((value, i) =>
+              JSON_COLUMNS.has(columns[i]) && value !== null ? canonicalize(JSON.parse(String(value))) : value,
+            );
             hash.update(JSON.stringify(values)).update('\n');
           }
           hash.update('--\n');

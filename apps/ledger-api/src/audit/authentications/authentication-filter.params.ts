@@ -10,35 +10,55 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;
 
 /** The filters shared by the authentications page and its count. */
 export class AuthenticationFilterParams extends MinPositionParams {
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: '$property must be an application id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: '$property must be an application id' })
   applicationId?: string;
 
-  @IsOptional() @IsIn(CHANNELS)
+  @IsOptional()
+  @IsIn(CHANNELS)
   channel?: Channel;
 
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: '$property must contain only letters, digits and . _ : @ + -' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: '$property must contain only letters, digits and . _ : @ + -' })
   subjectId?: string;
 
   /** Inclusive, RFC 3339: when the authentication happened. */
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   from?: string;
 
   /** Inclusive, RFC 3339. */
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   to?: string;
 
-  @IsOptional() @IsIn(AUTHENTICATION_VERDICTS)
+  @IsOptional()
+  @IsIn(AUTHENTICATION_VERDICTS)
   verdict?: AuthenticationVerdictFilter;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3)
   minAal?: number;
 }
 
 export class ListAuthenticationsParams extends AuthenticationFilterParams {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   cursor?: string;
 }
 

@@ -13,7 +13,9 @@ export class AuthenticationsController {
   /** Who authenticated to what, when, by what factor, and under which policy version: one row per authentication. */
   @Get()
   list(@Query() params: ListAuthenticationsParams) {
-    return this.queryBus.execute(new ListAuthenticationsQuery(toAuthenticationFilter(params), params.limit ?? 100, params.cursor, params.minPosition));
+    return this.queryBus.execute(
+      new ListAuthenticationsQuery(toAuthenticationFilter(params), params.limit ?? 100, params.cursor, params.minPosition),
+    );
   }
 
   /** How many authentications match the same filters. */

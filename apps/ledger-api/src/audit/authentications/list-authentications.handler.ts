@@ -42,7 +42,8 @@ export class ListAuthenticationsHandler implements IQueryHandler<ListAuthenticat
   async execute({ filter, limit, cursor, minPosition }: ListAuthenticationsQuery): Promise<AuthenticationsPage> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, 2);
     const afterPosition = after === undefined ? undefined : Number(after[1]);
-    if (afterPosition !== undefined && !Number.isSafeInteger(afterPosition)) throw new InvalidQueryError('cursor', 'must be a nextCursor returned by this endpoint');
+    if (afterPosition !== undefined && !Number.isSafeInteger(afterPosition))
+      throw new InvalidQueryError('cursor', 'must be a nextCursor returned by this endpoint');
     await this.consistency.ensure(minPosition);
     const { position, value } = await this.readModels.listAuthentications({
       ...filter,

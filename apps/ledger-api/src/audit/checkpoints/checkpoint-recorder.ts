@@ -47,7 +47,11 @@ export class CheckpointRecorder implements OnApplicationBootstrap, OnApplication
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {
-    this.checkpoints = new CommandPath<RecordedCheckpoint | undefined>(store, { initialState: () => undefined, evolve: (_last, event) => checkpointOf(event), maxStreams: 1 });
+    this.checkpoints = new CommandPath<RecordedCheckpoint | undefined>(store, {
+      initialState: () => undefined,
+      evolve: (_last, event) => checkpointOf(event),
+      maxStreams: 1,
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -6,12 +6,18 @@ import { CheckpointRecorder, checkpointOf } from './checkpoint-recorder';
 import { RequireRoles } from '../../access/roles';
 
 export class ListCheckpointsParams {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 }
 
 export class VerifyCheckpointParams {
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   position: number;
 
   @Matches(/^[0-9a-f]{64}$/, { message: 'must be a SHA-256 digest in lower-case hex' })
@@ -38,7 +44,11 @@ export class CheckpointsController {
   @RequireRoles('auditor')
   async list(@Query() { limit }: ListCheckpointsParams) {
     try {
-      const events = await this.store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', fromRevision: 'end', maxCount: limit ?? 100 });
+      const events = await this.store.readStream(CHECKPOINT_STREAM, {
+        direction: 'backwards',
+        fromRevision: 'end',
+        maxCount: limit ?? 100,
+      });
       return { checkpoints: events.map(checkpointOf) };
     } catch (error) {
       if (error instanceof StreamNotFoundError) return { checkpoints: [] };

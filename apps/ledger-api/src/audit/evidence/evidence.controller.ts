@@ -10,14 +10,17 @@ import { GetEvidenceQuery } from './get-evidence.query';
 
 export class EvidenceParams {
   /** Inclusive, RFC 3339; absent: from the first event. */
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   from?: string;
 
   /** Inclusive, RFC 3339; absent: the time of the report. */
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   to?: string;
 
-  @IsOptional() @IsIn(['json', 'md'], { message: 'must be one of: json, md' })
+  @IsOptional()
+  @IsIn(['json', 'md'], { message: 'must be one of: json, md' })
   format?: 'json' | 'md';
 }
 
@@ -29,7 +32,8 @@ export class EvidenceController {
   /** NIST CSF 2.0 PR.AA and SP 800-63B-4 controls, each with the ledger's figures and the audit query behind every figure. */
   @Get()
   async evidence(@Query() { from, to, format }: EvidenceParams, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) throw new InvalidQueryError('to', 'must not be earlier than from');
+    if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to))
+      throw new InvalidQueryError('to', 'must not be earlier than from');
     const report: EvidenceReport = await this.queryBus.execute(new GetEvidenceQuery(from, to));
     if (format !== 'md') return report;
     reply.header('content-type', 'text/markdown; charset=utf-8');

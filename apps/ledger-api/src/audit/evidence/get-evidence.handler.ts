@@ -20,7 +20,13 @@ export class GetEvidenceHandler implements IQueryHandler<GetEvidenceQuery, Evide
 
   execute({ from, to }: GetEvidenceQuery): Promise<EvidenceReport> {
     return buildEvidenceReport(
-      { store: this.store, readModels: this.readModels, policies: this.policies, exceptions: this.exceptions, readModelsAt: (position) => this.consistency.ensure(position) },
+      {
+        store: this.store,
+        readModels: this.readModels,
+        policies: this.policies,
+        exceptions: this.exceptions,
+        readModelsAt: (position) => this.consistency.ensure(position),
+      },
       { from, to, now: new Date() },
     );
   }

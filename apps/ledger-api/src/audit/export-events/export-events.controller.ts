@@ -12,10 +12,12 @@ export class ExportEventsParams {
   @IsIn(['jsonl', 'ocsf'], { message: 'must be one of: jsonl, ocsf' })
   format: ExportFormat;
 
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   from?: string;
 
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   to?: string;
 
   @IsOptional()
@@ -25,7 +27,12 @@ export class ExportEventsParams {
 }
 
 function invalidRequest(field: string, reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'invalid-request', message: 'invalid request parameters', errors: [{ field, reason }] });
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'invalid-request',
+    message: 'invalid request parameters',
+    errors: [{ field, reason }],
+  });
 }
 
 @RequireRoles('auditor')

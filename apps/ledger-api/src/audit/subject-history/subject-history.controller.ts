@@ -10,23 +10,37 @@ import { SubjectHistoryQuery } from './subject-history.query';
 const KNOWN_TYPES: string[] = [...EVENT_TYPES, ...Object.values(LEDGER_EVENT_TYPES)];
 
 export class SubjectHistoryParams {
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   from?: string;
 
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   to?: string;
 
   /** Comma-separated event types. */
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((type) => type.trim()).filter(Boolean) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((type) => type.trim())
+          .filter(Boolean)
+      : value,
+  )
   @ArrayMaxSize(KNOWN_TYPES.length)
   @IsIn(KNOWN_TYPES, { each: true, message: `each type must be one of: ${KNOWN_TYPES.join(', ')}` })
   types?: string[];
 
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'must be a cursor returned by a previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'must be a cursor returned by a previous page' })
   cursor?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 }
 

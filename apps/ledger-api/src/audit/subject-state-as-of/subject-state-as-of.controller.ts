@@ -8,10 +8,14 @@ import { SubjectIdParams } from '../../shared/subject-id.params';
 import { SubjectStateAsOfQuery } from './subject-state-as-of.query';
 
 export class PointInTimeParams {
-  @IsOptional() @IsRfc3339DateTime()
+  @IsOptional()
+  @IsRfc3339DateTime()
   asOf?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   atPosition?: number;
 }
 
@@ -31,6 +35,8 @@ export class SubjectStateAsOfController {
         errors: [{ field: 'asOf', reason: 'give exactly one of asOf (an RFC 3339 time) or atPosition (a global position)' }],
       });
     }
-    return this.queryBus.execute(new SubjectStateAsOfQuery(subjectId, asOf !== undefined ? { asOf: new Date(asOf) } : { atPosition: atPosition! }));
+    return this.queryBus.execute(
+      new SubjectStateAsOfQuery(subjectId, asOf !== undefined ? { asOf: new Date(asOf) } : { atPosition: atPosition! }),
+    );
   }
 }

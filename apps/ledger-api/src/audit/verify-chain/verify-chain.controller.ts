@@ -10,11 +10,17 @@ import { RequireRoles } from '../../access/roles';
 import { InvalidRequestError } from '../../shared/invalid-request';
 
 export class VerifyChainParams {
-  @IsOptional() @IsString() @MaxLength(300)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
   stream?: string;
 
   /** Turns the whole-store verification into a streamed job with a progress line every N events. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   progressEvery?: number;
 }
 
@@ -31,7 +37,9 @@ export class VerifyChainController {
   async verify(@Query() { stream, progressEvery }: VerifyChainParams, @Res() reply: FastifyReply) {
     if (progressEvery !== undefined) {
       if (stream !== undefined) {
-        throw new InvalidRequestError('invalid-request', 'invalid request parameters', [{ field: 'progressEvery', reason: 'applies only to the whole store, without stream' }]);
+        throw new InvalidRequestError('invalid-request', 'invalid request parameters', [
+          { field: 'progressEvery', reason: 'applies only to the whole store, without stream' },
+        ]);
       }
       return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(verificationJob(this.store, progressEvery));
     }

@@ -22,69 +22,101 @@ export const ID_MESSAGE = '$property must contain only letters, digits and . _ :
 export const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 export class ExceptionScopeDto {
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: ID_MESSAGE })
   subjectId?: string;
 
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: ID_MESSAGE })
   applicationId?: string;
 
-  @IsOptional() @IsIn(CHANNELS, { message: `must be one of: ${CHANNELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(CHANNELS, { message: `must be one of: ${CHANNELS.join(', ')}` })
   channel?: Channel;
 }
 
 export class RequestExceptionDto {
   @IsObject({ message: 'must be an object naming at least one of subjectId, applicationId, channel' })
-  @ValidateNested() @Type(() => ExceptionScopeDto)
+  @ValidateNested()
+  @Type(() => ExceptionScopeDto)
   scope!: ExceptionScopeDto;
 
-  @IsArray({ message: 'must be a list of authenticator kinds' }) @ArrayNotEmpty({ message: 'must name at least one method' })
-  @ArrayMaxSize(AUTHENTICATOR_KINDS.length) @ArrayUnique({ message: 'must not repeat a method' })
+  @IsArray({ message: 'must be a list of authenticator kinds' })
+  @ArrayNotEmpty({ message: 'must name at least one method' })
+  @ArrayMaxSize(AUTHENTICATOR_KINDS.length)
+  @ArrayUnique({ message: 'must not repeat a method' })
   @IsIn(AUTHENTICATOR_KINDS, { each: true, message: `each must be one of: ${AUTHENTICATOR_KINDS.join(', ')}` })
   allowedMethods!: AuthenticatorKind[];
 
-  @IsString() @MinLength(10, { message: 'must say why, in at least 10 characters' }) @MaxLength(2000)
+  @IsString()
+  @MinLength(10, { message: 'must say why, in at least 10 characters' })
+  @MaxLength(2000)
   justification!: string;
 
   /** Mandatory: there is no exception without an expiry. */
-  @IsString({ message: 'is required: every exception expires' }) @Matches(RFC3339, { message: 'must be an RFC 3339 time with an offset, e.g. 2027-01-31T00:00:00Z' })
+  @IsString({ message: 'is required: every exception expires' })
+  @Matches(RFC3339, { message: 'must be an RFC 3339 time with an offset, e.g. 2027-01-31T00:00:00Z' })
   @IsISO8601({ strict: true }, { message: 'must be a valid date and time' })
   expiresAt!: string;
 
   /** The exception this request renews. */
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: ID_MESSAGE })
   renews?: string;
 }
 
 export class ApproveExceptionDto {
-  @IsString() @MinLength(1) @MaxLength(2000)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
   note!: string;
 
   /** Defaults to the requested expiry; may be earlier, never later. */
-  @IsOptional() @IsString() @Matches(RFC3339, { message: 'must be an RFC 3339 time with an offset, e.g. 2027-01-31T00:00:00Z' })
+  @IsOptional()
+  @IsString()
+  @Matches(RFC3339, { message: 'must be an RFC 3339 time with an offset, e.g. 2027-01-31T00:00:00Z' })
   @IsISO8601({ strict: true }, { message: 'must be a valid date and time' })
   expiresAt?: string;
 }
 
 export class ExceptionReasonDto {
-  @IsString() @MinLength(1) @MaxLength(2000)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
   reason!: string;
 }
 
 export class ExceptionIdParams {
-  @IsString() @MaxLength(200) @Matches(ID, { message: ID_MESSAGE })
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: ID_MESSAGE })
   exceptionId!: string;
 }
 
 export class ListExceptionsParams {
-  @IsOptional() @IsIn(EXCEPTION_STATUSES, { message: `must be one of: ${EXCEPTION_STATUSES.join(', ')}` })
+  @IsOptional()
+  @IsIn(EXCEPTION_STATUSES, { message: `must be one of: ${EXCEPTION_STATUSES.join(', ')}` })
   status?: ExceptionStatus;
 
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: ID_MESSAGE })
   subjectId?: string;
 
-  @IsOptional() @IsString() @MaxLength(200) @Matches(ID, { message: ID_MESSAGE })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(ID, { message: ID_MESSAGE })
   applicationId?: string;
 
-  @IsOptional() @IsIn(CHANNELS, { message: `must be one of: ${CHANNELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(CHANNELS, { message: `must be one of: ${CHANNELS.join(', ')}` })
   channel?: Channel;
 }

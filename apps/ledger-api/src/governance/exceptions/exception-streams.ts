@@ -49,7 +49,12 @@ export class ExceptionStreams {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     // Not queued: of two reviewers deciding at once, the second must hear of the first (409).
-    this.path = new CommandPath(store, { initialState: initialExceptionState, evolve: evolveRecordedException, maxStreams: 1000, queue: false });
+    this.path = new CommandPath(store, {
+      initialState: initialExceptionState,
+      evolve: evolveRecordedException,
+      maxStreams: 1000,
+      queue: false,
+    });
   }
 
   load(exceptionId: string): Promise<LoadedException> {
@@ -66,13 +71,18 @@ export class ExceptionStreams {
     const stream = exceptionStream(exceptionId);
     const { appended } = await this.path.handle(
       stream,
-      (loaded) => ({ result: undefined, events: explained(() => decideException(command, loaded.state)).map((event) => toAppend(stream, event, context)) }),
+      (loaded) => ({
+        result: undefined,
+        events: explained(() => decideException(command, loaded.state)).map((event) => toAppend(stream, event, context)),
+      }),
       {
         maxAttempts: 1,
         onConflict: () =>
-          new LedgerConflictError('concurrent-update', `exception ${exceptionId} was changed by someone else at the same time; reload it and decide again`, [
-            { exceptionId },
-          ]),
+          new LedgerConflictError(
+            'concurrent-update',
+            `exception ${exceptionId} was changed by someone else at the same time; reload it and decide again`,
+            [{ exceptionId }],
+          ),
       },
     );
     return appended;
@@ -87,7 +97,9 @@ function toAppend(stream: string, event: ExceptionEvent, context: WriteContext):
     cloudEventId,
     // The store treats a repeated id at the same revision as a retry, so two reviewers must never share one;
     // the expiry, the same whoever writes it, keeps its plain id so that two schedulers write it once.
-    ...(event.type !== 'assurance.exception.expired' && { idKey: `${cloudEventId}\u0000${context.writtenBy ?? ''}\u0000${context.causationId}` }),
+    ...(event.type !== 'assurance.exception.expired' && {
+      idKey: `${cloudEventId}\u0000${context.writtenBy ?? ''}\u0000${context.causationId}`,
+    }),
     subject: stream,
     time: event.time!,
     recordedAt: new Date().toISOString(),
@@ -102,7 +114,8 @@ export function explained<T>(decision: () => T): T {
   } catch (error) {
     if (error instanceof InvalidExceptionCommand) throw invalidRequest(error);
     if (error instanceof ExceptionRuleViolation) {
-      if (error.code === 'approver-is-requester') throw new ForbiddenException({ statusCode: 403, error: error.code, message: error.message });
+      if (error.code === 'approver-is-requester')
+        throw new ForbiddenException({ statusCode: 403, error: error.code, message: error.message });
       if (error.code === 'exception-not-found') throw new NotFoundError(error.message);
     }
     throw error;

@@ -30,5 +30,11 @@ export interface ExceptionWritten {
 }
 
 export function writtenAnswer(stored: RecordedEvent, summary: ExceptionSummary): ExceptionWritten {
-  return { exception: exceptionView(summary), stream: stored.streamId, revision: stored.revision, position: stored.position, hash: String(stored.metadata.hash) };
+  return {
+    exception: exceptionView(summary),
+    stream: stored.streamId,
+    revision: stored.revision,
+    position: stored.position,
+    hash: String(stored.metadata.hash),
+  };
 }

@@ -7,10 +7,17 @@ import { ListSubjectEventsQuery } from './list-subject-events.query';
 import { RequireRoles } from '../../access/roles';
 
 export class ListSubjectEventsParams {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   fromRevision?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 }
 

@@ -13,16 +13,21 @@ export class CloudEventEnvelopeDto {
   @IsIn(['1.0'], { message: 'must be "1.0"' })
   specversion: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   id: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(500)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   source: string;
 
   @IsIn(EVENT_TYPES as readonly string[], { message: `must be one of the catalog types: ${EVENT_TYPES.join(', ')}` })
   type: EventType;
 
-  @IsString() @MaxLength(200)
+  @IsString()
+  @MaxLength(200)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, {
     message: 'must start with a letter or digit and contain only letters, digits and . _ : @ + -',
   })
@@ -31,10 +36,13 @@ export class CloudEventEnvelopeDto {
   @IsRfc3339DateTime()
   time: string;
 
-  @IsOptional() @IsIn(['application/json'], { message: 'must be "application/json" when present' })
+  @IsOptional()
+  @IsIn(['application/json'], { message: 'must be "application/json" when present' })
   datacontenttype?: string;
 
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   dataschema?: string;
 
   @IsObject({ message: 'must be a JSON object' })
@@ -66,7 +74,11 @@ function flatten(errors: ValidationError[], index: number, prefix = ''): FieldIs
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     // class-validator starts its messages with the property name; the field already says it.
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ index, field, reason: message.replace(new RegExp(`^${error.property} `), '') }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      index,
+      field,
+      reason: message.replace(new RegExp(`^${error.property} `), ''),
+    }));
     return [...own, ...flatten(error.children ?? [], index, field)];
   });
 }
@@ -90,7 +102,11 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
   for (const [name, value] of Object.entries(body)) {
     if (CONTEXT_ATTRIBUTES.has(name)) continue;
     if (!EXTENSION_NAME.test(name)) {
-      issues.push({ index, field: name, reason: `${name} is not a CloudEvents attribute; extension names are 1-20 lower-case letters or digits` });
+      issues.push({
+        index,
+        field: name,
+        reason: `${name} is not a CloudEvents attribute; extension names are 1-20 lower-case letters or digits`,
+      });
     } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
       issues.push({ index, field: name, reason: `extension ${name} must be a string, number or boolean` });
     } else if (typeof value === 'string' && value.length > MAX_EXTENSION_VALUE_LENGTH) {

@@ -47,7 +47,11 @@ export class RecordEventsController {
    * Answers 201 when anything new was recorded, 200 when every event was
    * already in the ledger.
    */
-  @DocumentedBody(CloudEventEnvelopeDto, { 'application/cloudevents+json': 'single', 'application/json': 'single', [BATCH_MEDIA_TYPE]: 'array' })
+  @DocumentedBody(CloudEventEnvelopeDto, {
+    'application/cloudevents+json': 'single',
+    'application/json': 'single',
+    [BATCH_MEDIA_TYPE]: 'array',
+  })
   @Post()
   @HttpCode(201)
   async record(
@@ -67,7 +71,8 @@ export class RecordEventsController {
   private parseBody(body: unknown, mediaType: string): IncomingCloudEvent[] {
     let rawEvents: unknown[];
     if (mediaType === BATCH_MEDIA_TYPE) {
-      if (!Array.isArray(body)) throw new InvalidEventsError([{ index: 0, field: '', reason: `a ${BATCH_MEDIA_TYPE} body must be a JSON array of events` }]);
+      if (!Array.isArray(body))
+        throw new InvalidEventsError([{ index: 0, field: '', reason: `a ${BATCH_MEDIA_TYPE} body must be a JSON array of events` }]);
       if (body.length === 0) throw new InvalidEventsError([{ index: 0, field: '', reason: 'a batch must hold at least one event' }]);
       if (body.length > this.config.maxBatchSize) {
         throw new PayloadTooLargeError(`a batch holds at most ${this.config.maxBatchSize} events, got ${body.length}`);
@@ -75,7 +80,9 @@ export class RecordEventsController {
       rawEvents = body;
     } else if (STRUCTURED_MEDIA_TYPES.includes(mediaType)) {
       if (Array.isArray(body)) {
-        throw new InvalidEventsError([{ index: 0, field: '', reason: `send arrays as ${BATCH_MEDIA_TYPE}; ${mediaType} carries one event` }]);
+        throw new InvalidEventsError([
+          { index: 0, field: '', reason: `send arrays as ${BATCH_MEDIA_TYPE}; ${mediaType} carries one event` },
+        ]);
       }
       rawEvents = [body];
     } else {

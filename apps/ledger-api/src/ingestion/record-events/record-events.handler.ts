@@ -103,7 +103,9 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
 /** The ledger writes under its own source; an emitter claiming it could forge verdicts' ids. */
 function refuseReservedSource(events: IncomingCloudEvent[]): void {
   const issues = events.flatMap((event, index) =>
-    event.source === LEDGER_SOURCE ? [{ index, field: 'source', reason: `"${LEDGER_SOURCE}" is reserved for events the ledger writes itself` }] : [],
+    event.source === LEDGER_SOURCE
+      ? [{ index, field: 'source', reason: `"${LEDGER_SOURCE}" is reserved for events the ledger writes itself` }]
+      : [],
   );
   if (issues.length > 0) throw new InvalidEventsError(issues);
 }
@@ -197,11 +199,15 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     for (const item of firstByEventId.values()) byStream.set(item.streamId, [...(byStream.get(item.streamId) ?? []), item]);
 
     // Read after the request arrived, from the store: an approval acknowledged before it, by any process, is seen.
-    const exceptions = prepared.some((item) => item.incoming.type === 'assurance.fallback.used') ? (await this.exceptionRegistry.current()).catalog : undefined;
+    const exceptions = prepared.some((item) => item.incoming.type === 'assurance.fallback.used')
+      ? (await this.exceptionRegistry.current()).catalog
+      : undefined;
 
     const storedByEventId = await this.streamLocks.runExclusive([...byStream.keys()], async () => {
       const plans = await Promise.all(
-        [...byStream].map(([streamId, items]) => this.plan(streamId, items, policies, exceptions && exceptionsRelevantTo(exceptions, items[0].incoming.subject))),
+        [...byStream].map(([streamId, items]) =>
+          this.plan(streamId, items, policies, exceptions && exceptionsRelevantTo(exceptions, items[0].incoming.subject)),
+        ),
       );
       const conflicts = plans.flatMap((plan) => plan.conflicts);
       if (conflicts.length > 0) {
@@ -218,13 +224,31 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     });
   }
 
-  private async plan(streamId: string, items: PreparedEvent[], policies: PolicyHistory, exceptions: readonly CoverageCandidate[] | undefined): Promise<StreamPlan> {
+  private async plan(
+    streamId: string,
+    items: PreparedEvent[],
+    policies: PolicyHistory,
+    exceptions: readonly CoverageCandidate[] | undefined,
+  ): Promise<StreamPlan> {
     const [existing, loaded] = await Promise.all([
-      this.store.findInStream(streamId, items.map((item) => item.eventId)),
+      this.store.findInStream(
+        streamId,
+        items.map((item) => item.eventId),
+      ),
       this.subjects.load(streamId),
     ]);
     const storedById = new Map(existing.map((event) => [event.id, event]));
-    const plan: StreamPlan = { streamId, loaded, fresh: [], toAppend: [], appendIndexOf: new Map(), duplicates: [], conflicts: [], policies, exceptions };
+    const plan: StreamPlan = {
+      streamId,
+      loaded,
+      fresh: [],
+      toAppend: [],
+      appendIndexOf: new Map(),
+      duplicates: [],
+      conflicts: [],
+      policies,
+      exceptions,
+    };
     let state = loaded.state;
     for (const item of items) {
       const stored = storedById.get(item.eventId);
@@ -289,7 +313,12 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         if (attempt >= MAX_APPEND_ATTEMPTS) {
           throw new EventStoreUnavailableError(`stream ${plan.streamId} is contended; gave up after ${attempt} attempts`, error);
         }
-        const replanned = await this.plan(plan.streamId, [...plan.fresh, ...plan.duplicates.map((d) => d.item)], plan.policies, plan.exceptions);
+        const replanned = await this.plan(
+          plan.streamId,
+          [...plan.fresh, ...plan.duplicates.map((d) => d.item)],
+          plan.policies,
+          plan.exceptions,
+        );
         if (replanned.conflicts.length > 0) {
           throw conflictError(replanned.conflicts, 'an event with the same source and id is already recorded with different content');
         }

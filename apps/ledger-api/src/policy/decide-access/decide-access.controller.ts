@@ -47,9 +47,7 @@ export class DecideAccessController {
         signals: [...context.signals],
       },
     };
-    const answer = await this.commandBus.execute(
-      new DecideAccessCommand(subjectId, request, decisionId, now, writeContext),
-    );
+    const answer = await this.commandBus.execute(new DecideAccessCommand(subjectId, request, decisionId, now, writeContext));
     if (answer.replayed) reply.status(200);
     return answer;
   }

@@ -54,7 +54,15 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
     const [subject, policies] = await Promise.all([this.subjects.load(stream), this.policies.load()]);
     const [decided] = decide({ type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId }, subject.state);
     const data = decided.data as AccessDecidedData;
-    const toAppend = ledgerEventToAppend({ type: 'assurance.access.decided', data, cloudEventId: decisionId, subject: subjectId, time: now, recordedAt: now, ...context });
+    const toAppend = ledgerEventToAppend({
+      type: 'assurance.access.decided',
+      data,
+      cloudEventId: decisionId,
+      subject: subjectId,
+      time: now,
+      recordedAt: now,
+      ...context,
+    });
     try {
       const result = await this.store.append(stream, chainEvents(stream, subject.tail, [toAppend]), expectedRevisionAfter(subject.tail));
       this.subjects.applyAppended(stream, subject, result);
@@ -63,7 +71,8 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
       if (error instanceof WrongExpectedRevisionError) {
         // Ingestion wrote to this subject meanwhile: decide again on the newer history.
         this.subjects.forget(stream);
-        if (attempt >= MAX_APPEND_ATTEMPTS) throw new EventStoreUnavailableError(`stream ${stream} is contended; gave up after ${attempt} attempts`, error);
+        if (attempt >= MAX_APPEND_ATTEMPTS)
+          throw new EventStoreUnavailableError(`stream ${stream} is contended; gave up after ${attempt} attempts`, error);
         return this.decideAndRecord(stream, command, attempt + 1);
       }
       throw error;

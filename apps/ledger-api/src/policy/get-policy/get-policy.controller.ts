@@ -7,7 +7,10 @@ import { RequireRoles } from '../../access/roles';
 import { ROLES } from '@ledger/core';
 
 export class PolicyVersionParams {
-  @Type(() => Number) @IsInt({ message: 'must be a policy version number' }) @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  @Type(() => Number)
+  @IsInt({ message: 'must be a policy version number' })
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   version: number;
 }
 

@@ -17,10 +17,7 @@ export class PublishPolicyController {
   @DocumentedBody(PublishPolicyDto)
   @Put()
   @HttpCode(201)
-  publish(
-    @Body() body: unknown,
-    @RequestWriteContext() writeContext: WriteContext,
-  ) {
+  publish(@Body() body: unknown, @RequestWriteContext() writeContext: WriteContext) {
     const { policy, expectedVersion, publishedBy } = validatedBody(PublishPolicyDto, body);
     return this.commandBus.execute(new PublishPolicyCommand(policy, expectedVersion, writeContext, publishedBy ?? writeContext.writtenBy));
   }

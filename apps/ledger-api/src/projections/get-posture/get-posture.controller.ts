@@ -7,11 +7,13 @@ import { RequireRoles } from '../../access/roles';
 
 export class GetPostureParams extends MinPositionParams {
   /** Inclusive start of the window, RFC 3339; absent means from the first event. */
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   from?: string;
 
   /** Exclusive end of the window, RFC 3339; absent means up to now. */
-  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
   to?: string;
 }
 

@@ -14,7 +14,10 @@ import { SubjectStateView, toSubjectStateView } from '@ledger/core';
 const OPEN_ITEMS_SHOWN = 100;
 
 @QueryHandler(GetSubjectStateQuery)
-export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuery, SubjectStateView & { activeExceptions: ExceptionView[] }> {
+export class GetSubjectStateHandler implements IQueryHandler<
+  GetSubjectStateQuery,
+  SubjectStateView & { activeExceptions: ExceptionView[] }
+> {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly consistency: ReadConsistency,
@@ -35,7 +38,9 @@ export class GetSubjectStateHandler implements IQueryHandler<GetSubjectStateQuer
     const now = new Date();
     // Read from the store, not the read models: an exception approved a moment ago already shows.
     const { catalog } = await exceptionsForView(this.exceptions);
-    const activeExceptions = activeExceptionsOfSubject(catalog, subjectId, now.getTime()).map((summary) => exceptionView(summary, now.getTime()));
+    const activeExceptions = activeExceptionsOfSubject(catalog, subjectId, now.getTime()).map((summary) =>
+      exceptionView(summary, now.getTime()),
+    );
     return { ...toSubjectStateView(document, position, openItems, openCaseCount, now), activeExceptions };
   }
 }

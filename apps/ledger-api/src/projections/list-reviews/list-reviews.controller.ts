@@ -11,27 +11,40 @@ import { RequireRoles } from '../../access/roles';
 export const REVIEW_SORTS = ['-age', 'age'] as const;
 
 export class ListReviewsParams extends MinPositionParams {
-  @IsOptional() @IsIn(REVIEW_ITEM_STATUSES)
+  @IsOptional()
+  @IsIn(REVIEW_ITEM_STATUSES)
   status?: ReviewItemStatus;
 
-  @IsOptional() @IsIn(REVIEW_ITEM_KINDS)
+  @IsOptional()
+  @IsIn(REVIEW_ITEM_KINDS)
   kind?: ReviewItemKind;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/, { message: '$property must be an application id' })
   applicationId?: string;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, { message: '$property must be a subject id' })
   subjectId?: string;
 
-  @IsOptional() @IsIn(REVIEW_SORTS)
+  @IsOptional()
+  @IsIn(REVIEW_SORTS)
   sort?: (typeof REVIEW_SORTS)[number];
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   cursor?: string;
 }
 

@@ -8,14 +8,22 @@ import { RequireRoles } from '../../access/roles';
 
 export class SearchSubjectsParams extends MinPositionParams {
   /** Empty or absent lists every subject. */
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   @Matches(/^[A-Za-z0-9._:@+-]*$/, { message: '$property must contain only letters, digits and . _ : @ + -' })
   prefix?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
   cursor?: string;
 }
 

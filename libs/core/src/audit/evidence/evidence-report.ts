@@ -69,10 +69,16 @@ export function readPointer(document: unknown, pointer: string): FigureValue {
 }
 
 /** Whether one CloudEvent line of the JSONL export counts toward an event figure. */
-export function lineMatches(line: { type?: unknown; data?: unknown }, rule: { types: string[]; where?: Record<string, unknown>; present?: string[] }): boolean {
+export function lineMatches(
+  line: { type?: unknown; data?: unknown },
+  rule: { types: string[]; where?: Record<string, unknown>; present?: string[] },
+): boolean {
   if (!rule.types.includes(String(line.type))) return false;
   const data = (line.data ?? {}) as Record<string, unknown>;
-  return Object.entries(rule.where ?? {}).every(([field, value]) => data[field] === value) && (rule.present ?? []).every((field) => data[field] !== undefined && data[field] !== null);
+  return (
+    Object.entries(rule.where ?? {}).every(([field, value]) => data[field] === value) &&
+    (rule.present ?? []).every((field) => data[field] !== undefined && data[field] !== null)
+  );
 }
 
 function queryString(parameters: Record<string, string | number | undefined>): string {
@@ -96,7 +102,9 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
   const head = await sources.store.headPosition();
   if (head >= 0) await sources.readModelsAt(head);
 
-  const eventRules = EVIDENCE_FIGURES.flatMap((figure) => ('events' in figure.source ? [{ id: figure.id, rule: figure.source.events }] : []));
+  const eventRules = EVIDENCE_FIGURES.flatMap((figure) =>
+    'events' in figure.source ? [{ id: figure.id, rule: figure.source.events }] : [],
+  );
   const eventCounts = new Map(eventRules.map(({ id }) => [id, 0]));
   async function* countedUpToHead(events: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
     for await (const event of events) {
@@ -116,7 +124,10 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
   const documents: Record<EvidenceDocumentName, { href: string; value: unknown }> = {
     posture: {
       href: `/v1/posture?${queryString({ minPosition: head >= 0 ? head : undefined })}`,
-      value: { ...buildPostureReport({ window: { from: null, to: null }, ...posture.value }), exceptions: exceptionPosture(exceptions, request.now.getTime()) },
+      value: {
+        ...buildPostureReport({ window: { from: null, to: null }, ...posture.value }),
+        exceptions: exceptionPosture(exceptions, request.now.getTime()),
+      },
     },
     verify: { href: '/v1/audit/verify', value: verification },
     policy: { href: '/v1/policy', value: await sources.policies.version() },
@@ -133,19 +144,29 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
 
   async function figureOf({ id, label, source }: FigureDefinition): Promise<EvidenceFigure> {
     if ('authentications' in source) {
-      const filter: AuthenticationFilter = { ...source.authentications, ...(from !== undefined && { from: window.from!.toISOString() }), to: window.to.toISOString() };
+      const filter: AuthenticationFilter = {
+        ...source.authentications,
+        ...(from !== undefined && { from: window.from!.toISOString() }),
+        to: window.to.toISOString(),
+      };
       const { value } = await sources.readModels.countAuthentications(filter);
       const parameters = { ...source.authentications, ...windowParameters, minPosition: head >= 0 ? head : undefined };
       return { id, label, value, query: { href: `/v1/audit/authentications/count?${queryString(parameters)}`, pointer: '/count' } };
     }
     if ('events' in source) {
-      return { id, label, value: eventCounts.get(id)!, query: { href: `/v1/audit/export?${queryString({ format: 'jsonl', ...windowParameters })}`, countLines: source.events } };
+      return {
+        id,
+        label,
+        value: eventCounts.get(id)!,
+        query: { href: `/v1/audit/export?${queryString({ format: 'jsonl', ...windowParameters })}`, countLines: source.events },
+      };
     }
     if ('document' in source) {
       const document = documents[source.document];
       return { id, label, value: readPointer(document.value, source.pointer), query: { href: document.href, pointer: source.pointer } };
     }
-    if ('sumOf' in source) return { id, label, value: source.sumOf.reduce((sum, other) => sum + valueOf(other), 0), query: { sumOf: source.sumOf } };
+    if ('sumOf' in source)
+      return { id, label, value: source.sumOf.reduce((sum, other) => sum + valueOf(other), 0), query: { sumOf: source.sumOf } };
     const numerator = source.ratioOf.numerator.reduce((sum, other) => sum + valueOf(other), 0);
     const denominator = source.ratioOf.denominator.reduce((sum, other) => sum + valueOf(other), 0);
     return { id, label, value: denominator === 0 ? null : numerator / denominator, query: { ratioOf: source.ratioOf } };
@@ -201,10 +222,19 @@ export function renderEvidenceMarkdown(report: EvidenceReport): string {
       lines.push('', `### ${control.id} ${control.title}`, '', control.evidence);
       if (!control.applies || control.figures.length === 0) continue;
       lines.push('', '| figure | value | query |', '|---|---|---|');
-      for (const figure of control.figures) lines.push(`| ${cell(figure.label)} (\`${figure.id}\`) | ${formatValue(figure)} | ${cell(describeQuery(figure.query))} |`);
+      for (const figure of control.figures)
+        lines.push(`| ${cell(figure.label)} (\`${figure.id}\`) | ${formatValue(figure)} | ${cell(describeQuery(figure.query))} |`);
     }
   }
-  lines.push('', '## All figures', '', 'Figures that only feed a ratio or a sum appear here too.', '', '| id | value | query |', '|---|---|---|');
+  lines.push(
+    '',
+    '## All figures',
+    '',
+    'Figures that only feed a ratio or a sum appear here too.',
+    '',
+    '| id | value | query |',
+    '|---|---|---|',
+  );
   for (const figure of report.figures) lines.push(`| \`${figure.id}\` | ${formatValue(figure)} | ${cell(describeQuery(figure.query))} |`);
   return lines.join('\n') + '\n';
 }

@@ -110,11 +110,21 @@ export function applyToExceptionCatalog(catalog: ExceptionCatalog, facts: Catalo
       return;
     case 'assurance.exception.rejected':
       if (!existing) return;
-      Object.assign(existing, located, { status: 'rejected', decidedBy: event.data.reviewer, decidedAt: event.data.rejectedAt, decisionNote: event.data.reason });
+      Object.assign(existing, located, {
+        status: 'rejected',
+        decidedBy: event.data.reviewer,
+        decidedAt: event.data.rejectedAt,
+        decisionNote: event.data.reason,
+      });
       return;
     case 'assurance.exception.revoked':
       if (!existing) return;
-      Object.assign(existing, located, { status: 'revoked', revokedBy: event.data.revokedBy, revokedAt: event.data.revokedAt, revocationReason: event.data.reason });
+      Object.assign(existing, located, {
+        status: 'revoked',
+        revokedBy: event.data.revokedBy,
+        revokedAt: event.data.revokedAt,
+        revocationReason: event.data.reason,
+      });
       return;
     case 'assurance.exception.expired':
       if (!existing) return;

@@ -16,7 +16,15 @@ function add(catalog: ExceptionCatalog, exceptionId: string, type: string, data:
   position++;
   applyToExceptionCatalog(catalog, { streamId: `exception-${exceptionId}`, revision: 0, position, type }, { exceptionId, ...data });
 }
-function requestAndApprove(catalog: ExceptionCatalog, exceptionId: string, scope: Record<string, string>, requestedDaysAgo: number, expiresInDays: number, renews?: string, renewalCount = 0): void {
+function requestAndApprove(
+  catalog: ExceptionCatalog,
+  exceptionId: string,
+  scope: Record<string, string>,
+  requestedDaysAgo: number,
+  expiresInDays: number,
+  renews?: string,
+  renewalCount = 0,
+): void {
   add(catalog, exceptionId, 'assurance.exception.requested', {
     scope,
     allowedMethods: ['totp'],
@@ -28,7 +36,12 @@ function requestAndApprove(catalog: ExceptionCatalog, exceptionId: string, scope
     policyVersion: 1,
     ...(renews && { renews }),
   });
-  add(catalog, exceptionId, 'assurance.exception.approved', { reviewer: 'r', note: 'ok', approvedAt: daysFromNow(-requestedDaysAgo), expiresAt: daysFromNow(expiresInDays) });
+  add(catalog, exceptionId, 'assurance.exception.approved', {
+    reviewer: 'r',
+    note: 'ok',
+    approvedAt: daysFromNow(-requestedDaysAgo),
+    expiresAt: daysFromNow(expiresInDays),
+  });
 }
 
 describe('exception views', () => {
@@ -36,11 +49,15 @@ describe('exception views', () => {
     const catalog = emptyExceptionCatalog();
     requestAndApprove(catalog, 'a', { subjectId: 'u-1' }, 1, 5);
     const evaluated = (covered: boolean) =>
-      applyToExceptionCatalog(catalog, { streamId: 'subject-u-1', revision: 3, position: ++position, type: 'assurance.fallback.evaluated' }, {
-        fallback: { revision: 2, id: 'f', source: 's', time: daysFromNow(0) },
-        covered,
-        ...(covered && { exceptionId: 'a' }),
-      });
+      applyToExceptionCatalog(
+        catalog,
+        { streamId: 'subject-u-1', revision: 3, position: ++position, type: 'assurance.fallback.evaluated' },
+        {
+          fallback: { revision: 2, id: 'f', source: 's', time: daysFromNow(0) },
+          covered,
+          ...(covered && { exceptionId: 'a' }),
+        },
+      );
     evaluated(true);
     evaluated(false);
     evaluated(true);
@@ -52,7 +69,14 @@ describe('exception views', () => {
     requestAndApprove(catalog, 'soon', { applicationId: 'vpn' }, 20, 3);
     requestAndApprove(catalog, 'later', { applicationId: 'vpn' }, 20, 10);
     add(catalog, 'pending', 'assurance.exception.requested', {
-      scope: { subjectId: 'u-2' }, allowedMethods: ['sms'], justification: 'x', requester: 'h', requestedAt: daysFromNow(-1), requestedExpiresAt: daysFromNow(6), renewalCount: 0, policyVersion: 1,
+      scope: { subjectId: 'u-2' },
+      allowedMethods: ['sms'],
+      justification: 'x',
+      requester: 'h',
+      requestedAt: daysFromNow(-1),
+      requestedExpiresAt: daysFromNow(6),
+      renewalCount: 0,
+      policyVersion: 1,
     });
     const review = exceptionsToReview(catalog, NOW);
     expect(review.pending.map((summary) => summary.exceptionId)).toEqual(['pending']);
@@ -72,7 +96,9 @@ describe('exception views', () => {
     const posture = exceptionPosture(catalog, NOW);
     expect(posture.active).toBe(3);
     expect(posture.activeByAge).toEqual({ 'under-7d': 1, '7d-30d': 0, '30d-90d': 1, 'over-90d': 1 });
-    expect(posture.renewedDependencies.map((dependency) => [dependency.applicationId, dependency.renewalCount, dependency.carveOutInDisguise])).toEqual([
+    expect(
+      posture.renewedDependencies.map((dependency) => [dependency.applicationId, dependency.renewalCount, dependency.carveOutInDisguise]),
+    ).toEqual([
       ['legacy-vpn', 3, true],
       ['hr', 1, false],
     ]);

@@ -1,10 +1,6 @@
 import { Decider, DomainRuleViolation } from '../../decider';
 import { AuthenticatorKind } from '../../event-catalog/vocabulary';
-import {
-  ExceptionEvent,
-  ExceptionScope,
-  ExceptionStatus,
-} from './exception-events';
+import { ExceptionEvent, ExceptionScope, ExceptionStatus } from './exception-events';
 
 export interface ExceptionState {
   status: ExceptionStatus | 'none';
@@ -111,11 +107,17 @@ export function decideException(command: ExceptionCommand, state: ExceptionState
     case 'ApproveException': {
       const pending = pendingOrThrow(state, command.now, 'approved');
       if (command.reviewer === pending.requester) {
-        throw new ExceptionRuleViolation('approver-is-requester', `${command.reviewer} requested this exception and cannot approve it; another reviewer must`);
+        throw new ExceptionRuleViolation(
+          'approver-is-requester',
+          `${command.reviewer} requested this exception and cannot approve it; another reviewer must`,
+        );
       }
       const expiresAt = command.expiresAt ?? pending.requestedExpiresAt!;
       if (at(expiresAt) > at(pending.requestedExpiresAt!)) {
-        throw new InvalidExceptionCommand('expiresAt', `must not be later than the requested expiry ${pending.requestedExpiresAt}: an approval may shorten an exception, never extend it`);
+        throw new InvalidExceptionCommand(
+          'expiresAt',
+          `must not be later than the requested expiry ${pending.requestedExpiresAt}: an approval may shorten an exception, never extend it`,
+        );
       }
       if (at(expiresAt) <= at(command.now)) throw new InvalidExceptionCommand('expiresAt', 'must be in the future');
       return [
@@ -139,10 +141,16 @@ export function decideException(command: ExceptionCommand, state: ExceptionState
     case 'RevokeException': {
       existingOrThrow(state);
       if (state.status !== 'approved') {
-        throw new ExceptionRuleViolation('exception-not-approved', `only an approved exception can be revoked; this one is ${state.status}`);
+        throw new ExceptionRuleViolation(
+          'exception-not-approved',
+          `only an approved exception can be revoked; this one is ${state.status}`,
+        );
       }
       if (at(state.expiresAt!) <= at(command.now)) {
-        throw new ExceptionRuleViolation('exception-expired', `the exception expired at ${state.expiresAt}; there is nothing left to revoke`);
+        throw new ExceptionRuleViolation(
+          'exception-expired',
+          `the exception expired at ${state.expiresAt}; there is nothing left to revoke`,
+        );
       }
       return [
         {
@@ -158,7 +166,8 @@ export function decideException(command: ExceptionCommand, state: ExceptionState
         throw new ExceptionRuleViolation('exception-already-decided', `a ${state.status} exception does not expire`);
       }
       const expiry = expiryOf(state)!;
-      if (at(expiry) > at(command.now)) throw new ExceptionRuleViolation('exception-not-due', `the exception expires at ${expiry}, not before`);
+      if (at(expiry) > at(command.now))
+        throw new ExceptionRuleViolation('exception-not-due', `the exception expires at ${expiry}, not before`);
       return [
         {
           type: 'assurance.exception.expired',
@@ -211,13 +220,22 @@ function requestException(command: RequestException, state: ExceptionState): Exc
 /** A renewal continues a granted exception for the same scope; it cannot revive a rejected or revoked one, or fork a chain. */
 function checkRenewable(renewed: RenewedException, scope: ExceptionScope): void {
   if (renewed.status !== 'approved' && renewed.status !== 'expired') {
-    throw new ExceptionRuleViolation('renewal-not-allowed', `exception ${renewed.exceptionId} is ${renewed.status}; only an approved or expired exception can be renewed`);
+    throw new ExceptionRuleViolation(
+      'renewal-not-allowed',
+      `exception ${renewed.exceptionId} is ${renewed.status}; only an approved or expired exception can be renewed`,
+    );
   }
   if (renewed.renewedBy !== undefined) {
-    throw new ExceptionRuleViolation('renewal-not-allowed', `exception ${renewed.exceptionId} was already renewed by ${renewed.renewedBy}; renew that one instead`);
+    throw new ExceptionRuleViolation(
+      'renewal-not-allowed',
+      `exception ${renewed.exceptionId} was already renewed by ${renewed.renewedBy}; renew that one instead`,
+    );
   }
   if (!sameScope(renewed.scope, scope)) {
-    throw new ExceptionRuleViolation('renewal-not-allowed', `a renewal keeps the scope of exception ${renewed.exceptionId}; request a new exception for a different scope`);
+    throw new ExceptionRuleViolation(
+      'renewal-not-allowed',
+      `a renewal keeps the scope of exception ${renewed.exceptionId}; request a new exception for a different scope`,
+    );
   }
 }
 
@@ -232,10 +250,16 @@ function existingOrThrow(state: ExceptionState): void {
 function pendingOrThrow(state: ExceptionState, now: string, outcome: 'approved' | 'rejected'): ExceptionState {
   existingOrThrow(state);
   if (state.status === 'expired' || (state.status === 'requested' && at(state.requestedExpiresAt!) <= at(now))) {
-    throw new ExceptionRuleViolation('exception-expired', `the exception expired at ${state.requestedExpiresAt}; it can no longer be ${outcome}: request a new one`);
+    throw new ExceptionRuleViolation(
+      'exception-expired',
+      `the exception expired at ${state.requestedExpiresAt}; it can no longer be ${outcome}: request a new one`,
+    );
   }
   if (state.status !== 'requested') {
-    throw new ExceptionRuleViolation('exception-already-decided', `the exception is already ${state.status}; it can no longer be ${outcome}`);
+    throw new ExceptionRuleViolation(
+      'exception-already-decided',
+      `the exception is already ${state.status}; it can no longer be ${outcome}`,
+    );
   }
   return state;
 }

@@ -11,10 +11,17 @@ import { DeciderSpecification } from '@ledger/domain/testing';
 
 const CASE = 'subject-alice@7';
 const given = (history: ReviewCaseEvent[]) => DeciderSpecification.for(reviewCaseDecider).given(history);
-const refusedWith = (code: ReviewCaseRuleViolationCode) => (error: unknown) => error instanceof ReviewCaseRuleViolation && error.code === code;
+const refusedWith = (code: ReviewCaseRuleViolationCode) => (error: unknown) =>
+  error instanceof ReviewCaseRuleViolation && error.code === code;
 
 const at = (minute: number) => `2026-11-02T10:${String(minute).padStart(2, '0')}:00.000Z`;
-const acknowledge = (by = 'rita', note?: string) => ({ type: 'AcknowledgeCase' as const, caseId: CASE, by, ...(note !== undefined && { note }), at: at(1) });
+const acknowledge = (by = 'rita', note?: string) => ({
+  type: 'AcknowledgeCase' as const,
+  caseId: CASE,
+  by,
+  ...(note !== undefined && { note }),
+  at: at(1),
+});
 const resolve = (by = 'rita', outcome: 'accepted-risk' | 'remediated' | 'false-positive' = 'remediated') => ({
   type: 'ResolveCase' as const,
   caseId: CASE,
@@ -23,7 +30,13 @@ const resolve = (by = 'rita', outcome: 'accepted-risk' | 'remediated' | 'false-p
   note: 'key replaced, user notified',
   at: at(5),
 });
-const escalate = (by = 'rita', reason = 'second recovery this month') => ({ type: 'EscalateCase' as const, caseId: CASE, by, reason, at: at(3) });
+const escalate = (by = 'rita', reason = 'second recovery this month') => ({
+  type: 'EscalateCase' as const,
+  caseId: CASE,
+  by,
+  reason,
+  at: at(3),
+});
 
 const acknowledged = (by = 'rita', note?: string): ReviewCaseEvent => ({
   type: 'assurance.review.acknowledged',
@@ -46,11 +59,15 @@ describe('review case decider', () => {
   describe('an open case (no action yet)', () => {
     it('is acknowledged, with or without a note', () => {
       given([]).when(acknowledge()).then([acknowledged()]);
-      given([]).when(acknowledge('rita', 'calling the user')).then([acknowledged('rita', 'calling the user')]);
+      given([])
+        .when(acknowledge('rita', 'calling the user'))
+        .then([acknowledged('rita', 'calling the user')]);
     });
 
     it.each(['accepted-risk', 'remediated', 'false-positive'] as const)('is resolved as %s with the reviewer and note', (outcome) => {
-      given([]).when(resolve('sam', outcome)).then([resolved('sam', outcome)]);
+      given([])
+        .when(resolve('sam', outcome))
+        .then([resolved('sam', outcome)]);
     });
 
     it('is escalated with a reason', () => {
@@ -76,11 +93,15 @@ describe('review case decider', () => {
 
   describe('an escalated case', () => {
     it('is resolved', () => {
-      given([escalated()]).when(resolve('ciso', 'accepted-risk')).then([resolved('ciso', 'accepted-risk')]);
+      given([escalated()])
+        .when(resolve('ciso', 'accepted-risk'))
+        .then([resolved('ciso', 'accepted-risk')]);
     });
 
     it('is escalated further', () => {
-      given([acknowledged(), escalated()]).when(escalate('lead', 'needs the CISO')).then([escalated('lead', 'needs the CISO')]);
+      given([acknowledged(), escalated()])
+        .when(escalate('lead', 'needs the CISO'))
+        .then([escalated('lead', 'needs the CISO')]);
     });
 
     it('refuses an acknowledgement, which would hide the escalation', () => {

@@ -48,10 +48,16 @@ export function decideReviewCase(command: ReviewCaseCommand, state: ReviewCaseSt
   switch (command.type) {
     case 'AcknowledgeCase': {
       if (state.status === 'acknowledged') {
-        throw new ReviewCaseRuleViolation('case-already-acknowledged', `case ${command.caseId} is already acknowledged by ${state.acknowledgedBy}`);
+        throw new ReviewCaseRuleViolation(
+          'case-already-acknowledged',
+          `case ${command.caseId} is already acknowledged by ${state.acknowledgedBy}`,
+        );
       }
       if (state.status === 'escalated') {
-        throw new ReviewCaseRuleViolation('case-already-escalated', `case ${command.caseId} is escalated; resolve it or escalate it further`);
+        throw new ReviewCaseRuleViolation(
+          'case-already-escalated',
+          `case ${command.caseId} is escalated; resolve it or escalate it further`,
+        );
       }
       const { caseId, by, note, at } = command;
       return [{ type: 'assurance.review.acknowledged', data: { caseId, acknowledgedBy: by, ...(note !== undefined && { note }), at } }];

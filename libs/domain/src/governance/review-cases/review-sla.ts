@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
  */
 export function reviewDueAt(occurredAt: string, businessDays: number): string {
   let due = new Date(occurredAt).getTime();
-  for (let counted = 0; counted < businessDays; ) {
+  for (let counted = 0; counted < businessDays;) {
     due += DAY_MS;
     const weekday = new Date(due).getUTCDay();
     if (weekday !== 0 && weekday !== 6) counted++;

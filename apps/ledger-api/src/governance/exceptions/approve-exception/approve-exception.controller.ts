@@ -17,10 +17,21 @@ export class ApproveExceptionController {
   /** 200 with the approved exception; 403 for the requester's own request; 409 when it is no longer pending or another reviewer acted first. */
   @Post(':exceptionId/approve')
   @HttpCode(200)
-  approve(@Param() { exceptionId }: ExceptionIdParams, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @RequestWriteContext() context: WriteContext) {
+  approve(
+    @Param() { exceptionId }: ExceptionIdParams,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @RequestWriteContext() context: WriteContext,
+  ) {
     const { note, expiresAt } = validatedBody(ApproveExceptionDto, body);
     return this.commandBus.execute(
-      new ApproveExceptionCommand(exceptionId, principal.keyName, note, expiresAt === undefined ? undefined : new Date(expiresAt).toISOString(), context),
+      new ApproveExceptionCommand(
+        exceptionId,
+        principal.keyName,
+        note,
+        expiresAt === undefined ? undefined : new Date(expiresAt).toISOString(),
+        context,
+      ),
     );
   }
 }

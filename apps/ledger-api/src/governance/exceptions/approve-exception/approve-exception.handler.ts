@@ -13,7 +13,17 @@ export class ApproveExceptionHandler implements ICommandHandler<ApproveException
 
   async execute(command: ApproveExceptionCommand): Promise<ExceptionWritten> {
     const now = new Date().toISOString();
-    const [stored] = await this.streams.execute(command.exceptionId, { type: 'ApproveException', reviewer: command.actor, note: command.note, ...(command.expiresAt !== undefined && { expiresAt: command.expiresAt }), now }, command.context);
+    const [stored] = await this.streams.execute(
+      command.exceptionId,
+      {
+        type: 'ApproveException',
+        reviewer: command.actor,
+        note: command.note,
+        ...(command.expiresAt !== undefined && { expiresAt: command.expiresAt }),
+        now,
+      },
+      command.context,
+    );
     const { catalog } = await this.registry.current();
     return writtenAnswer(stored, catalog.exceptions.get(command.exceptionId)!);
   }

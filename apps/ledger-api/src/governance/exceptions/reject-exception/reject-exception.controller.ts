@@ -17,7 +17,12 @@ export class RejectExceptionController {
   /** 200 with the exception as it now stands; 409 when it is no longer pending or another reviewer acted first. */
   @Post(':exceptionId/reject')
   @HttpCode(200)
-  reject(@Param() { exceptionId }: ExceptionIdParams, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @RequestWriteContext() context: WriteContext) {
+  reject(
+    @Param() { exceptionId }: ExceptionIdParams,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @RequestWriteContext() context: WriteContext,
+  ) {
     const { reason } = validatedBody(ExceptionReasonDto, body);
     return this.commandBus.execute(new RejectExceptionCommand(exceptionId, principal.keyName, reason, context));
   }

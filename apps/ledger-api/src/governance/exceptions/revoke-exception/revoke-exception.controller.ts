@@ -17,7 +17,12 @@ export class RevokeExceptionController {
   /** 200 with the exception as it now stands; 409 when it is not approved, already expired, or someone acted first. */
   @Post(':exceptionId/revoke')
   @HttpCode(200)
-  revoke(@Param() { exceptionId }: ExceptionIdParams, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @RequestWriteContext() context: WriteContext) {
+  revoke(
+    @Param() { exceptionId }: ExceptionIdParams,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @RequestWriteContext() context: WriteContext,
+  ) {
     const { reason } = validatedBody(ExceptionReasonDto, body);
     return this.commandBus.execute(new RevokeExceptionCommand(exceptionId, principal.keyName, reason, context));
   }

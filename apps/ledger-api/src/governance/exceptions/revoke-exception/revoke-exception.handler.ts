@@ -13,7 +13,11 @@ export class RevokeExceptionHandler implements ICommandHandler<RevokeExceptionCo
 
   async execute(command: RevokeExceptionCommand): Promise<ExceptionWritten> {
     const now = new Date().toISOString();
-    const [stored] = await this.streams.execute(command.exceptionId, { type: 'RevokeException', revokedBy: command.actor, reason: command.reason, now }, command.context);
+    const [stored] = await this.streams.execute(
+      command.exceptionId,
+      { type: 'RevokeException', revokedBy: command.actor, reason: command.reason, now },
+      command.context,
+    );
     const { catalog } = await this.registry.current();
     return writtenAnswer(stored, catalog.exceptions.get(command.exceptionId)!);
   }

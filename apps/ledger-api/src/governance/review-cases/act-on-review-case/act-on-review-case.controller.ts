@@ -22,7 +22,9 @@ export class ActOnReviewCaseController {
   @HttpCode(200)
   acknowledge(@Param() { id }: ReviewCaseIdParams, @Body() body: unknown, @RequestWriteContext() context: WriteContext) {
     const { note } = validatedBody(AcknowledgeCaseDto, body ?? {});
-    return this.commandBus.execute(new ActOnReviewCaseCommand(id, { type: 'AcknowledgeCase', ...(note !== undefined && { note }) }, context));
+    return this.commandBus.execute(
+      new ActOnReviewCaseCommand(id, { type: 'AcknowledgeCase', ...(note !== undefined && { note }) }, context),
+    );
   }
 
   @Post(':id/resolve')

@@ -5,13 +5,17 @@ const NOTE_LIMIT = 4000;
 
 export class ReviewCaseIdParams {
   /** `<stream>@<revision>`, optionally `:<kind>`, as `GET /v1/reviews` lists it. */
-  @IsString() @MaxLength(300)
+  @IsString()
+  @MaxLength(300)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*@\d+(:[a-z-]+)?$/, { message: '$property must be a review item id as GET /v1/reviews lists it' })
   id: string;
 }
 
 export class AcknowledgeCaseDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(NOTE_LIMIT)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(NOTE_LIMIT)
   note?: string;
 }
 
@@ -19,11 +23,15 @@ export class ResolveCaseDto {
   @IsIn(REVIEW_CASE_OUTCOMES, { message: `outcome must be one of: ${REVIEW_CASE_OUTCOMES.join(', ')}` })
   outcome!: ReviewCaseOutcome;
 
-  @IsString() @IsNotEmpty({ message: 'note must say why the case is resolved this way' }) @MaxLength(NOTE_LIMIT)
+  @IsString()
+  @IsNotEmpty({ message: 'note must say why the case is resolved this way' })
+  @MaxLength(NOTE_LIMIT)
   note!: string;
 }
 
 export class EscalateCaseDto {
-  @IsString() @IsNotEmpty({ message: 'reason must say why the case is escalated' }) @MaxLength(NOTE_LIMIT)
+  @IsString()
+  @IsNotEmpty({ message: 'reason must say why the case is escalated' })
+  @MaxLength(NOTE_LIMIT)
   reason!: string;
 }

@@ -33,7 +33,12 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
   ) {
     // Not queued: two reviewers acting at once must learn of each other (409), not have the second
     // action decided on the first one's outcome.
-    this.cases = new CommandPath(store, { initialState: initialReviewCaseState, evolve: evolveRecordedCaseEvent, maxStreams: 1000, queue: false });
+    this.cases = new CommandPath(store, {
+      initialState: initialReviewCaseState,
+      evolve: evolveRecordedCaseEvent,
+      maxStreams: 1000,
+      queue: false,
+    });
   }
 
   /**
@@ -70,9 +75,11 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
         maxAttempts: 1,
         duplicateIdIsConflict: true,
         onConflict: () =>
-          new LedgerConflictError('concurrent-case-action', `another action on case ${caseId} was recorded at the same time; reload the case and decide again`, [
-            { caseId },
-          ]),
+          new LedgerConflictError(
+            'concurrent-case-action',
+            `another action on case ${caseId} was recorded at the same time; reload the case and decide again`,
+            [{ caseId }],
+          ),
       },
     );
     const after = appended.reduce(evolveRecordedCaseEvent, before.state);
