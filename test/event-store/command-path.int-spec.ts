@@ -119,4 +119,45 @@ describe('the one command path (SQLite store)', () => {
     expect(decided).toEqual(['counter-h@0', 'counter-i@0', 'counter-i@1']);
     expect((await store.readStream('counter-i')).map((event) => event.data.seen)).toEqual([0, 1]);
   });
+
+  it('lets one check over every stream refuse a multi-stream command before any stream is written', async () => {
+    const path = new CommandPath(store, counterOptions);
+    const seen: string[][] = [];
+    const attempt = path.handleAll(
+      ['counter-j', 'counter-k'],
+      (loaded, streamId) => ({ events: [counted(loaded.state)], result: streamId }),
+      {
+        beforeAppend: (results) => {
+          seen.push(results);
+          if (results.includes('counter-k')) throw new Error('counter-k refused by the batch check');
+        },
+      },
+    );
+    await expect(attempt).rejects.toThrow('counter-k refused by the batch check');
+    expect(seen).toEqual([['counter-j', 'counter-k']]);
+    expect(await store.streamRevision('counter-j')).toBe(-1);
+    expect(await store.streamRevision('counter-k')).toBe(-1);
+  });
+
+  it('checks a stream decided again after a conflict, alone, before writing it', async () => {
+    const path = new CommandPath(store, counterOptions);
+    const rival = new CommandPath(store, counterOptions);
+    const checked: number[][] = [];
+    const attempt = path.handleAll(
+      ['counter-l'],
+      async (loaded) => {
+        if (loaded.state === 0) await rival.handle('counter-l', (theirs) => ({ events: [counted(theirs.state)], result: undefined }));
+        return { events: [counted(loaded.state)], result: loaded.state };
+      },
+      {
+        beforeAppend: (results) => {
+          checked.push(results);
+          if (results.includes(1)) throw new Error('the newer history is refused');
+        },
+      },
+    );
+    await expect(attempt).rejects.toThrow('the newer history is refused');
+    expect(checked).toEqual([[0], [1]]);
+    expect((await store.readStream('counter-l')).map((event) => event.data.seen)).toEqual([0]);
+  });
 });

@@ -20,3 +20,4 @@ export * from './audit/evidence/evidence-report';
 export * from './audit/subject-state-as-of';
 export * from './views/subject-state.view';
 export * from './shared/projection-errors';
+export * from './write-models/subject-streams';

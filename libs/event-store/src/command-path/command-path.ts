@@ -41,6 +41,14 @@ export interface HandleOptions {
   duplicateIdIsConflict?: boolean;
 }
 
+export interface HandleAllOptions<R> extends HandleOptions {
+  /**
+   * Sees every stream's decision before any is written, and may refuse the whole command by
+   * throwing: a check that spans streams (one batch, many subjects) and must leave all untouched.
+   */
+  beforeAppend?: (results: R[]) => void;
+}
+
 export interface CommandPathOptions<S> extends StreamStateCacheOptions<S> {
   /**
    * Queue commands on one stream behind each other in this process (the default), so that only
@@ -84,9 +92,10 @@ export class CommandPath<S> {
    * that throws leaves all of them untouched; the appends then start in the same turn of the event
    * loop (the SQLite store commits them together). A stream that conflicts is decided again alone.
    */
-  handleAll<R>(streamIds: string[], decide: Decide<S, R>, options: HandleOptions = {}): Promise<Handled<S, R>[]> {
+  handleAll<R>(streamIds: string[], decide: Decide<S, R>, options: HandleAllOptions<R> = {}): Promise<Handled<S, R>[]> {
     return this.exclusive(streamIds, async () => {
       const decided = await Promise.all(streamIds.map(async (streamId) => this.decide(streamId, decide)));
+      options.beforeAppend?.(decided.map((pending) => pending.result));
       return Promise.all(
         decided.map((pending) => this.append(pending).catch((error: unknown) => this.retry(error, pending.streamId, decide, options, 1))),
       );
@@ -97,8 +106,15 @@ export class CommandPath<S> {
     return this.queue ? this.locks.runExclusive(streamIds, work) : work();
   }
 
-  private async decideAndAppend<R>(streamId: string, decide: Decide<S, R>, options: HandleOptions, attempt = 1): Promise<Handled<S, R>> {
+  private async decideAndAppend<R>(
+    streamId: string,
+    decide: Decide<S, R>,
+    options: HandleAllOptions<R>,
+    attempt = 1,
+  ): Promise<Handled<S, R>> {
     const pending = await this.decide(streamId, decide);
+    // A stream decided again after a conflict is checked like the first time, alone now.
+    options.beforeAppend?.([pending.result]);
     try {
       return await this.append(pending);
     } catch (error) {
@@ -124,7 +140,7 @@ export class CommandPath<S> {
     error: unknown,
     streamId: string,
     decide: Decide<S, R>,
-    options: HandleOptions,
+    options: HandleAllOptions<R>,
     attempt: number,
   ): Promise<Handled<S, R>> {
     const conflict =

@@ -3,18 +3,14 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import {
-  chainEvents,
+  CommandPath,
+  Decision,
   DuplicateEventIdError,
   EVENT_STORE,
   EventStore,
-  EventStoreUnavailableError,
   EventToAppend,
-  expectedRevisionAfter,
-  KeyedMutex,
   RecordedEvent,
   StreamState,
-  StreamStateCache,
-  WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import {
   CoverageCandidate,
@@ -40,8 +36,6 @@ import { RecordedEventResult, RecordEventsCommand } from './record-events.comman
 import { WriteContext } from '@ledger/core';
 
 export { eventIdFor };
-/** Bounded retries when another process appends to the same stream between our read and our write. */
-const MAX_APPEND_ATTEMPTS = 8;
 
 interface PreparedEvent {
   index: number;
@@ -52,19 +46,13 @@ interface PreparedEvent {
   toAppend: EventToAppend;
 }
 
+/** What one subject stream's part of a batch came to: its new events, and those already recorded. */
 interface StreamPlan {
-  streamId: string;
-  loaded: StreamState<SubjectState>;
   fresh: PreparedEvent[];
-  /** The fresh events and, right after each authentication, the ledger's verdict on it. */
-  toAppend: EventToAppend[];
-  /** Where each fresh event sits in `toAppend`. */
+  /** Where each fresh event sits in what the stream appends: right after each authentication comes the ledger's verdict on it. */
   appendIndexOf: Map<PreparedEvent, number>;
   duplicates: Array<{ item: PreparedEvent; stored: RecordedEvent }>;
   conflicts: PreparedEvent[];
-  policies: PolicyHistory;
-  /** Approved exceptions that may cover this subject's fallbacks; only read when the batch holds a fallback. */
-  exceptions: readonly CoverageCandidate[] | undefined;
 }
 
 /** Everything the emitter sent counts as content: a retry must be identical. */
@@ -156,15 +144,14 @@ function conflictError(items: PreparedEvent[], message: string): LedgerConflictE
 }
 
 /**
- * Records a batch of CloudEvents. The whole batch is checked (idempotency,
- * subject rules) before anything is written, under per-stream locks, and
- * every stream is then appended in the same turn of the event loop, so the
- * SQLite store commits the batch in one transaction.
+ * Records a batch of CloudEvents. The whole batch is checked (idempotency, subject rules) on every
+ * stream before anything is written, and every stream is then appended in the same turn of the event
+ * loop, so the SQLite store commits the batch in one transaction. The subject command path queues,
+ * chains, and decides a stream again when another process wrote to it.
  */
 @CommandHandler(RecordEventsCommand)
 export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, RecordedEventResult[]> {
-  private readonly streamLocks: KeyedMutex;
-  private readonly subjects: StreamStateCache<SubjectState>;
+  private readonly subjects: CommandPath<SubjectState>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -172,8 +159,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     subjectStreams: SubjectStreams,
     private readonly exceptionRegistry: ExceptionRegistry,
   ) {
-    this.streamLocks = subjectStreams.locks;
-    this.subjects = subjectStreams.states;
+    this.subjects = subjectStreams.commands;
   }
 
   async execute({ events, context }: RecordEventsCommand): Promise<RecordedEventResult[]> {
@@ -183,12 +169,12 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
 
     // A key repeated inside one batch: same content is one event, different content is a conflict.
     const firstByEventId = new Map<string, PreparedEvent>();
-    const repeats: Array<{ item: PreparedEvent; original: PreparedEvent }> = [];
+    const repeats = new Set<PreparedEvent>();
     const repeatConflicts: PreparedEvent[] = [];
     for (const item of prepared) {
       const original = firstByEventId.get(item.eventId);
       if (!original) firstByEventId.set(item.eventId, item);
-      else if (original.contentDigest === item.contentDigest) repeats.push({ item, original });
+      else if (original.contentDigest === item.contentDigest) repeats.add(item);
       else repeatConflicts.push(item);
     }
     if (repeatConflicts.length > 0) {
@@ -203,52 +189,56 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
       ? (await this.exceptionRegistry.current()).catalog
       : undefined;
 
-    const storedByEventId = await this.streamLocks.runExclusive([...byStream.keys()], async () => {
-      const plans = await Promise.all(
-        [...byStream].map(([streamId, items]) =>
-          this.plan(streamId, items, policies, exceptions && exceptionsRelevantTo(exceptions, items[0].incoming.subject)),
-        ),
-      );
-      const conflicts = plans.flatMap((plan) => plan.conflicts);
-      if (conflicts.length > 0) {
-        throw conflictError(conflicts, 'an event with the same source and id is already recorded with different content');
-      }
-      const written = await Promise.all(plans.map((plan) => this.write(plan)));
-      return new Map(written.flat().map((outcome) => [outcome.item.eventId, outcome]));
-    });
+    const handled = await this.subjects
+      .handleAll<StreamPlan>(
+        [...byStream.keys()],
+        (loaded, streamId) => {
+          const items = byStream.get(streamId)!;
+          return this.plan(loaded, streamId, items, policies, exceptions && exceptionsRelevantTo(exceptions, items[0].incoming.subject));
+        },
+        {
+          beforeAppend: (plans) => {
+            const conflicts = plans.flatMap((plan) => plan.conflicts);
+            if (conflicts.length > 0) {
+              throw conflictError(conflicts, 'an event with the same source and id is already recorded with different content');
+            }
+          },
+        },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof DuplicateEventIdError) {
+          const item = prepared.find((candidate) => candidate.eventId === error.eventId);
+          throw conflictError(item ? [item] : prepared, 'an event with the same source and id is already recorded for another subject');
+        }
+        throw error;
+      });
 
+    const outcomes = new Map<string, { stored: RecordedEvent; status: RecordedEventResult['status'] }>();
+    for (const { result: plan, appended } of handled) {
+      for (const { item, stored } of plan.duplicates) outcomes.set(item.eventId, { stored, status: 'duplicate' });
+      for (const item of plan.fresh) outcomes.set(item.eventId, { stored: appended[plan.appendIndexOf.get(item)!], status: 'recorded' });
+    }
     return prepared.map((item) => {
-      const outcome = storedByEventId.get(item.eventId)!;
-      const isFirstOccurrence = !repeats.some((repeat) => repeat.item === item);
-      return resultOf(item, outcome.stored, isFirstOccurrence ? outcome.status : 'duplicate');
+      const outcome = outcomes.get(item.eventId)!;
+      return resultOf(item, outcome.stored, repeats.has(item) ? 'duplicate' : outcome.status);
     });
   }
 
+  /** Decides one stream's part of the batch on its current state; a conflict is reported, not thrown, so that the batch reports all. */
   private async plan(
+    loaded: StreamState<SubjectState>,
     streamId: string,
     items: PreparedEvent[],
     policies: PolicyHistory,
     exceptions: readonly CoverageCandidate[] | undefined,
-  ): Promise<StreamPlan> {
-    const [existing, loaded] = await Promise.all([
-      this.store.findInStream(
-        streamId,
-        items.map((item) => item.eventId),
-      ),
-      this.subjects.load(streamId),
-    ]);
-    const storedById = new Map(existing.map((event) => [event.id, event]));
-    const plan: StreamPlan = {
+  ): Promise<Decision<StreamPlan>> {
+    const existing = await this.store.findInStream(
       streamId,
-      loaded,
-      fresh: [],
-      toAppend: [],
-      appendIndexOf: new Map(),
-      duplicates: [],
-      conflicts: [],
-      policies,
-      exceptions,
-    };
+      items.map((item) => item.eventId),
+    );
+    const storedById = new Map(existing.map((event) => [event.id, event]));
+    const plan: StreamPlan = { fresh: [], appendIndexOf: new Map(), duplicates: [], conflicts: [] };
+    const toAppend: EventToAppend[] = [];
     let state = loaded.state;
     for (const item of items) {
       const stored = storedById.get(item.eventId);
@@ -257,7 +247,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
         else plan.conflicts.push(item);
         continue;
       }
-      const revision = loaded.tail.revision + 1 + plan.toAppend.length;
+      const revision = loaded.tail.revision + 1 + toAppend.length;
       const command = {
         type: 'RecordSubjectEvent' as const,
         // The DTO validated the data against the catalog class of its type.
@@ -286,49 +276,10 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
       const [, ...ledgerWritten] = decided;
       for (const event of decided) state = evolve(state, event);
       plan.fresh.push(item);
-      plan.appendIndexOf.set(item, plan.toAppend.length);
-      plan.toAppend.push(item.toAppend, ...ledgerWritten.map((verdict) => verdictToAppend(item, verdict)));
+      plan.appendIndexOf.set(item, toAppend.length);
+      toAppend.push(item.toAppend, ...ledgerWritten.map((verdict) => verdictToAppend(item, verdict)));
     }
-    return plan;
-  }
-
-  private async write(
-    plan: StreamPlan,
-    attempt = 1,
-  ): Promise<Array<{ item: PreparedEvent; stored: RecordedEvent; status: RecordedEventResult['status'] }>> {
-    const duplicates = plan.duplicates.map(({ item, stored }) => ({ item, stored, status: 'duplicate' as const }));
-    if (plan.fresh.length === 0) return duplicates;
-    const chained = chainEvents(plan.streamId, plan.loaded.tail, plan.toAppend);
-    try {
-      const result = await this.store.append(plan.streamId, chained, expectedRevisionAfter(plan.loaded.tail));
-      this.subjects.applyAppended(plan.streamId, plan.loaded, result);
-      return [
-        ...duplicates,
-        ...plan.fresh.map((item) => ({ item, stored: result.events[plan.appendIndexOf.get(item)!], status: 'recorded' as const })),
-      ];
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) {
-        // Another process wrote to this stream: re-read, re-decide, re-chain.
-        this.subjects.forget(plan.streamId);
-        if (attempt >= MAX_APPEND_ATTEMPTS) {
-          throw new EventStoreUnavailableError(`stream ${plan.streamId} is contended; gave up after ${attempt} attempts`, error);
-        }
-        const replanned = await this.plan(
-          plan.streamId,
-          [...plan.fresh, ...plan.duplicates.map((d) => d.item)],
-          plan.policies,
-          plan.exceptions,
-        );
-        if (replanned.conflicts.length > 0) {
-          throw conflictError(replanned.conflicts, 'an event with the same source and id is already recorded with different content');
-        }
-        return this.write(replanned, attempt + 1);
-      }
-      if (error instanceof DuplicateEventIdError) {
-        const item = plan.fresh.find((candidate) => candidate.eventId === error.eventId);
-        throw conflictError(item ? [item] : plan.fresh, 'an event with the same source and id is already recorded for another subject');
-      }
-      throw error;
-    }
+    // Conflicts write nothing anywhere: beforeAppend refuses the whole batch.
+    return { events: plan.conflicts.length > 0 ? [] : toAppend, result: plan };
   }
 }

@@ -1,81 +1,53 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  chainEvents,
-  EVENT_STORE,
-  EventStore,
-  EventStoreUnavailableError,
-  expectedRevisionAfter,
-  KeyedMutex,
-  RecordedEvent,
-  StreamStateCache,
-  WrongExpectedRevisionError,
-} from '@ledger/event-store';
+import { CommandPath, EVENT_STORE, EventStore, RecordedEvent } from '@ledger/event-store';
 import { AccessDecidedData, decide, SubjectState, subjectStream } from '@ledger/domain';
-import { ledgerEventIdFor } from '@ledger/core';
-import { ledgerEventToAppend } from '@ledger/core';
-import { PolicyHistoryStore } from '@ledger/core';
+import { ledgerEventIdFor, ledgerEventToAppend, PolicyHistoryStore } from '@ledger/core';
 import { DecideAccessCommand, DecisionAnswer } from './decide-access.command';
 import { SubjectStreams } from '../../shared/subject-streams';
-
-/** Bounded retries when ingestion appends to the same subject between our read and our write. */
-const MAX_APPEND_ATTEMPTS = 8;
 
 function answerOf(subjectId: string, data: AccessDecidedData, stored: RecordedEvent, replayed: boolean): DecisionAnswer {
   const { context: _context, applicationId: _applicationId, channel: _channel, sessionId: _sessionId, ...answer } = data;
   return { subjectId, ...answer, stream: stored.streamId, revision: stored.revision, position: stored.position, replayed };
 }
 
+/** A decision already recorded under this id is answered as recorded; otherwise it is decided and recorded. */
+type Outcome = { replayed: RecordedEvent } | { decided: AccessDecidedData };
+
 @CommandHandler(DecideAccessCommand)
 export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand, DecisionAnswer> {
-  private readonly streamLocks: KeyedMutex;
-  private readonly subjects: StreamStateCache<SubjectState>;
+  private readonly subjects: CommandPath<SubjectState>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly policies: PolicyHistoryStore,
     subjectStreams: SubjectStreams,
   ) {
-    this.streamLocks = subjectStreams.locks;
-    this.subjects = subjectStreams.states;
+    this.subjects = subjectStreams.commands;
   }
 
-  execute(command: DecideAccessCommand): Promise<DecisionAnswer> {
-    const stream = subjectStream(command.subjectId);
-    return this.streamLocks.runExclusive([stream], () => this.decideAndRecord(stream, command));
-  }
-
-  private async decideAndRecord(stream: string, command: DecideAccessCommand, attempt = 1): Promise<DecisionAnswer> {
+  async execute(command: DecideAccessCommand): Promise<DecisionAnswer> {
     const { subjectId, request, decisionId, now, context } = command;
     const eventId = ledgerEventIdFor(decisionId);
-    const [existing] = await this.store.findInStream(stream, [eventId]);
-    if (existing) return answerOf(subjectId, existing.data as unknown as AccessDecidedData, existing, true);
-
-    const [subject, policies] = await Promise.all([this.subjects.load(stream), this.policies.load()]);
-    const [decided] = decide({ type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId }, subject.state);
-    const data = decided.data as AccessDecidedData;
-    const toAppend = ledgerEventToAppend({
-      type: 'assurance.access.decided',
-      data,
-      cloudEventId: decisionId,
-      subject: subjectId,
-      time: now,
-      recordedAt: now,
-      ...context,
+    const { result, appended } = await this.subjects.handle<Outcome>(subjectStream(subjectId), async (subject, stream) => {
+      const [existing] = await this.store.findInStream(stream, [eventId]);
+      if (existing) return { events: [], result: { replayed: existing } };
+      const policies = await this.policies.load();
+      const [decided] = decide({ type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId }, subject.state);
+      const data = decided.data as AccessDecidedData;
+      const event = ledgerEventToAppend({
+        type: 'assurance.access.decided',
+        data,
+        cloudEventId: decisionId,
+        subject: subjectId,
+        time: now,
+        recordedAt: now,
+        ...context,
+      });
+      return { events: [event], result: { decided: data } };
     });
-    try {
-      const result = await this.store.append(stream, chainEvents(stream, subject.tail, [toAppend]), expectedRevisionAfter(subject.tail));
-      this.subjects.applyAppended(stream, subject, result);
-      return answerOf(subjectId, data, result.events[0], false);
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) {
-        // Ingestion wrote to this subject meanwhile: decide again on the newer history.
-        this.subjects.forget(stream);
-        if (attempt >= MAX_APPEND_ATTEMPTS)
-          throw new EventStoreUnavailableError(`stream ${stream} is contended; gave up after ${attempt} attempts`, error);
-        return this.decideAndRecord(stream, command, attempt + 1);
-      }
-      throw error;
-    }
+    return 'replayed' in result
+      ? answerOf(subjectId, result.replayed.data as unknown as AccessDecidedData, result.replayed, true)
+      : answerOf(subjectId, result.decided, appended[0], false);
   }
 }
