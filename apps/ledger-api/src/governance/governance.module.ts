@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { PolicyModule } from '../policy/policy.module';
-import { ApproveExceptionController } from './exceptions/approve-exception/approve-exception.controller';
-import { ApproveExceptionHandler } from './exceptions/approve-exception/approve-exception.handler';
 import { ExceptionExpiryScheduler } from './exceptions/expire-exceptions/exception-expiry-scheduler';
 import { ExceptionRegistryModule } from './exceptions/exception-registry.module';
 import { ExceptionStreams } from './exceptions/exception-streams';
@@ -9,30 +7,19 @@ import { GetExceptionController } from './exceptions/get-exception/get-exception
 import { GetExceptionHandler } from './exceptions/get-exception/get-exception.handler';
 import { ListExceptionsController } from './exceptions/list-exceptions/list-exceptions.controller';
 import { ListExceptionsHandler } from './exceptions/list-exceptions/list-exceptions.handler';
-import { RejectExceptionController } from './exceptions/reject-exception/reject-exception.controller';
-import { RejectExceptionHandler } from './exceptions/reject-exception/reject-exception.handler';
 import { RequestExceptionController } from './exceptions/request-exception/request-exception.controller';
 import { RequestExceptionHandler } from './exceptions/request-exception/request-exception.handler';
-import { RevokeExceptionController } from './exceptions/revoke-exception/revoke-exception.controller';
-import { RevokeExceptionHandler } from './exceptions/revoke-exception/revoke-exception.handler';
+import { ReviewExceptionController } from './exceptions/review-exception/review-exception.controller';
+import { ReviewExceptionHandler } from './exceptions/review-exception/review-exception.handler';
 
 /** Governed exceptions: requests, reviews, revocations, the expiry scheduler, and the list. */
 @Module({
   imports: [PolicyModule, ExceptionRegistryModule],
-  controllers: [
-    RequestExceptionController,
-    ListExceptionsController,
-    GetExceptionController,
-    ApproveExceptionController,
-    RejectExceptionController,
-    RevokeExceptionController,
-  ],
+  controllers: [RequestExceptionController, ListExceptionsController, GetExceptionController, ReviewExceptionController],
   providers: [
     ExceptionStreams,
     RequestExceptionHandler,
-    ApproveExceptionHandler,
-    RejectExceptionHandler,
-    RevokeExceptionHandler,
+    ReviewExceptionHandler,
     ListExceptionsHandler,
     GetExceptionHandler,
     ExceptionExpiryScheduler,
