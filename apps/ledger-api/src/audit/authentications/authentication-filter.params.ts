@@ -1,29 +1,23 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { CHANNELS, Channel, IsRfc3339DateTime } from '@ledger/domain';
 import { AUTHENTICATION_VERDICTS, AuthenticationVerdictFilter } from '@ledger/domain/projections';
 import type { AuthenticationFilter } from '@ledger/read-models';
 import { InvalidQueryError } from '@ledger/core';
 import { MinPositionParams } from '../../projections/read-consistency';
+import { OptionalIdParam, OptionalIntParam, PageCursorParam } from '../../shared/query-params';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;
 
 /** The filters shared by the authentications page and its count. */
 export class AuthenticationFilterParams extends MinPositionParams {
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(ID, { message: '$property must be an application id' })
+  @OptionalIdParam(ID, '$property must be an application id')
   applicationId?: string;
 
   @IsOptional()
   @IsIn(CHANNELS)
   channel?: Channel;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(ID, { message: '$property must contain only letters, digits and . _ : @ + -' })
+  @OptionalIdParam(ID, '$property must contain only letters, digits and . _ : @ + -')
   subjectId?: string;
 
   /** Inclusive, RFC 3339: when the authentication happened. */
@@ -40,25 +34,15 @@ export class AuthenticationFilterParams extends MinPositionParams {
   @IsIn(AUTHENTICATION_VERDICTS)
   verdict?: AuthenticationVerdictFilter;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(3)
+  @OptionalIntParam(0, 3)
   minAal?: number;
 }
 
 export class ListAuthenticationsParams extends AuthenticationFilterParams {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @OptionalIntParam(1, 500)
   limit?: number;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @PageCursorParam()
   cursor?: string;
 }
 

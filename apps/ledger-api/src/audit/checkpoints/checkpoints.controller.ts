@@ -1,16 +1,13 @@
 import { Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Min } from 'class-validator';
+import { OptionalIntParam } from '../../shared/query-params';
 import { CHECKPOINT_STREAM, digestAt, EVENT_STORE, EventStore, readAllPaged, StreamNotFoundError } from '@ledger/event-store';
 import { CheckpointRecorder, checkpointOf } from './checkpoint-recorder';
 import { RequireRoles } from '../../access/roles';
 
 export class ListCheckpointsParams {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @OptionalIntParam(1, 1000)
   limit?: number;
 }
 

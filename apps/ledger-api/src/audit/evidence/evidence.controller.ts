@@ -2,23 +2,14 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { IsRfc3339DateTime } from '@ledger/domain';
+import { TimeRangeParams } from '../../shared/query-params';
 import { RequireRoles } from '../../access/roles';
 import { InvalidQueryError } from '@ledger/core';
 import { EvidenceReport, renderEvidenceMarkdown } from '@ledger/core';
 import { GetEvidenceQuery } from './get-evidence.query';
 
-export class EvidenceParams {
-  /** Inclusive, RFC 3339; absent: from the first event. */
-  @IsOptional()
-  @IsRfc3339DateTime()
-  from?: string;
-
-  /** Inclusive, RFC 3339; absent: the time of the report. */
-  @IsOptional()
-  @IsRfc3339DateTime()
-  to?: string;
-
+/** `to` absent: the time of the report. */
+export class EvidenceParams extends TimeRangeParams {
   @IsOptional()
   @IsIn(['json', 'md'], { message: 'must be one of: json, md' })
   format?: 'json' | 'md';

@@ -3,22 +3,14 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
-import { IsRfc3339DateTime } from '@ledger/domain';
+import { TimeRangeParams } from '../../shared/query-params';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 import { ExportFormat, exportStream } from '@ledger/core';
 import { RequireRoles } from '../../access/roles';
 
-export class ExportEventsParams {
+export class ExportEventsParams extends TimeRangeParams {
   @IsIn(['jsonl', 'ocsf'], { message: 'must be one of: jsonl, ocsf' })
   format: ExportFormat;
-
-  @IsOptional()
-  @IsRfc3339DateTime()
-  from?: string;
-
-  @IsOptional()
-  @IsRfc3339DateTime()
-  to?: string;
 
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))

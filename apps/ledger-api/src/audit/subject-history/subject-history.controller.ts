@@ -1,23 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { EVENT_TYPES, IsRfc3339DateTime, LEDGER_EVENT_TYPES } from '@ledger/domain';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, Matches } from 'class-validator';
+import { EVENT_TYPES, LEDGER_EVENT_TYPES } from '@ledger/domain';
+import { OptionalIntParam, TimeRangeParams } from '../../shared/query-params';
 import { RequireRoles } from '../../access/roles';
 import { SubjectIdParams } from '../../shared/subject-id.params';
 import { SubjectHistoryQuery } from './subject-history.query';
 
 const KNOWN_TYPES: string[] = [...EVENT_TYPES, ...Object.values(LEDGER_EVENT_TYPES)];
 
-export class SubjectHistoryParams {
-  @IsOptional()
-  @IsRfc3339DateTime()
-  from?: string;
-
-  @IsOptional()
-  @IsRfc3339DateTime()
-  to?: string;
-
+export class SubjectHistoryParams extends TimeRangeParams {
   /** Comma-separated event types. */
   @IsOptional()
   @Transform(({ value }) =>
@@ -36,11 +29,7 @@ export class SubjectHistoryParams {
   @Matches(/^\d{1,15}$/, { message: 'must be a cursor returned by a previous page' })
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @OptionalIntParam(1, 1000)
   limit?: number;
 }
 

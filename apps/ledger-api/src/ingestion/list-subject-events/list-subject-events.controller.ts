@@ -1,23 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalIntParam } from '../../shared/query-params';
 import { SubjectIdParams } from '../../shared/subject-id.params';
 import { ListSubjectEventsQuery } from './list-subject-events.query';
 import { RequireRoles } from '../../access/roles';
 
 export class ListSubjectEventsParams {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @OptionalIntParam(0)
   fromRevision?: number;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @OptionalIntParam(1, 1000)
   limit?: number;
 }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { OptionalIdParam, OptionalIntParam, PageCursorParam } from '../../shared/query-params';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import { MinPositionParams } from '../read-consistency';
 import { ListReviewsQuery } from './list-reviews.query';
@@ -19,32 +19,20 @@ export class ListReviewsParams extends MinPositionParams {
   @IsIn(REVIEW_ITEM_KINDS)
   kind?: ReviewItemKind;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/, { message: '$property must be an application id' })
+  @OptionalIdParam(/^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/, '$property must be an application id')
   applicationId?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, { message: '$property must be a subject id' })
+  @OptionalIdParam(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, '$property must be a subject id')
   subjectId?: string;
 
   @IsOptional()
   @IsIn(REVIEW_SORTS)
   sort?: (typeof REVIEW_SORTS)[number];
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @OptionalIntParam(1, 500)
   limit?: number;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @PageCursorParam()
   cursor?: string;
 }
 

@@ -1,29 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { OptionalIdParam, OptionalIntParam, PageCursorParam } from '../../shared/query-params';
 import { MinPositionParams } from '../read-consistency';
 import { SearchSubjectsQuery } from './search-subjects.query';
 import { RequireRoles } from '../../access/roles';
 
 export class SearchSubjectsParams extends MinPositionParams {
   /** Empty or absent lists every subject. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9._:@+-]*$/, { message: '$property must contain only letters, digits and . _ : @ + -' })
+  @OptionalIdParam(/^[A-Za-z0-9._:@+-]*$/, '$property must contain only letters, digits and . _ : @ + -')
   prefix?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @OptionalIntParam(1, 500)
   limit?: number;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @PageCursorParam()
   cursor?: string;
 }
 

@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsRfc3339DateTime } from '@ledger/domain';
+
+/** A period of time in a query string; both ends inclusive, RFC 3339, each optional. */
+export class TimeRangeParams {
+  /** Inclusive, RFC 3339; absent: from the first event. */
+  @IsOptional()
+  @IsRfc3339DateTime()
+  from?: string;
+
+  /** Inclusive, RFC 3339; absent: up to now. */
+  @IsOptional()
+  @IsRfc3339DateTime()
+  to?: string;
+}
+
+/** An optional whole number in a query string, from `min` to `max`: a page size, a revision. */
+export function OptionalIntParam(min: number, max?: number) {
+  return applyDecorators(
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(min),
+    ...(max === undefined ? [] : [Max(max)]),
+  );
+}
+
+/** An optional identifier in a query string: at most 200 characters of the given alphabet. */
+export function OptionalIdParam(alphabet: RegExp, message: string) {
+  return applyDecorators(IsOptional(), IsString(), MaxLength(200), Matches(alphabet, { message }));
+}
+
+/** The opaque cursor a previous page returned. */
+export function PageCursorParam() {
+  return applyDecorators(IsOptional(), IsString(), MaxLength(1000));
+}
