@@ -2,18 +2,31 @@ import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsRfc3339DateTime } from '@ledger/domain';
+import { MinPositionParams } from '../projections/read-consistency';
 
 /** A period of time in a query string; both ends inclusive, RFC 3339, each optional. */
 export class TimeRangeParams {
   /** Inclusive, RFC 3339; absent: from the first event. */
-  @IsOptional()
-  @IsRfc3339DateTime()
+  @OptionalTimeParam()
   from?: string;
 
   /** Inclusive, RFC 3339; absent: up to now. */
-  @IsOptional()
-  @IsRfc3339DateTime()
+  @OptionalTimeParam()
   to?: string;
+}
+
+/** An optional RFC 3339 date-time with an explicit offset. */
+export function OptionalTimeParam() {
+  return applyDecorators(IsOptional(), IsRfc3339DateTime());
+}
+
+/** One page of a list, read at least as fresh as `minPosition`. */
+export class PageParams extends MinPositionParams {
+  @OptionalIntParam(1, 500)
+  limit?: number;
+
+  @PageCursorParam()
+  cursor?: string;
 }
 
 /** An optional whole number in a query string, from `min` to `max`: a page size, a revision. */

@@ -1,5 +1,15 @@
 import { EVENT_TYPES, EventType, SchemaVersionError, upcast, Upcasters } from '@ledger/domain';
 
+/** An enrollment as schema version 1 wrote it: no `userNotified` yet. */
+const enrollmentV1 = {
+  authenticatorId: 'key-1',
+  kind: 'security-key',
+  phishingResistant: true,
+  hardwareBound: true,
+  syncable: false,
+  userVerification: true,
+};
+
 describe('upcast (the catalog as shipped)', () => {
   it.each(EVENT_TYPES.filter((type) => type !== 'assurance.authenticator.enrolled'))('returns current %s data unchanged', (type) => {
     const data = { any: 'shape' };
@@ -7,28 +17,14 @@ describe('upcast (the catalog as shipped)', () => {
   });
 
   it('brings a v1 enrollment to v2, stating that no notification is on record', () => {
-    const v1 = {
-      authenticatorId: 'key-1',
-      kind: 'security-key',
-      phishingResistant: true,
-      hardwareBound: true,
-      syncable: false,
-      userVerification: true,
-    };
-    expect(upcast('assurance.authenticator.enrolled', 1, v1)).toEqual({ schemaVersion: 2, data: { ...v1, userNotified: false } });
+    expect(upcast('assurance.authenticator.enrolled', 1, enrollmentV1)).toEqual({
+      schemaVersion: 2,
+      data: { ...enrollmentV1, userNotified: false },
+    });
   });
 
   it('leaves a v2 enrollment as the emitter sent it', () => {
-    const v2 = {
-      authenticatorId: 'key-1',
-      kind: 'security-key',
-      phishingResistant: true,
-      hardwareBound: true,
-      syncable: false,
-      userVerification: true,
-      sessionId: 's-1',
-      userNotified: true,
-    };
+    const v2 = { ...enrollmentV1, sessionId: 's-1', userNotified: true };
     expect(upcast('assurance.authenticator.enrolled', 2, v2)).toEqual({ schemaVersion: 2, data: v2 });
   });
 

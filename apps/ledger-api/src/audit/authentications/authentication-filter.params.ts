@@ -1,10 +1,10 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { CHANNELS, Channel, IsRfc3339DateTime } from '@ledger/domain';
+import { CHANNELS, Channel } from '@ledger/domain';
 import { AUTHENTICATION_VERDICTS, AuthenticationVerdictFilter } from '@ledger/domain/projections';
 import type { AuthenticationFilter } from '@ledger/read-models';
 import { InvalidQueryError } from '@ledger/core';
 import { MinPositionParams } from '../../projections/read-consistency';
-import { OptionalIdParam, OptionalIntParam, PageCursorParam } from '../../shared/query-params';
+import { OptionalIdParam, OptionalIntParam, OptionalTimeParam, PageCursorParam } from '../../shared/query-params';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;
 
@@ -21,13 +21,11 @@ export class AuthenticationFilterParams extends MinPositionParams {
   subjectId?: string;
 
   /** Inclusive, RFC 3339: when the authentication happened. */
-  @IsOptional()
-  @IsRfc3339DateTime()
+  @OptionalTimeParam()
   from?: string;
 
   /** Inclusive, RFC 3339. */
-  @IsOptional()
-  @IsRfc3339DateTime()
+  @OptionalTimeParam()
   to?: string;
 
   @IsOptional()

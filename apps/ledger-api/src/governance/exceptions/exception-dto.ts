@@ -99,24 +99,9 @@ export class ExceptionIdParams {
   exceptionId!: string;
 }
 
-export class ListExceptionsParams {
+/** The list filters by the same fields that scope an exception, and by status. */
+export class ListExceptionsParams extends ExceptionScopeDto {
   @IsOptional()
   @IsIn(EXCEPTION_STATUSES, { message: `must be one of: ${EXCEPTION_STATUSES.join(', ')}` })
   status?: ExceptionStatus;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(ID, { message: ID_MESSAGE })
-  subjectId?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(ID, { message: ID_MESSAGE })
-  applicationId?: string;
-
-  @IsOptional()
-  @IsIn(CHANNELS, { message: `must be one of: ${CHANNELS.join(', ')}` })
-  channel?: Channel;
 }

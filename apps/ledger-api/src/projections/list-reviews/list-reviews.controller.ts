@@ -1,16 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional } from 'class-validator';
-import { OptionalIdParam, OptionalIntParam, PageCursorParam } from '../../shared/query-params';
+import { OptionalIdParam, PageParams } from '../../shared/query-params';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
-import { MinPositionParams } from '../read-consistency';
 import { ListReviewsQuery } from './list-reviews.query';
 import { RequireRoles } from '../../access/roles';
 
 /** `-age`: oldest first (the default, what a reviewer works through); `age`: newest first. */
 export const REVIEW_SORTS = ['-age', 'age'] as const;
 
-export class ListReviewsParams extends MinPositionParams {
+export class ListReviewsParams extends PageParams {
   @IsOptional()
   @IsIn(REVIEW_ITEM_STATUSES)
   status?: ReviewItemStatus;
@@ -28,12 +27,6 @@ export class ListReviewsParams extends MinPositionParams {
   @IsOptional()
   @IsIn(REVIEW_SORTS)
   sort?: (typeof REVIEW_SORTS)[number];
-
-  @OptionalIntParam(1, 500)
-  limit?: number;
-
-  @PageCursorParam()
-  cursor?: string;
 }
 
 @RequireRoles('helpdesk', 'reviewer', 'auditor')
