@@ -47,7 +47,10 @@ function describePolicy(view: PolicyVersionView): string {
  * the API's PUT body `{expectedVersion, policy}`, or what `policy show --json`
  * printed `{version, policy, ...}`, edited: its version is the one it was edited from.
  */
-export function publicationFromFile(text: string, expectedVersionOption: number | undefined): { policy: unknown; expectedVersion: number } {
+export function publicationFromFile(
+  text: string,
+  expectedVersionOption: number | undefined,
+): { policy: unknown; expectedVersion: number; acknowledgedDeviations?: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -66,7 +69,9 @@ export function publicationFromFile(text: string, expectedVersionOption: number 
       'say which version the document was edited from: --expected-version, or publish what `ledger policy show --json` printed',
     );
   }
-  return { policy, expectedVersion };
+  // The domain checks it against the document's deviations from SP 800-63B-4.
+  const acknowledgedDeviations = wrapped ? record.acknowledgedDeviations : undefined;
+  return { policy, expectedVersion, ...(acknowledgedDeviations !== undefined && { acknowledgedDeviations }) };
 }
 
 /** `ledger policy show|publish`: the same policy service the API's handlers wrap, on the configured store. */
@@ -111,12 +116,16 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
       if (!PUBLISHER.test(options.publishedBy) || options.publishedBy.length > 200) {
         throw new InvalidArgumentError('--published-by must contain only letters, digits and . _ : @ + -');
       }
-      const { policy: document, expectedVersion } = publicationFromFile(readFileSync(file, 'utf8'), options.expectedVersion);
+      const {
+        policy: document,
+        expectedVersion,
+        acknowledgedDeviations,
+      } = publicationFromFile(readFileSync(file, 'utf8'), options.expectedVersion);
       await runtime.withStore(async (store) => {
         const operation = randomUUID();
         try {
           const published = await new PolicyHistoryStore(store).publish(
-            { document, expectedVersion, publishedBy: options.publishedBy },
+            { document, expectedVersion, publishedBy: options.publishedBy, acknowledgedDeviations },
             { correlationId: operation, causationId: operation, writtenBy: 'ledger-cli' },
           );
           context.out(

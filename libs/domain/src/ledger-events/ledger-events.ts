@@ -45,6 +45,11 @@ export interface PolicyPublishedData {
   /** Server time of publication; the version is in force from this instant. */
   publishedAt: string;
   publishedBy?: string;
+  /**
+   * Policy fields set beyond a SHOULD of SP 800-63B-4 (§2.1.3, §2.2.3, §2.3.3)
+   * that the publisher acknowledged; a version with an unacknowledged one is refused.
+   */
+  acknowledgedDeviations?: string[];
 }
 
 /**
