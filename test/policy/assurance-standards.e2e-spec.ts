@@ -648,6 +648,15 @@ describe('verdicts that follow SP 800-63B-4, RFC 8176 and RFC 9470 (e2e)', () =>
       const application = posture.body.applications.find((app: { applicationId: string }) => app.applicationId === applicationId);
       expect(application).toMatchObject({ restricted: 1, restrictedByAal: { '2': 1 } });
       expect(posture.body.estate.restricted).toBeGreaterThanOrEqual(1);
+      const audit = await ledger.get(`/v1/audit/authentications?applicationId=${applicationId}&minPosition=${position}`);
+      expect(audit.body.items).toEqual([
+        expect.objectContaining({
+          achievedAal: 2,
+          assuranceRulesVersion: 2,
+          restricted: true,
+          restrictedReason: expect.stringMatching(/§3\.2\.9/),
+        }),
+      ]);
     });
   });
 
