@@ -36,6 +36,18 @@ function describePolicy(view: PolicyVersionView): string {
     ),
     '\nsession limits (seconds)\n',
     formatTable(['level', 'max lifetime', 'idle timeout'], sessions),
+    view.deviations.length === 0
+      ? 'every session limit is within SP 800-63B-4 §2.1.3, §2.2.3, §2.3.3\n'
+      : formatTable(
+          ['deviation', 'value', 'limit', 'clause', 'acknowledged'],
+          view.deviations.map((deviation) => [
+            deviation.field,
+            deviation.valueSeconds ?? 'none',
+            deviation.limitSeconds,
+            `${deviation.strength} ${deviation.clause}`,
+            view.acknowledgedDeviations.includes(deviation.field) ? 'yes' : 'no',
+          ]),
+        ),
     `\nfallback methods accepted: ${policy.fallback.acceptableMethods.join(', ')}\n`,
     `longest exception: ${policy.exceptions.maxDurationSeconds} s\n`,
     '(the whole document: --json)\n',
