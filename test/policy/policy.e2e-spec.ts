@@ -245,8 +245,9 @@ describe('one assurance policy (e2e)', () => {
         decision: 'deny',
         requiredAal: 3,
         currentAal: 0,
-        acrValues: ['phrh', 'nist-aal3'],
+        acrValues: ['nist-aal3'],
         maxAge: null,
+        wwwAuthenticate: null,
         acceptableMethods: [],
         policyVersion: 2,
       });
@@ -266,7 +267,7 @@ describe('one assurance policy (e2e)', () => {
         decision: 'allow',
         requiredAal: 3,
         currentAal: 3,
-        acrValues: ['phrh', 'nist-aal3'],
+        acrValues: ['nist-aal3'],
         maxAge: 12 * 3600,
       });
       expect(allowed.body.acceptableMethods).toEqual(['security-key']);
@@ -304,8 +305,12 @@ describe('one assurance policy (e2e)', () => {
         decision: 'step-up',
         requiredAal: 3,
         currentAal: 2,
-        acrValues: ['phrh', 'nist-aal3'],
+        // RFC 9470 §3: only values that meet AAL3, strongest first, and the challenge a resource server sends.
+        acrValues: ['nist-aal3'],
         maxAge: 12 * 3600,
+        wwwAuthenticate:
+          'Bearer error="insufficient_user_authentication", error_description="Authentication at AAL3 is required", acr_values="nist-aal3", max_age=43200',
+        assuranceRulesVersion: 2,
       });
       expect(answer.body.acceptableMethods).toEqual(['security-key']);
       expect(answer.body.reasons).toContainEqual({ rule: 'aal-below-required', detail: 'current AAL2, policy requires AAL3' });

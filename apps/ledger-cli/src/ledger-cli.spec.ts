@@ -231,6 +231,28 @@ describe('the ledger command', () => {
       expect(JSON.parse((await run('policy', 'show', '--json')).out).version).toBe(2);
       expect((await run('policy', 'show', '--version', '9')).exitCode).toBe(1);
     });
+
+    it('publishes an AAL2 lifetime beyond the SP 800-63B-4 §2.2.3 SHOULD only when the file acknowledges it, and shows it', async () => {
+      const current = JSON.parse((await run('policy', 'show', '--json')).out);
+      current.policy.sessions.aal2 = { maxLifetimeSeconds: 2 * 86_400, idleTimeoutSeconds: 3600 };
+      const file = join(dir, 'longer.json');
+      writeFileSync(file, JSON.stringify({ expectedVersion: current.version, policy: current.policy }));
+      const refused = await run('policy', 'publish', file);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.err).toMatch(/policy\.sessions\.aal2\.maxLifetimeSeconds: .*§2\.2\.3.*acknowledgedDeviations/);
+
+      writeFileSync(
+        file,
+        JSON.stringify({
+          expectedVersion: current.version,
+          policy: current.policy,
+          acknowledgedDeviations: ['sessions.aal2.maxLifetimeSeconds'],
+        }),
+      );
+      expect((await run('policy', 'publish', file)).exitCode).toBe(0);
+      const shown = await run('policy', 'show');
+      expect(shown.out).toMatch(/^sessions\.aal2\.maxLifetimeSeconds\s+172800\s+86400\s+SHOULD SP 800-63B-4 §2\.2\.3\s+yes$/m);
+    });
   });
 
   describe('projections rebuild', () => {

@@ -36,6 +36,18 @@ function describePolicy(view: PolicyVersionView): string {
     ),
     '\nsession limits (seconds)\n',
     formatTable(['level', 'max lifetime', 'idle timeout'], sessions),
+    view.deviations.length === 0
+      ? 'every session limit is within SP 800-63B-4 §2.1.3, §2.2.3, §2.3.3\n'
+      : formatTable(
+          ['deviation', 'value', 'limit', 'clause', 'acknowledged'],
+          view.deviations.map((deviation) => [
+            deviation.field,
+            deviation.valueSeconds ?? 'none',
+            deviation.limitSeconds,
+            `${deviation.strength} ${deviation.clause}`,
+            view.acknowledgedDeviations.includes(deviation.field) ? 'yes' : 'no',
+          ]),
+        ),
     `\nfallback methods accepted: ${policy.fallback.acceptableMethods.join(', ')}\n`,
     `longest exception: ${policy.exceptions.maxDurationSeconds} s\n`,
     '(the whole document: --json)\n',
@@ -47,7 +59,10 @@ function describePolicy(view: PolicyVersionView): string {
  * the API's PUT body `{expectedVersion, policy}`, or what `policy show --json`
  * printed `{version, policy, ...}`, edited: its version is the one it was edited from.
  */
-export function publicationFromFile(text: string, expectedVersionOption: number | undefined): { policy: unknown; expectedVersion: number } {
+export function publicationFromFile(
+  text: string,
+  expectedVersionOption: number | undefined,
+): { policy: unknown; expectedVersion: number; acknowledgedDeviations?: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -66,7 +81,9 @@ export function publicationFromFile(text: string, expectedVersionOption: number 
       'say which version the document was edited from: --expected-version, or publish what `ledger policy show --json` printed',
     );
   }
-  return { policy, expectedVersion };
+  // The domain checks it against the document's deviations from SP 800-63B-4.
+  const acknowledgedDeviations = wrapped ? record.acknowledgedDeviations : undefined;
+  return { policy, expectedVersion, ...(acknowledgedDeviations !== undefined && { acknowledgedDeviations }) };
 }
 
 /** `ledger policy show|publish`: the same policy service the API's handlers wrap, on the configured store. */
@@ -111,12 +128,16 @@ export function addPolicyCommands(program: Command, runtime: CliRuntime): void {
       if (!PUBLISHER.test(options.publishedBy) || options.publishedBy.length > 200) {
         throw new InvalidArgumentError('--published-by must contain only letters, digits and . _ : @ + -');
       }
-      const { policy: document, expectedVersion } = publicationFromFile(readFileSync(file, 'utf8'), options.expectedVersion);
+      const {
+        policy: document,
+        expectedVersion,
+        acknowledgedDeviations,
+      } = publicationFromFile(readFileSync(file, 'utf8'), options.expectedVersion);
       await runtime.withStore(async (store) => {
         const operation = randomUUID();
         try {
           const published = await new PolicyHistoryStore(store).publish(
-            { document, expectedVersion, publishedBy: options.publishedBy },
+            { document, expectedVersion, publishedBy: options.publishedBy, acknowledgedDeviations },
             { correlationId: operation, causationId: operation, writtenBy: 'ledger-cli' },
           );
           context.out(

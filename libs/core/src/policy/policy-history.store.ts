@@ -12,6 +12,8 @@ import {
   policyVersionNumbered,
   typedStoredEvent,
   isPolicyPublishedEvent,
+  SessionLimitFinding,
+  sessionLimitFindings,
 } from '@ledger/domain';
 import { NotFoundError } from '../shared/api-errors';
 import { ledgerEventToAppend } from '../shared/ledger-written-event';
@@ -29,12 +31,18 @@ export interface PolicyVersionView {
   builtIn: boolean;
   publishedBy?: string;
   policy: PolicyPublishedEvent['data']['policy'];
+  /** Fields beyond a SHOULD of SP 800-63B-4 that the publisher acknowledged, as recorded in the event. */
+  acknowledgedDeviations: readonly string[];
+  /** Computed now: every session limit beyond SP 800-63B-4 §2.1.3, §2.2.3 or §2.3.3, with its clause. */
+  deviations: SessionLimitFinding[];
 }
 
 export interface PolicyPublication {
   document: unknown;
   expectedVersion: number;
   publishedBy?: string;
+  /** Untrusted: checked by the domain against the document's deviations. */
+  acknowledgedDeviations?: unknown;
 }
 
 export interface PublishedPolicy {
@@ -48,7 +56,15 @@ export interface PublishedPolicy {
 
 /** A refused document's problems, each named by its full path inside a publication body (`policy.sessions.aal2…`). */
 export function policyIssues(error: InvalidPolicyError): Array<{ field: string; reason: string }> {
-  return error.issues.map(({ field, reason }) => ({ field: field === '(document)' ? 'policy' : `policy.${field}`, reason }));
+  return error.issues.map(({ field, reason }) => ({
+    field:
+      field === '(document)'
+        ? 'policy'
+        : field.startsWith('(acknowledgedDeviations)')
+          ? field.slice(1).replace(')', '')
+          : `policy.${field}`,
+    reason,
+  }));
 }
 
 /**
@@ -95,6 +111,8 @@ export class PolicyHistoryStore {
       builtIn: found.effectiveFrom === null,
       ...(found.publishedBy !== undefined && { publishedBy: found.publishedBy }),
       policy: found.policy,
+      acknowledgedDeviations: found.acknowledgedDeviations ?? [],
+      deviations: sessionLimitFindings(found.policy),
     };
   }
 
@@ -103,7 +121,10 @@ export class PolicyHistoryStore {
    * the publication lock. InvalidPolicyError for a document the author must fix; PolicyVersionConflict
    * when another version was published since the author read `expectedVersion`, here or in another process.
    */
-  publish({ document, expectedVersion, publishedBy }: PolicyPublication, context: WriteContext): Promise<PublishedPolicy> {
+  publish(
+    { document, expectedVersion, publishedBy, acknowledgedDeviations }: PolicyPublication,
+    context: WriteContext,
+  ): Promise<PublishedPolicy> {
     return this.publication.runExclusive([this.stream], async () => {
       const publishedAt = new Date().toISOString();
       let version = expectedVersion + 1;
@@ -111,7 +132,7 @@ export class PolicyHistoryStore {
         this.stream,
         (loaded) => {
           const [decided] = decidePolicyPublication(
-            { type: 'PublishPolicy', document, expectedVersion, publishedAt, publishedBy },
+            { type: 'PublishPolicy', document, expectedVersion, publishedAt, publishedBy, acknowledgedDeviations },
             loaded.state,
           );
           version = decided.data.version;

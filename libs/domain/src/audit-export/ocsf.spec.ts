@@ -101,7 +101,10 @@ describe('OCSF export mapping', () => {
     });
     const records = mapAll([syncedPasskeyLogin, violationVerdict, smsFailure]);
     expect(records).toHaveLength(2);
-    expect(records[1]).toMatchObject({ status_id: 2, status_detail: 'code-expired', is_mfa: false, auth_factors: [{ factor_type_id: 1 }] });
+    expect(records[1]).toMatchObject({ status_id: 2, status_detail: 'code-expired', auth_factors: [{ factor_type_id: 1 }] });
+    // No verdict on a failure: whether two factors were present is not known, so is_mfa is left out.
+    expect(records[1]).not.toHaveProperty('is_mfa');
+    expect(records[1]).toMatchObject({ logon_type_id: 3, logon_type: 'Network', auth_protocol_id: 0 });
   });
 
   it('maps enrollment and revocation to Account Change activities 10 and 11', () => {
@@ -142,7 +145,8 @@ describe('OCSF export mapping', () => {
       productVersion: '0.1.0',
       pseudonymiseIp: (ip: string) => `anon-${ip.length}`,
     } as never);
-    expect(record.src_endpoint).toEqual({ ip: 'anon-10' });
+    // OCSF src_endpoint.ip is an IP address type; a pseudonym goes to the string uid.
+    expect(record.src_endpoint).toEqual({ uid: 'anon-10' });
   });
 });
 

@@ -25,9 +25,33 @@ const FACTOR_TYPES: Record<AuthenticatorKind, { id: number; name: string }> = {
   'temporary-access-pass': { id: 99, name: 'Temporary Access Pass' },
 };
 
+/**
+ * OCSF `logon_type_id` by channel: a web, SaaS, VPN or API logon reaches the
+ * service over the network (3, Network); a privileged logon is a remote shell
+ * or console session (10, Remote Interactive).
+ */
+const LOGON_TYPES: Record<string, { id: number; name: string }> = {
+  web: { id: 3, name: 'Network' },
+  saas: { id: 3, name: 'Network' },
+  vpn: { id: 3, name: 'Network' },
+  api: { id: 3, name: 'Network' },
+  privileged: { id: 10, name: 'Remote Interactive' },
+};
+
+/**
+ * OCSF `auth_protocol_id`. The ledger's events do not say which federation
+ * protocol carried the authentication, so it is 0 (Unknown), stated rather
+ * than guessed.
+ */
+const UNKNOWN_AUTH_PROTOCOL = { auth_protocol_id: 0, auth_protocol: 'Unknown' } as const;
+
 export interface OcsfOptions {
   productVersion: string;
-  /** Replaces IP addresses, e.g. with a keyed hash, when an export is shared. */
+  /**
+   * Replaces IP addresses, e.g. with a keyed hash, when an export is shared. A
+   * pseudonym is no IP address, so it goes to `src_endpoint.uid` (a string)
+   * and `src_endpoint.ip` is left out.
+   */
   pseudonymiseIp?: (ip: string) => string;
 }
 
@@ -93,9 +117,10 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
     failureReason?: string;
   };
   const amr = [...new Set(data.methods.flatMap((method) => method.amr ?? []))];
-  const isMfa = verdict
-    ? verdict.achievedAal >= 2
-    : amr.includes('mfa') || new Set(data.methods.map((method) => FACTOR_TYPES[method.kind]?.id)).size >= 2;
+  // Only the ledger's verdict says whether two factors were really present (SP 800-63B-4 §2.2.1);
+  // without one (a failure, or an unevaluated success) `is_mfa` is left out rather than guessed from the emitter's claims.
+  const isMfa = verdict ? verdict.achievedAal >= 2 : undefined;
+  const logonType = LOGON_TYPES[data.channel];
   const violation = verdict?.verdict === 'violation';
   return {
     ...baseOf(event, 3002, 'Authentication', 1, 'Logon', options),
@@ -105,7 +130,9 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
     // A success below the required level is the finding this product exists for.
     severity_id: violation ? 3 : succeeded ? 1 : 2,
     severity: violation ? 'Medium' : succeeded ? 'Informational' : 'Low',
-    is_mfa: isMfa,
+    ...(isMfa !== undefined && { is_mfa: isMfa }),
+    ...UNKNOWN_AUTH_PROTOCOL,
+    ...(logonType && { logon_type_id: logonType.id, logon_type: logonType.name }),
     auth_factors: data.methods.map((method) => ({
       factor_type_id: FACTOR_TYPES[method.kind]?.id ?? 0,
       factor_type: FACTOR_TYPES[method.kind]?.name ?? 'Unknown',
@@ -114,7 +141,7 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
     })),
     service: { name: data.applicationId, uid: data.applicationId },
     ...(data.ipAddress !== undefined && {
-      src_endpoint: { ip: options.pseudonymiseIp ? options.pseudonymiseIp(data.ipAddress) : data.ipAddress },
+      src_endpoint: options.pseudonymiseIp ? { uid: options.pseudonymiseIp(data.ipAddress) } : { ip: data.ipAddress },
     }),
     ...(data.sessionId !== undefined && { session: { uid: data.sessionId } }),
     unmapped: {
@@ -129,6 +156,8 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
         verdict_reasons: verdict.reasons,
         policy_version: verdict.policyVersion,
         decision_path: verdict.decisionPath,
+        ...(verdict.assuranceRulesVersion !== undefined && { assurance_rules_version: verdict.assuranceRulesVersion }),
+        ...(verdict.restricted && { restricted: true, restricted_reason: verdict.restrictedReason }),
       }),
       ledger: ledgerPlace(event),
     },

@@ -108,6 +108,56 @@ describe('validateEventData', () => {
     });
   });
 
+  describe('an enrollment whose kind contradicts its flags', () => {
+    const enrollment = (overrides: Record<string, unknown>) => exampleOf('assurance.authenticator.enrolled', overrides);
+    it.each<[string, Record<string, unknown>, string[]]>([
+      [
+        'Appendix B: a synced passkey claiming hardware-bound and not syncable',
+        { kind: 'passkey-synced', phishingResistant: true, hardwareBound: true, syncable: false, userVerification: true },
+        ['hardwareBound', 'syncable'],
+      ],
+      [
+        '§3.2.13: a device-bound passkey claiming to sync',
+        { kind: 'passkey-device-bound', phishingResistant: true, hardwareBound: true, syncable: true, userVerification: true },
+        ['syncable'],
+      ],
+      [
+        '§3.2.5: SMS claiming phishing resistance',
+        { kind: 'sms', phishingResistant: true, hardwareBound: false, syncable: false },
+        ['phishingResistant'],
+      ],
+      [
+        '§3.2.5: voice claiming phishing resistance',
+        { kind: 'voice', phishingResistant: true, hardwareBound: false, syncable: false },
+        ['phishingResistant'],
+      ],
+      [
+        '§3.2.5: e-mail claiming phishing resistance',
+        { kind: 'email-otp', phishingResistant: true, hardwareBound: false, syncable: false },
+        ['phishingResistant'],
+      ],
+      [
+        '§3.2.5: TOTP claiming phishing resistance',
+        { kind: 'totp', phishingResistant: true, hardwareBound: false, syncable: false },
+        ['phishingResistant'],
+      ],
+      [
+        'Appendix B: a password claiming to be syncable',
+        { kind: 'password', phishingResistant: false, hardwareBound: false, syncable: true },
+        ['syncable'],
+      ],
+    ])('is refused naming the fields: %s', (_, overrides, paths) => {
+      const issues = validateEventData('assurance.authenticator.enrolled', enrollment(overrides));
+      expect(issues.map((issue) => issue.path)).toEqual(paths);
+      issues.forEach((issue) => expect(issue.reason).toMatch(/SP 800-63B-4/));
+    });
+
+    it('accepts a synced passkey as it really is', () => {
+      const passkey = { kind: 'passkey-synced', phishingResistant: true, hardwareBound: false, syncable: true, userVerification: true };
+      expect(validateEventData('assurance.authenticator.enrolled', enrollment(passkey))).toEqual([]);
+    });
+  });
+
   describe('unknown properties', () => {
     it('names an unknown top-level property', () => {
       const issues = validateEventData('assurance.breakglass.used', exampleOf('assurance.breakglass.used', { foo: 'bar' }));

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, ValidationError, validateSync } from 'class-validator';
 import { dataClassOf, EVENT_TYPES, EventType, isKnownEventType } from './catalog';
+import { enrollmentContradictions } from './enrollment-consistency';
 
 export interface CatalogIssue {
   /** Location inside the event data, e.g. `methods[0].kind`, `risk.level`, `ial`; '' is the data itself. */
@@ -25,7 +26,10 @@ export function validateEventData(type: EventType, data: unknown): CatalogIssue[
     return [{ path: '', reason: `event data must be a JSON object, got ${describeKind(data)}` }];
   }
   const instance = plainToInstance(dataClassOf(type), data);
-  return uniqueIssues([...droppedKeyIssues(data, ''), ...flatten(validateSync(instance, VALIDATOR_OPTIONS), '')]);
+  const issues = uniqueIssues([...droppedKeyIssues(data, ''), ...flatten(validateSync(instance, VALIDATOR_OPTIONS), '')]);
+  // Cross-field rules only once every field is valid on its own, so each issue stays worth reading.
+  if (issues.length === 0 && type === 'assurance.authenticator.enrolled') return enrollmentContradictions(data);
+  return issues;
 }
 
 /**

@@ -46,7 +46,9 @@ export function judgeEnrollment(
   if (enrollment.userNotified !== true) gaps.push('user-not-notified');
   if (context.firstSinceProofing) return { requiredAal: null, basis: 'identity-proofing', gaps };
 
-  const newAal = highestAvailableAal([{ ...enrollment, status: 'active' }]);
+  // An authenticator that reaches no AAL (approve-only push, e-mail: SP 800-63B-4 §3.1.3, §3.1.3.1)
+  // is still bound only after an authentication at AAL1 at least, as it was before these were discounted.
+  const newAal = Math.max(1, highestAvailableAal([{ ...enrollment, status: 'active' }]));
   const requiredAal = Math.min(highestAvailableAal(context.activeBefore), newAal);
   if (requiredAal > 0) {
     const until = Date.parse(enrolledAt);

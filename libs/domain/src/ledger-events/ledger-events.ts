@@ -45,6 +45,11 @@ export interface PolicyPublishedData {
   /** Server time of publication; the version is in force from this instant. */
   publishedAt: string;
   publishedBy?: string;
+  /**
+   * Policy fields set beyond a SHOULD of SP 800-63B-4 (§2.1.3, §2.2.3, §2.3.3)
+   * that the publisher acknowledged; a version with an unacknowledged one is refused.
+   */
+  acknowledgedDeviations?: string[];
 }
 
 /**
@@ -69,6 +74,18 @@ export interface AuthenticationEvaluatedData {
   reasons: RuleFiring[];
   policyVersion: number;
   decisionPath: RuleFiring[];
+  /**
+   * The version of the assurance rules that produced this verdict. Absent on
+   * verdicts recorded before rules were versioned: those are version 1.
+   */
+  assuranceRulesVersion?: number;
+  /**
+   * SP 800-63B-4 §3.2.9: the achieved level rests on a restricted authenticator
+   * (SMS or voice). Written by rules version 2 and later.
+   */
+  restricted?: boolean;
+  /** Why the verdict is restricted; present only when `restricted` is true. */
+  restrictedReason?: string;
 }
 
 export type AccessDecision = 'allow' | 'step-up' | 'deny';
@@ -90,9 +107,17 @@ export interface AccessDecidedData {
   decision: AccessDecision;
   requiredAal: AssuranceLevel;
   currentAal: AchievedAssuranceLevel;
+  /** RFC 9470 `acr_values`: strongest first, and only values that meet `requiredAal`. */
   acrValues: string[];
   /** Seconds, as RFC 9470 `max_age`; null when the answer is deny. */
   maxAge: number | null;
+  /**
+   * The RFC 9470 §3 challenge a resource server sends with 401 when the
+   * decision is step-up, ready to copy into `WWW-Authenticate`. Rules version 2 and later.
+   */
+  wwwAuthenticate?: string | null;
+  /** See AuthenticationEvaluatedData.assuranceRulesVersion. */
+  assuranceRulesVersion?: number;
   acceptableMethods: string[];
   reasons: RuleFiring[];
   policyVersion: number;

@@ -104,11 +104,13 @@ describe('AAL from authenticators (SP 800-63B-4)', () => {
         },
       ],
       ['push-number-match', { aal: 2, phishingResistant: false, rule: 'aal2-push-number-matching', acr: ['nist-aal2'] }],
-      ['push', { aal: 1, phishingResistant: false, rule: 'aal1-single-factor', amr: ['mca'], acr: ['nist-aal1'] }],
+      // SP 800-63B-4 §3.1.3: an approve-only push does not meet the out-of-band requirements, so it counts for nothing.
+      ['push', { aal: 0, phishingResistant: false, rule: 'aal0-no-counted-method', amr: [], acr: [] }],
       ['totp', { aal: 1, phishingResistant: false, amr: ['otp'] }],
       ['sms', { aal: 1, phishingResistant: false, amr: ['sms'] }],
       ['voice', { aal: 1, phishingResistant: false, amr: ['tel'] }],
-      ['email-otp', { aal: 1, phishingResistant: false, amr: ['otp'] }],
+      // SP 800-63B-4 §3.1.3.1: e-mail SHALL NOT be used for out-of-band authentication.
+      ['email-otp', { aal: 0, phishingResistant: false, amr: [] }],
       ['password', { aal: 1, phishingResistant: false, amr: ['pwd'] }],
       ['recovery-code', { aal: 1, phishingResistant: false }],
       ['temporary-access-pass', { aal: 1, phishingResistant: false }],
@@ -218,7 +220,12 @@ describe('AAL from authenticators (SP 800-63B-4)', () => {
         ['password', 'voice'],
         { aal: 2, amr: ['mfa', 'pwd', 'tel'] },
       ],
-      ['password + push is AAL2', [enrolled('password'), enrolled('push')], ['password', 'push'], { aal: 2, phishingResistant: false }],
+      [
+        'password + approve-only push stays AAL1: the push is no out-of-band authenticator (SP 800-63B-4 §3.1.3)',
+        [enrolled('password'), enrolled('push')],
+        ['password', 'push'],
+        { aal: 1, phishingResistant: false, amr: ['pwd'] },
+      ],
       ['password + recovery code is AAL2', [enrolled('password'), enrolled('recovery-code')], ['password', 'recovery-code'], { aal: 2 }],
       [
         'password + e-mail code stays AAL1: e-mail is no out-of-band channel',
@@ -292,6 +299,95 @@ describe('AAL from authenticators (SP 800-63B-4)', () => {
         .when([{ kind: 'password', authenticatorId: 'constructor' }])
         .then({ aal: 0 });
     });
+  });
+});
+
+describe('assurance rules version 2: the clauses of SP 800-63B-4 and RFC 8176', () => {
+  it.each<[string, Enrolled[], AuthenticatorKind[], Expected]>([
+    [
+      '§2.3.2: a hardware key that is not phishing resistant, with a password, is not AAL3',
+      [enrolled('security-key', { userVerification: false, phishingResistant: false }), enrolled('password')],
+      ['security-key', 'password'],
+      { aal: 2, phishingResistant: false, rule: 'aal2-password-plus-possession-factor', amr: ['hwk', 'mfa', 'pwd'], acr: ['nist-aal2'] },
+    ],
+    [
+      '§3.1.3.1 and RFC 8176 §2: number matching without activation, alone, is one factor: no mfa',
+      [enrolled('push-number-match', { userVerification: false })],
+      ['push-number-match'],
+      { aal: 1, rule: 'aal1-single-factor', amr: ['mca', 'user'], acr: ['nist-aal1'] },
+    ],
+    [
+      '§3.1.3.4: number matching activated by user verification is multi-factor out-of-band',
+      [enrolled('push-number-match')],
+      ['push-number-match'],
+      { aal: 2, rule: 'aal2-push-number-matching', amr: ['mca', 'mfa', 'user'] },
+    ],
+    [
+      '§2.2.1: number matching without activation, with a password, is AAL2',
+      [enrolled('push-number-match', { userVerification: false }), enrolled('password')],
+      ['push-number-match', 'password'],
+      { aal: 2, rule: 'aal2-password-plus-possession-factor' },
+    ],
+    [
+      'Appendix B: a synced passkey flagged hardware-bound and not syncable is still AAL2 at most',
+      [enrolled('passkey-synced', { hardwareBound: true, syncable: false })],
+      ['passkey-synced'],
+      { aal: 2, amr: ['mfa', 'swk', 'user'], acr: ['phr', 'nist-aal2'] },
+    ],
+    [
+      '§3.1.5: TOTP activated by user verification is a multi-factor OTP: AAL2 alone',
+      [enrolled('totp', { userVerification: true })],
+      ['totp'],
+      { aal: 2, rule: 'aal2-multi-factor-one-time-code', amr: ['mfa', 'otp'], acr: ['nist-aal2'] },
+    ],
+    [
+      '§3.1.3.1: an e-mail code with a password stays AAL1',
+      [enrolled('email-otp'), enrolled('password')],
+      ['email-otp', 'password'],
+      { aal: 1, amr: ['pwd'] },
+    ],
+    [
+      'acr: a key without user verification, alone, is AAL1 and names neither phr nor phrh',
+      [enrolled('security-key', { userVerification: false })],
+      ['security-key'],
+      { aal: 1, phishingResistant: true, acr: ['nist-aal1'] },
+    ],
+  ])('%s', (_, authenticators, kinds, expected) => {
+    given(authenticators)
+      .when(using(...kinds))
+      .then(expected);
+  });
+
+  it('§3.2.9: a level that rests on SMS is restricted, and says why', () => {
+    const derived = given([enrolled('password'), enrolled('sms')])
+      .when(using('password', 'sms'))
+      .then({ aal: 2 });
+    expect(derived.restriction).toEqual({ kinds: ['sms'], reason: expect.stringContaining('§3.2.9') });
+  });
+
+  it('§3.2.9: voice alone is restricted at AAL1', () => {
+    expect(
+      given([enrolled('voice')])
+        .when(using('voice'))
+        .then({ aal: 1 }).restriction?.kinds,
+    ).toEqual(['voice']);
+  });
+
+  it('§3.2.9: SMS next to an AAL3 key changes nothing, so the level is not restricted', () => {
+    expect(
+      given([enrolled('security-key'), enrolled('sms')])
+        .when(using('security-key', 'sms'))
+        .then({ aal: 3 }).restriction,
+    ).toBeUndefined();
+  });
+
+  it('§3.1.3: an approve-only push is discounted with the clause as its reason', () => {
+    const derived = given([enrolled('push')])
+      .when(using('push'))
+      .then({ aal: 0 });
+    expect(derived.discounted).toEqual([
+      expect.objectContaining({ reason: 'approve-only-push-not-out-of-band', detail: expect.stringContaining('§3.1.3') }),
+    ]);
   });
 });
 

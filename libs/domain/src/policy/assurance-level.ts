@@ -8,26 +8,36 @@ import { AuthenticatorRecord } from '../subject/subject-state';
  * properties recorded at enrollment rather than on what the emitter claims.
  * Every rule here is monotonic (adding a method never lowers the level), which
  * is what lets `highestAvailableAal` try all active authenticators at once
- * instead of every subset.
+ * instead of every subset. docs/policy.md holds the rule table with the clause
+ * of each rule.
  */
+
+/**
+ * The version of the assurance rules in this file. Each new verdict and
+ * decision names it; verdicts recorded before it existed carry none and were
+ * produced by version 1 (SP 800-63B-4 read less strictly: approve-only push,
+ * e-mail codes and hardware keys without phishing resistance still counted).
+ */
+export const ASSURANCE_RULES_VERSION = 2;
 
 /** How one counted method contributes, after its enrollment has been checked. */
 export type FactorClass =
-  /** Device-bound, non-exportable, with user verification: AAL3 alone. */
+  /** Non-exportable, phishing-resistant, with user verification: AAL3 alone (§3.1.7, §2.3.1-2.3.2). */
   | 'multi-factor-cryptographic-hardware'
-  /** Exportable (synced or software) key with user verification: AAL2 at most. */
+  /** With user verification but exportable (synced, software) or not phishing resistant: AAL2 at most (§3.1.7, §3.2.13, Appendix B). */
   | 'multi-factor-cryptographic-exportable'
-  /** Device-bound key without user verification: something you have; AAL3 with a password. */
+  /** Non-exportable and phishing-resistant key without user verification: AAL3 with a password (§3.1.6, §2.3.1). */
   | 'single-factor-cryptographic-hardware'
-  /** Exportable key without user verification, or a key the ledger knows nothing about. */
+  /** Any other key without user verification, or a key the ledger knows nothing about: something you have (§3.1.6). */
   | 'single-factor-cryptographic-software'
+  /** Number-matching push activated by user verification: a multi-factor out-of-band authenticator (§3.1.3.4). */
   | 'out-of-band-number-matching'
-  /** Push without number matching, SMS, voice. */
+  /** Number-matching push without user verification, SMS, voice: a single-factor out-of-band device (§3.1.3.1). */
   | 'out-of-band'
-  /** TOTP and recovery (look-up) codes. */
+  /** TOTP with user verification: a multi-factor OTP (§3.1.5). */
+  | 'multi-factor-one-time-code'
+  /** TOTP without user verification (§3.1.4) and recovery (look-up) codes (§3.1.2). */
   | 'one-time-code'
-  /** Never combines: SP 800-63B-4 does not accept e-mail as an out-of-band channel. */
-  | 'email-code'
   /** A time-limited pass issued by a help desk; counts alone and never combines. */
   | 'temporary-access-pass'
   | 'memorized-secret';
@@ -50,20 +60,31 @@ export const NEVER_PHISHING_RESISTANT_KINDS: readonly AuthenticatorKind[] = [
   'push-number-match',
 ];
 
-/** Factors a memorized secret can be paired with to reach AAL2 (something you know + something you have). */
+/** Factors a memorized secret can be paired with to reach AAL2 (something you know + something you have, §2.2.1). */
 const POSSESSION_CLASSES: readonly FactorClass[] = ['single-factor-cryptographic-software', 'out-of-band', 'one-time-code'];
+
+/** SP 800-63B-4 §3.1.3.3 and §3.2.9: out-of-band through the PSTN is a restricted authenticator. */
+export const RESTRICTED_KINDS: readonly AuthenticatorKind[] = ['sms', 'voice'];
 
 export type AalRuleName =
   | 'aal3-multi-factor-cryptographic-device'
   | 'aal3-single-factor-cryptographic-device-plus-password'
   | 'aal2-multi-factor-exportable-cryptographic'
   | 'aal2-push-number-matching'
+  | 'aal2-multi-factor-one-time-code'
   | 'aal2-password-plus-possession-factor'
   | 'aal2-one-time-code-plus-password'
   | 'aal1-single-factor'
   | 'aal0-no-counted-method';
 
-export type DiscountReason = 'authenticator-not-enrolled' | 'authenticator-revoked' | 'authenticator-kind-mismatch';
+export type DiscountReason =
+  | 'authenticator-not-enrolled'
+  | 'authenticator-revoked'
+  | 'authenticator-kind-mismatch'
+  /** SP 800-63B-4 §3.1.3: a push that only asks for approval does not meet the out-of-band requirements. */
+  | 'approve-only-push-not-out-of-band'
+  /** SP 800-63B-4 §3.1.3.1: e-mail SHALL NOT be used for out-of-band authentication. */
+  | 'email-not-out-of-band';
 
 export interface CountedMethod {
   index: number;
@@ -73,6 +94,8 @@ export interface CountedMethod {
   phishingResistant: boolean;
   /** Device-bound and not exportable, from the enrollment record. */
   hardwareBound: boolean;
+  /** SP 800-63B-4 §3.2.9. */
+  restricted: boolean;
 }
 
 export interface DiscountedMethod {
@@ -90,8 +113,10 @@ export interface AssuranceDerivation {
   phishingResistant: boolean;
   /** RFC 8176 values, sorted. */
   amr: string[];
-  /** `phr`/`phrh` when phishing resistant, then `nist-aal<n>`. */
+  /** `phrh` (AAL3) or `phr` (AAL2) when they truly hold, then `nist-aal<n>`. */
   acr: string[];
+  /** Set when the level was reached only thanks to a restricted authenticator (SP 800-63B-4 §3.2.9). */
+  restriction?: { kinds: AuthenticatorKind[]; reason: string };
   counted: CountedMethod[];
   discounted: DiscountedMethod[];
 }
@@ -105,25 +130,35 @@ export function factorClassOf(authenticator: AuthenticatorProperties): FactorCla
     case 'security-key':
     case 'platform-authenticator':
     case 'smart-card': {
-      const nonExportable = authenticator.hardwareBound && !authenticator.syncable;
+      // §2.3.2: the AAL3 key SHALL be hardware-based (non-exportable, §3.2.13) and SHALL be phishing resistant (§3.2.5).
+      // A synced passkey is exportable whatever its flags say (Appendix B).
+      const aal3Capable =
+        authenticator.kind !== 'passkey-synced' &&
+        authenticator.hardwareBound &&
+        !authenticator.syncable &&
+        authenticator.phishingResistant;
       if (authenticator.userVerification) {
-        return nonExportable && authenticator.phishingResistant
-          ? 'multi-factor-cryptographic-hardware'
-          : 'multi-factor-cryptographic-exportable';
+        return aal3Capable ? 'multi-factor-cryptographic-hardware' : 'multi-factor-cryptographic-exportable';
       }
-      return nonExportable ? 'single-factor-cryptographic-hardware' : 'single-factor-cryptographic-software';
+      return aal3Capable ? 'single-factor-cryptographic-hardware' : 'single-factor-cryptographic-software';
     }
     case 'push-number-match':
-      return 'out-of-band-number-matching';
+      // §3.1.3.4: multi-factor only when each use requires an activation factor.
+      return authenticator.userVerification ? 'out-of-band-number-matching' : 'out-of-band';
     case 'push':
+    case 'email-otp':
+      // Not an authenticator at all (§3.1.3, §3.1.3.1): countMethod discounts these before they get here.
+      return 'out-of-band';
     case 'sms':
     case 'voice':
+      // §3.1.3.3: PSTN delivery is single-factor out-of-band, and restricted (§3.2.9).
       return 'out-of-band';
     case 'totp':
+      // §3.1.5: an OTP device that requires activation by a second factor is multi-factor.
+      return authenticator.userVerification ? 'multi-factor-one-time-code' : 'one-time-code';
     case 'recovery-code':
+      // §3.1.2: a look-up secret is something you have, whatever the enrollment says.
       return 'one-time-code';
-    case 'email-otp':
-      return 'email-code';
     case 'temporary-access-pass':
       return 'temporary-access-pass';
     case 'password':
@@ -152,6 +187,24 @@ function countMethod(
   authenticators: Readonly<Record<string, AuthenticatorRecord>>,
 ): CountedMethod | DiscountedMethod {
   const { kind, authenticatorId } = method;
+  if (kind === 'push') {
+    return {
+      index,
+      kind,
+      authenticatorId,
+      reason: 'approve-only-push-not-out-of-band',
+      detail: `methods[${index}] is a push that only asks for approval, which does not meet the out-of-band requirements (SP 800-63B-4 §3.1.3)`,
+    };
+  }
+  if (kind === 'email-otp') {
+    return {
+      index,
+      kind,
+      authenticatorId,
+      reason: 'email-not-out-of-band',
+      detail: `methods[${index}] is an e-mail code; e-mail SHALL NOT be used for out-of-band authentication (SP 800-63B-4 §3.1.3.1)`,
+    };
+  }
   let properties: AuthenticatorProperties = { kind, ...UNKNOWN_KEY };
   if (authenticatorId !== undefined) {
     const enrolled = ownEntry(authenticators, authenticatorId);
@@ -194,7 +247,8 @@ function countMethod(
     authenticatorId,
     factorClass,
     phishingResistant: cryptographic && properties.phishingResistant && !NEVER_PHISHING_RESISTANT_KINDS.includes(kind),
-    hardwareBound: cryptographic && properties.hardwareBound && !properties.syncable,
+    hardwareBound: cryptographic && kind !== 'passkey-synced' && properties.hardwareBound && !properties.syncable,
+    restricted: RESTRICTED_KINDS.includes(kind),
   };
 }
 
@@ -206,6 +260,7 @@ function levelFrom(classes: ReadonlySet<FactorClass>): { achievedAal: AchievedAs
   }
   if (classes.has('multi-factor-cryptographic-exportable')) return { achievedAal: 2, rule: 'aal2-multi-factor-exportable-cryptographic' };
   if (classes.has('out-of-band-number-matching')) return { achievedAal: 2, rule: 'aal2-push-number-matching' };
+  if (classes.has('multi-factor-one-time-code')) return { achievedAal: 2, rule: 'aal2-multi-factor-one-time-code' };
   if (password && classes.has('one-time-code')) return { achievedAal: 2, rule: 'aal2-one-time-code-plus-password' };
   if (password && POSSESSION_CLASSES.some((possession) => classes.has(possession))) {
     return { achievedAal: 2, rule: 'aal2-password-plus-possession-factor' };
@@ -214,37 +269,61 @@ function levelFrom(classes: ReadonlySet<FactorClass>): { achievedAal: AchievedAs
   return { achievedAal: 0, rule: 'aal0-no-counted-method' };
 }
 
-const AMR_BY_CLASS: Record<FactorClass, string[]> = {
-  'multi-factor-cryptographic-hardware': ['hwk', 'user'],
-  'multi-factor-cryptographic-exportable': ['swk', 'user'],
-  'single-factor-cryptographic-hardware': ['hwk'],
-  'single-factor-cryptographic-software': ['swk'],
-  'out-of-band-number-matching': ['mca', 'user'],
-  'out-of-band': ['mca'],
-  'one-time-code': ['otp'],
-  'email-code': ['otp'],
-  'temporary-access-pass': ['otp'],
-  'memorized-secret': ['pwd'],
-};
+/**
+ * RFC 8176 §2 values of one counted method. `hwk`/`swk` follow where the key
+ * lives; `user` only where the authenticator tested the user's presence or
+ * verified the user (a key with user verification, a number match the user
+ * typed). `mfa` is added for the whole authentication, never per method.
+ */
+function amrOfMethod(method: CountedMethod): string[] {
+  switch (method.factorClass) {
+    case 'multi-factor-cryptographic-hardware':
+    case 'multi-factor-cryptographic-exportable':
+      return [method.hardwareBound ? 'hwk' : 'swk', 'user'];
+    case 'single-factor-cryptographic-hardware':
+    case 'single-factor-cryptographic-software':
+      return [method.hardwareBound ? 'hwk' : 'swk'];
+    case 'out-of-band-number-matching':
+      return ['mca', 'user'];
+    case 'out-of-band':
+      if (method.kind === 'sms') return ['sms'];
+      if (method.kind === 'voice') return ['tel'];
+      // Number matching without activation: the user typed the number shown, a presence test.
+      return ['mca', 'user'];
+    case 'multi-factor-one-time-code':
+    case 'one-time-code':
+    case 'temporary-access-pass':
+      return ['otp'];
+    case 'memorized-secret':
+      return ['pwd'];
+  }
+}
 
 function amrOf(counted: CountedMethod[], achievedAal: AchievedAssuranceLevel): string[] {
   const values = new Set<string>();
   for (const method of counted) {
-    if (method.kind === 'sms') values.add('sms');
-    else if (method.kind === 'voice') values.add('tel');
-    else AMR_BY_CLASS[method.factorClass].forEach((value) => values.add(value));
+    amrOfMethod(method).forEach((value) => values.add(value));
     if (method.kind === 'smart-card') {
       values.add('sc');
       if (method.factorClass === 'multi-factor-cryptographic-hardware') values.add('pin');
     }
   }
+  // RFC 8176 `mfa`: AAL2 and AAL3 are reached only with two distinct factors (SP 800-63B-4 §2.2.1, §2.3.1).
   if (achievedAal >= 2) values.add('mfa');
   return [...values].sort();
 }
 
+/**
+ * The `acr` of one authentication. `nist-aal<n>` promises SP 800-63B-4 AAL n
+ * or higher. `phr` (phishing resistant) is only named at AAL2 or higher and
+ * `phrh` (phishing resistant, hardware-protected key) only at AAL3, so that no
+ * value says more than the authentication holds: a key without user
+ * verification, alone, is AAL1 and carries neither.
+ */
 export function acrValuesFor(achievedAal: AchievedAssuranceLevel, phishingResistant: boolean, hardwareBound: boolean): string[] {
   const acr: string[] = [];
-  if (phishingResistant) acr.push(hardwareBound ? 'phrh' : 'phr');
+  if (phishingResistant && achievedAal === 3 && hardwareBound) acr.push('phrh');
+  else if (phishingResistant && achievedAal >= 2) acr.push('phr');
   if (achievedAal > 0) acr.push(`nist-aal${achievedAal}`);
   return acr;
 }
@@ -270,8 +349,27 @@ export function deriveAssurance(
     phishingResistant,
     amr: amrOf(counted, achievedAal),
     acr: acrValuesFor(achievedAal, phishingResistant, hardwareBound),
+    ...restrictionOf(counted, achievedAal),
     counted,
     discounted,
+  };
+}
+
+/**
+ * SP 800-63B-4 §3.2.9: the level rests on a restricted authenticator when it
+ * would be lower without it. Rules are monotonic, so that is one more derivation.
+ */
+function restrictionOf(counted: CountedMethod[], achievedAal: AchievedAssuranceLevel): Pick<AssuranceDerivation, 'restriction'> {
+  const restricted = counted.filter((method) => method.restricted);
+  if (restricted.length === 0 || achievedAal === 0) return {};
+  const without = levelFrom(new Set(counted.filter((method) => !method.restricted).map((method) => method.factorClass)));
+  if (without.achievedAal >= achievedAal) return {};
+  const kinds = [...new Set(restricted.map((method) => method.kind))].sort();
+  return {
+    restriction: {
+      kinds,
+      reason: `AAL${achievedAal} rests on ${kinds.join(' and ')}, out-of-band through the PSTN: a restricted authenticator (SP 800-63B-4 §3.1.3.3, §3.2.9)`,
+    },
   };
 }
 

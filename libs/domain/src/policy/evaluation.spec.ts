@@ -90,6 +90,8 @@ describe('a verdict on every recorded authentication', () => {
             { rule: 'aal3-multi-factor-cryptographic-device', detail: 'achieved AAL3 from passkey-device-bound' },
             { rule: 'aal-met', detail: 'AAL3 meets AAL2' },
           ],
+          assuranceRulesVersion: 2,
+          restricted: false,
         }),
       );
   });
@@ -117,6 +119,8 @@ describe('a verdict on every recorded authentication', () => {
             { rule: 'aal2-multi-factor-exportable-cryptographic', detail: 'achieved AAL2 from passkey-synced' },
             { rule: 'aal-below-required', detail: 'achieved AAL2, policy requires AAL3' },
           ],
+          assuranceRulesVersion: 2,
+          restricted: false,
         }),
       );
   });
@@ -226,8 +230,10 @@ describe('step-up decisions', () => {
             decision: 'allow',
             requiredAal: 3,
             currentAal: 3,
-            acrValues: ['phrh', 'nist-aal3'],
+            // RFC 9470 §3: any one value satisfies the request, so only values that meet AAL3.
+            acrValues: ['nist-aal3'],
             maxAge: 43_200,
+            wwwAuthenticate: null,
             acceptableMethods: ['passkey-device-bound'],
             reasons: [
               { rule: 'channel-minimum', detail: 'channel privileged requires AAL3' },
@@ -237,14 +243,18 @@ describe('step-up decisions', () => {
             policyVersion: 1,
             decidedAt: at(9, 5),
             session: { sessionId: 's1', aal: 3, authenticatedAt: at(9), expiresAt: at(21), idleExpiresAt: at(9, 15), policyVersion: 1 },
+            assuranceRulesVersion: 2,
           },
         },
       ]);
   });
 
-  it('given an AAL3 session idle for 16 minutes, then step-up naming the idle limit', () => {
+  it('given an AAL3 session idle for 16 minutes, then step-up naming the idle limit, with a max_age the stale authentication does not meet (RFC 9470 §3)', () => {
     const answer = decision(history(evaluatedLogin('device-passkey', at(9)), [sessionStarted(at(9))]), at(9, 16));
-    expect(answer).toMatchObject({ decision: 'step-up', currentAal: 0, maxAge: 43_200, acceptableMethods: ['passkey-device-bound'] });
+    expect(answer).toMatchObject({ decision: 'step-up', currentAal: 0, maxAge: 959, acceptableMethods: ['passkey-device-bound'] });
+    expect(answer.wwwAuthenticate).toBe(
+      'Bearer error="insufficient_user_authentication", error_description="A new authentication at AAL3 is required", acr_values="nist-aal3", max_age=959',
+    );
     expect(answer.reasons.map((reason) => reason.rule)).toEqual(['channel-minimum', 'session-idle-timeout-exceeded', 'aal-below-required']);
     expect(answer.session).toMatchObject({ expiresAt: at(21), idleExpiresAt: at(9, 15) });
   });
@@ -297,7 +307,13 @@ describe('step-up decisions', () => {
 
   it('given only a synced passkey, then privileged access is denied: nothing enrolled can reach AAL3', () => {
     const answer = decision([enrolled('synced-passkey')], at(9), { ...privileged, sessionId: undefined });
-    expect(answer).toMatchObject({ decision: 'deny', maxAge: null, acceptableMethods: [], acrValues: ['phrh', 'nist-aal3'] });
+    expect(answer).toMatchObject({
+      decision: 'deny',
+      maxAge: null,
+      acceptableMethods: [],
+      acrValues: ['nist-aal3'],
+      wwwAuthenticate: null,
+    });
     expect(answer.reasons.at(-1)?.rule).toBe('no-enrolled-method-meets-aal');
   });
 

@@ -11,7 +11,7 @@ import {
 } from '../ledger-events/ledger-events';
 import { ownEntry } from '../subject/own-entry';
 import { AuthenticatorRecord, SubjectState } from '../subject/subject-state';
-import { deriveAssurance } from './assurance-level';
+import { ASSURANCE_RULES_VERSION, deriveAssurance } from './assurance-level';
 import { aalKey, AssurancePolicy, DeviceCondition, RiskRule, SessionLimits } from './policy-document';
 import { PolicyHistory, policyInForceAt, PolicyVersion } from './policy-history';
 
@@ -110,6 +110,7 @@ export function evaluateAuthentication(
   const discounted = assurance.discounted.map(({ reason, detail }) => ({ rule: reason, detail }));
   const kinds = assurance.counted.map((method) => method.kind).join(' + ') || 'no counted method';
   const path = [...requirement.path, ...discounted, { rule: assurance.rule, detail: `achieved AAL${assurance.achievedAal} from ${kinds}` }];
+  if (assurance.restriction) path.push({ rule: 'restricted-authenticator', detail: assurance.restriction.reason });
   const reasons: RuleFiring[] = [];
   if (assurance.achievedAal < requirement.requiredAal) {
     reasons.push({
@@ -141,6 +142,9 @@ export function evaluateAuthentication(
     reasons: verdict === 'violation' ? [...reasons, ...discounted] : [],
     policyVersion: policy.version,
     decisionPath: path,
+    assuranceRulesVersion: ASSURANCE_RULES_VERSION,
+    restricted: assurance.restriction !== undefined,
+    ...(assurance.restriction && { restrictedReason: assurance.restriction.reason }),
   };
 }
 
@@ -155,10 +159,33 @@ export function sessionLimitsFor(policy: AssurancePolicy, aal: AssuranceLevel, c
   };
 }
 
-/** RFC 9470 `acr_values`: every level that satisfies the requirement; AAL3 must also be phishing resistant on hardware. */
+/**
+ * RFC 9470 §3 `acr_values`: "in order of preference", and any one of them
+ * satisfies the request. So the list holds only `nist-aal<n>` values that meet
+ * the requirement, strongest first. `phr`/`phrh` are left out: they name no
+ * AAL, and a key without user verification is phishing resistant at AAL1.
+ */
 export function acrValuesRequiring(requiredAal: AssuranceLevel): string[] {
-  const levels = ([1, 2, 3] as const).filter((aal) => aal >= requiredAal).map((aal) => `nist-aal${aal}`);
-  return requiredAal === 3 ? ['phrh', ...levels] : levels;
+  return ([3, 2, 1] as const).filter((aal) => aal >= requiredAal).map((aal) => `nist-aal${aal}`);
+}
+
+/** Quotes an RFC 9110 §5.6.4 quoted-string. */
+function quoted(value: string): string {
+  return `"${value.replace(/[\\"]/g, (character) => `\\${character}`)}"`;
+}
+
+/**
+ * The RFC 9470 §3 challenge for a step-up: `error="insufficient_user_authentication"`,
+ * a description, `acr_values` (space-separated, in order of preference) and `max_age`.
+ */
+export function stepUpChallenge(acrValues: readonly string[], maxAge: number | null, description: string): string {
+  const parameters = [
+    'error="insufficient_user_authentication"',
+    `error_description=${quoted(description)}`,
+    `acr_values=${quoted(acrValues.join(' '))}`,
+    ...(maxAge !== null ? [`max_age=${maxAge}`] : []),
+  ];
+  return `Bearer ${parameters.join(', ')}`;
 }
 
 /**
@@ -209,6 +236,8 @@ interface CurrentAssurance {
   session?: SessionLimitsApplied;
   /** Why the current AAL is 0, or which limits it stays within. */
   firing: RuleFiring;
+  /** Set when a level was held but lost to a lifetime, idle or emitter expiry limit: when it was authenticated. */
+  lostAuthenticatedAt?: string;
 }
 
 function secondsBetween(from: string, to: string): number {
@@ -303,9 +332,10 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
         aal: 0,
         session: applied,
         firing: { rule: 'session-expired', detail: `session ${sessionId} expired at ${emitterExpiry}, as its emitter reported` },
+        lostAuthenticatedAt: authenticatedAt,
       };
     }
-    if (check.passed) return { aal: 0, session: applied, firing: check.passed };
+    if (check.passed) return { aal: 0, session: applied, firing: check.passed, lostAuthenticatedAt: authenticatedAt };
     return {
       aal: achievedAal,
       deviceId: session.deviceId,
@@ -320,7 +350,7 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
   if (last.achievedAal === 0)
     return { aal: 0, firing: { rule: 'no-assurance', detail: `the last ${channel} authentication reached no AAL` } };
   const check = checkLimits(`the last ${channel} authentication`, last.achievedAal, last.at, last.at, channel, history, now);
-  if (check.passed) return { aal: 0, firing: check.passed };
+  if (check.passed) return { aal: 0, firing: check.passed, lostAuthenticatedAt: last.at };
   return {
     aal: last.achievedAal,
     deviceId: last.deviceId,
@@ -381,6 +411,8 @@ export function decideAccess(
           },
     );
   }
+  const acrValues = acrValuesRequiring(requirement.requiredAal);
+  const maxAge = maxAgeFor(decision, requirement, freshOnThisDevice, policy.policy, request.channel, current, now);
   return {
     decisionId,
     applicationId: request.applicationId,
@@ -390,25 +422,47 @@ export function decideAccess(
     decision,
     requiredAal: requirement.requiredAal,
     currentAal: current.aal,
-    acrValues: acrValuesRequiring(requirement.requiredAal),
-    maxAge: maxAgeFor(decision, requirement, freshOnThisDevice, policy.policy, request.channel),
+    acrValues,
+    maxAge,
+    wwwAuthenticate: decision === 'step-up' ? stepUpChallenge(acrValues, maxAge, challengeDescription(requirement, current)) : null,
     acceptableMethods: decision === 'deny' ? [] : acceptableMethods,
     reasons,
     policyVersion: policy.version,
     decidedAt: now,
     ...(current.session && { session: current.session }),
+    assuranceRulesVersion: ASSURANCE_RULES_VERSION,
   };
 }
 
-/** RFC 9470 `max_age`: 0 demands a new authentication now; otherwise the lifetime the required AAL allows. */
+function challengeDescription(requirement: Requirement, current: CurrentAssurance): string {
+  if (current.lostAuthenticatedAt !== undefined) return `A new authentication at AAL${requirement.requiredAal} is required`;
+  if (current.aal < requirement.requiredAal) return `Authentication at AAL${requirement.requiredAal} is required`;
+  return 'A fresh authentication on this device is required';
+}
+
+/**
+ * RFC 9470 §3 `max_age`: the allowable seconds since the last active
+ * authentication. 0 demands a new authentication now. When the level was lost
+ * to a lifetime, idle or expiry limit, the stale authentication must not meet
+ * the value, so it is kept below that authentication's age (the authorization
+ * server then has to authenticate again). Otherwise the lifetime the required
+ * AAL allows (SP 800-63B-4 §2.1.3, §2.2.3, §2.3.3).
+ */
 function maxAgeFor(
   decision: AccessDecision,
   requirement: Requirement,
   freshOnThisDevice: boolean,
   policy: AssurancePolicy,
   channel: Channel,
+  current: CurrentAssurance,
+  now: string,
 ): number | null {
   if (decision === 'deny') return null;
   if (requirement.freshAuthentication && !freshOnThisDevice) return 0;
-  return sessionLimitsFor(policy, requirement.requiredAal, channel).maxLifetimeSeconds;
+  const lifetime = sessionLimitsFor(policy, requirement.requiredAal, channel).maxLifetimeSeconds;
+  if (decision === 'step-up' && current.lostAuthenticatedAt !== undefined) {
+    const age = secondsBetween(current.lostAuthenticatedAt, now);
+    return Math.max(0, Math.min(lifetime, Math.ceil(age) - 1));
+  }
+  return lifetime;
 }

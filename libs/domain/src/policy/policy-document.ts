@@ -364,3 +364,98 @@ class Checker {
 export function aalKey(aal: AssuranceLevel): AalKey {
   return `aal${aal}`;
 }
+
+/** A session limit compared with SP 800-63B-4 §2.1.3, §2.2.3 and §2.3.3. */
+export interface SessionLimitFinding {
+  /** Dotted path inside the policy document, which is also what `acknowledgedDeviations` names. */
+  field: string;
+  /** SHALL: refused. SHOULD: published only when acknowledged. */
+  strength: 'SHALL' | 'SHOULD';
+  clause: string;
+  /** The longest value the text allows or recommends, in seconds. */
+  limitSeconds: number;
+  /** The value in the document; null is "no idle limit". */
+  valueSeconds: number | null;
+}
+
+interface SessionLimitRule {
+  key: AalKey | 'privileged';
+  limit: keyof SessionLimits;
+  strength: 'SHALL' | 'SHOULD';
+  clause: string;
+  limitSeconds: number;
+}
+
+/**
+ * SP 800-63B-4 reauthentication limits. Only the AAL3 overall timeout is a
+ * SHALL (§2.3.3: "SHALL be no more than 12 hours"); the others are SHOULDs.
+ * The privileged channel requires AAL3, so it carries the AAL3 limits.
+ * AAL1 has no idle limit (§2.1.3: "MAY be applied but is not required").
+ */
+const SESSION_LIMIT_RULES: readonly SessionLimitRule[] = [
+  { key: 'aal3', limit: 'maxLifetimeSeconds', strength: 'SHALL', clause: 'SP 800-63B-4 §2.3.3', limitSeconds: 12 * HOUR },
+  { key: 'privileged', limit: 'maxLifetimeSeconds', strength: 'SHALL', clause: 'SP 800-63B-4 §2.3.3', limitSeconds: 12 * HOUR },
+  { key: 'aal1', limit: 'maxLifetimeSeconds', strength: 'SHOULD', clause: 'SP 800-63B-4 §2.1.3', limitSeconds: 30 * DAY },
+  { key: 'aal2', limit: 'maxLifetimeSeconds', strength: 'SHOULD', clause: 'SP 800-63B-4 §2.2.3', limitSeconds: 24 * HOUR },
+  { key: 'aal2', limit: 'idleTimeoutSeconds', strength: 'SHOULD', clause: 'SP 800-63B-4 §2.2.3', limitSeconds: 1 * HOUR },
+  { key: 'aal3', limit: 'idleTimeoutSeconds', strength: 'SHOULD', clause: 'SP 800-63B-4 §2.3.3', limitSeconds: 15 * MINUTE },
+  { key: 'privileged', limit: 'idleTimeoutSeconds', strength: 'SHOULD', clause: 'SP 800-63B-4 §2.3.3', limitSeconds: 15 * MINUTE },
+];
+
+/** Every session limit of a valid policy that goes beyond what SP 800-63B-4 requires or recommends. */
+export function sessionLimitFindings(policy: AssurancePolicy): SessionLimitFinding[] {
+  return SESSION_LIMIT_RULES.flatMap(({ key, limit, strength, clause, limitSeconds }) => {
+    const valueSeconds = policy.sessions[key][limit];
+    const beyond = valueSeconds === null || valueSeconds > limitSeconds;
+    return beyond ? [{ field: `sessions.${key}.${limit}`, strength, clause, limitSeconds, valueSeconds }] : [];
+  });
+}
+
+function describeFinding({ strength, clause, limitSeconds, valueSeconds }: SessionLimitFinding): string {
+  const value = valueSeconds === null ? 'no limit' : `${valueSeconds} s`;
+  return `${value} is beyond ${clause}, which ${strength === 'SHALL' ? 'requires' : 'recommends'} at most ${limitSeconds} s`;
+}
+
+/**
+ * Checks a valid policy's session limits against the text: a limit beyond a
+ * SHALL is refused; one beyond a SHOULD only when `acknowledged` names it. An
+ * acknowledgement of something that is no deviation is refused too, so the
+ * record never claims a deviation that is not there.
+ */
+export function checkSessionLimits(policy: AssurancePolicy, acknowledged: unknown): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  const findings = sessionLimitFindings(policy);
+  let acknowledgedFields: string[] = [];
+  if (acknowledged !== undefined) {
+    if (!Array.isArray(acknowledged) || acknowledged.some((field) => typeof field !== 'string') || acknowledged.length > 20) {
+      return [
+        {
+          field: '(acknowledgedDeviations)',
+          reason: 'must be a list of at most 20 policy field paths, e.g. sessions.aal2.maxLifetimeSeconds',
+        },
+      ];
+    }
+    acknowledgedFields = acknowledged as string[];
+  }
+  for (const finding of findings) {
+    if (finding.strength === 'SHALL') issues.push({ field: finding.field, reason: `${describeFinding(finding)}; it cannot be published` });
+    else if (!acknowledgedFields.includes(finding.field)) {
+      issues.push({
+        field: finding.field,
+        reason: `${describeFinding(finding)}; list ${finding.field} in acknowledgedDeviations to publish it anyway`,
+      });
+    }
+  }
+  acknowledgedFields.forEach((field, index) => {
+    const finding = findings.find((candidate) => candidate.field === field);
+    if (!finding || finding.strength !== 'SHOULD') {
+      issues.push({
+        field: `(acknowledgedDeviations)[${index}]`,
+        reason: `${field} is not a deviation from a SHOULD of SP 800-63B-4 in this document`,
+      });
+    } else if (acknowledgedFields.indexOf(field) !== index) {
+      issues.push({ field: `(acknowledgedDeviations)[${index}]`, reason: `${field} is listed twice` });
+    }
+  });
+  return issues;
+}

@@ -1,4 +1,5 @@
 import {
+  AssurancePolicy,
   BUILT_IN_POLICY_VERSION,
   DEFAULT_POLICY,
   InvalidPolicyError,
@@ -8,13 +9,14 @@ import {
   PolicyPublishedEvent,
   PolicyVersionConflict,
   policyVersionNumbered,
+  sessionLimitFindings,
   validatePolicyDocument,
 } from '@ledger/domain';
 import { DeciderSpecification } from '@ledger/domain/testing';
 
 const given = (history: PolicyPublishedEvent[]) => DeciderSpecification.for(policyDecider).given(history);
 const payroll = { ...DEFAULT_POLICY, applications: { payroll: { requiredAal: 3 as const, tier: 'critical' } } };
-const published = (version: number, publishedAt: string, policy = payroll): PolicyPublishedEvent => ({
+const published = (version: number, publishedAt: string, policy: AssurancePolicy = payroll): PolicyPublishedEvent => ({
   type: 'assurance.policy.published',
   data: { version, policy, publishedAt },
   time: publishedAt,
@@ -24,6 +26,98 @@ const publish = (expectedVersion: number, publishedAt: string, document: unknown
   document,
   expectedVersion,
   publishedAt,
+});
+
+describe('session limits against SP 800-63B-4 §2.1.3, §2.2.3, §2.3.3', () => {
+  const withSessions = (sessions: Partial<typeof DEFAULT_POLICY.sessions>) => ({
+    ...DEFAULT_POLICY,
+    sessions: { ...DEFAULT_POLICY.sessions, ...sessions },
+  });
+  const publishing = (document: unknown, acknowledgedDeviations?: unknown) => ({
+    ...publish(1, '2026-03-01T00:00:00Z', document),
+    ...(acknowledgedDeviations !== undefined && { acknowledgedDeviations }),
+  });
+
+  it('§2.3.3 SHALL: AAL3 sessions of 366 days are refused, acknowledged or not', () => {
+    const year = withSessions({
+      aal3: { maxLifetimeSeconds: 366 * 86_400, idleTimeoutSeconds: 900 },
+      privileged: { maxLifetimeSeconds: 366 * 86_400, idleTimeoutSeconds: 900 },
+    });
+    for (const acknowledged of [undefined, ['sessions.aal3.maxLifetimeSeconds']]) {
+      given([])
+        .when(publishing(year, acknowledged))
+        .thenThrows(InvalidPolicyError, (error) =>
+          error.issues.some(
+            (issue) => issue.field === 'sessions.aal3.maxLifetimeSeconds' && /§2\.3\.3.*cannot be published/.test(issue.reason),
+          ),
+        );
+    }
+  });
+
+  it('§2.3.3 SHALL: 12 hours at AAL3 is the limit and is published', () => {
+    given([])
+      .when(publishing(DEFAULT_POLICY))
+      .then([published(2, '2026-03-01T00:00:00Z', DEFAULT_POLICY)]);
+  });
+
+  it('§2.2.3 SHOULD: AAL2 sessions of 48 hours are refused unless acknowledged, naming the field', () => {
+    const twoDays = withSessions({ aal2: { maxLifetimeSeconds: 48 * 3600, idleTimeoutSeconds: 3600 } });
+    given([])
+      .when(publishing(twoDays))
+      .thenThrows(InvalidPolicyError, (error) =>
+        error.issues.some(
+          (issue) => issue.field === 'sessions.aal2.maxLifetimeSeconds' && /§2\.2\.3.*acknowledgedDeviations/.test(issue.reason),
+        ),
+      );
+  });
+
+  it('§2.2.3 SHOULD: acknowledged, the deviation is published and recorded in the event', () => {
+    const twoDays = withSessions({ aal2: { maxLifetimeSeconds: 48 * 3600, idleTimeoutSeconds: 3600 } });
+    given([])
+      .when(publishing(twoDays, ['sessions.aal2.maxLifetimeSeconds']))
+      .then([
+        {
+          type: 'assurance.policy.published',
+          data: {
+            version: 2,
+            policy: twoDays,
+            publishedAt: '2026-03-01T00:00:00Z',
+            acknowledgedDeviations: ['sessions.aal2.maxLifetimeSeconds'],
+          },
+          time: '2026-03-01T00:00:00Z',
+        },
+      ]);
+  });
+
+  it.each([
+    [
+      '§2.1.3 SHOULD: AAL1 beyond 30 days',
+      { aal1: { maxLifetimeSeconds: 31 * 86_400, idleTimeoutSeconds: null } },
+      'sessions.aal1.maxLifetimeSeconds',
+    ],
+    [
+      '§2.2.3 SHOULD: AAL2 idle beyond 1 hour',
+      { aal2: { maxLifetimeSeconds: 86_400, idleTimeoutSeconds: 7200 } },
+      'sessions.aal2.idleTimeoutSeconds',
+    ],
+    [
+      '§2.2.3 SHOULD: AAL2 without an idle limit',
+      { aal2: { maxLifetimeSeconds: 86_400, idleTimeoutSeconds: null } },
+      'sessions.aal2.idleTimeoutSeconds',
+    ],
+  ])('%s is a deviation to acknowledge', (_, sessions, field) => {
+    const document = withSessions(sessions as Partial<typeof DEFAULT_POLICY.sessions>);
+    given([])
+      .when(publishing(document))
+      .thenThrows(InvalidPolicyError, (error) => error.issues.some((issue) => issue.field === field));
+    expect(sessionLimitFindings(document as typeof DEFAULT_POLICY)).toEqual([expect.objectContaining({ field, strength: 'SHOULD' })]);
+  });
+
+  it('refuses an acknowledgement of something that is no deviation, so the record never claims one', () => {
+    given([])
+      .when(publishing(DEFAULT_POLICY, ['sessions.aal2.maxLifetimeSeconds']))
+      .thenThrows(InvalidPolicyError, (error) => error.issues.some((issue) => issue.field === '(acknowledgedDeviations)[0]'));
+  });
 });
 
 describe('policy publication', () => {

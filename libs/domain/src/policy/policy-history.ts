@@ -1,6 +1,13 @@
 import { Decider, DomainRuleViolation } from '../decider';
 import { PolicyPublishedData } from '../ledger-events/ledger-events';
-import { AssurancePolicy, DEFAULT_POLICY, PolicyIssue, validatePolicyDocument, withGovernanceDefaults } from './policy-document';
+import {
+  AssurancePolicy,
+  checkSessionLimits,
+  DEFAULT_POLICY,
+  PolicyIssue,
+  validatePolicyDocument,
+  withGovernanceDefaults,
+} from './policy-document';
 
 export interface PolicyVersion {
   version: number;
@@ -8,6 +15,8 @@ export interface PolicyVersion {
   /** null for the built-in version 1, in force from the beginning of time. */
   effectiveFrom: string | null;
   publishedBy?: string;
+  /** Policy fields whose limits go beyond a SHOULD of SP 800-63B-4, acknowledged when published. */
+  acknowledgedDeviations?: readonly string[];
 }
 
 export const BUILT_IN_POLICY_VERSION: PolicyVersion = Object.freeze({ version: 1, policy: DEFAULT_POLICY, effectiveFrom: null });
@@ -32,6 +41,8 @@ export interface PublishPolicy {
   expectedVersion: number;
   publishedAt: string;
   publishedBy?: string;
+  /** Untrusted: policy fields the author knowingly sets beyond a SHOULD of SP 800-63B-4. */
+  acknowledgedDeviations?: unknown;
 }
 
 export class InvalidPolicyError extends Error {
@@ -48,11 +59,17 @@ export function initialPolicyHistory(): PolicyHistory {
 }
 
 export function evolvePolicyHistory(history: PolicyHistory, event: PolicyPublishedEvent): PolicyHistory {
-  const { version, policy, publishedAt, publishedBy } = event.data;
+  const { version, policy, publishedAt, publishedBy, acknowledgedDeviations } = event.data;
   return {
     versions: [
       ...history.versions,
-      { version, policy: withGovernanceDefaults(policy), effectiveFrom: publishedAt, ...(publishedBy && { publishedBy }) },
+      {
+        version,
+        policy: withGovernanceDefaults(policy),
+        effectiveFrom: publishedAt,
+        ...(publishedBy && { publishedBy }),
+        ...(acknowledgedDeviations && { acknowledgedDeviations }),
+      },
     ],
   };
 }
@@ -61,6 +78,8 @@ export function decidePolicyPublication(command: PublishPolicy, history: PolicyH
   // Validation first: the author learns every problem before rebasing on a newer version.
   const validation = validatePolicyDocument(command.document);
   if (!validation.valid) throw new InvalidPolicyError(validation.issues);
+  const limitIssues = checkSessionLimits(validation.policy, command.acknowledgedDeviations);
+  if (limitIssues.length > 0) throw new InvalidPolicyError(limitIssues);
   const current = currentPolicy(history);
   if (command.expectedVersion !== current.version) {
     throw new PolicyVersionConflict(
@@ -80,6 +99,8 @@ export function decidePolicyPublication(command: PublishPolicy, history: PolicyH
     policy: validation.policy,
     publishedAt: command.publishedAt,
     ...(command.publishedBy !== undefined && { publishedBy: command.publishedBy }),
+    ...(Array.isArray(command.acknowledgedDeviations) &&
+      command.acknowledgedDeviations.length > 0 && { acknowledgedDeviations: command.acknowledgedDeviations as string[] }),
   };
   return [{ type: 'assurance.policy.published', data, time: command.publishedAt }];
 }

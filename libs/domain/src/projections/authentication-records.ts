@@ -24,6 +24,11 @@ export interface AuthenticationEvaluation {
   reasons: RuleFiring[];
   policyVersion: number;
   decisionPath: RuleFiring[];
+  /** Absent on verdicts recorded before the assurance rules were versioned (version 1). */
+  assuranceRulesVersion?: number;
+  /** SP 800-63B-4 §3.2.9; written by assurance rules version 2 and later. */
+  restricted?: boolean;
+  restrictedReason?: string;
   /** Where the verdict is stored: right after the authentication in the same stream. */
   source: { revision: number; position: number };
 }
@@ -100,6 +105,9 @@ export function authenticationRecordChangeOf(event: StoredEventFacts): Authentic
         reasons: verdict.reasons,
         policyVersion: verdict.policyVersion,
         decisionPath: verdict.decisionPath,
+        ...(verdict.assuranceRulesVersion !== undefined && { assuranceRulesVersion: verdict.assuranceRulesVersion }),
+        ...(verdict.restricted !== undefined && { restricted: verdict.restricted }),
+        ...(verdict.restrictedReason !== undefined && { restrictedReason: verdict.restrictedReason }),
         source: { revision: event.revision, position: event.position },
       },
     },

@@ -17,6 +17,25 @@ const counter = (
 });
 
 describe('buildPostureReport', () => {
+  it('counts authentications resting on restricted authenticators per application and AAL (SP 800-63B-4 §3.2.9)', () => {
+    const report = buildPostureReport({
+      window: { from: null, to: null },
+      counters: [
+        counter('bank', 'authentications', 10, '2'),
+        counter('bank', 'restricted', 3, '2'),
+        counter('bank', 'restricted', 1, '1'),
+        counter('wiki', 'authentications', 5, '3'),
+      ],
+      estateShares: shares,
+      applicationShares: {},
+      openReviews: noReviews,
+    });
+    const byId = Object.fromEntries(report.applications.map((app) => [app.applicationId, app]));
+    expect(byId.bank).toMatchObject({ restricted: 4, restrictedByAal: { '1': 1, '2': 3 } });
+    expect(byId.wiki).toMatchObject({ restricted: 0, restrictedByAal: {} });
+    expect(report.estate.restricted).toBe(4);
+  });
+
   it('ranks applications by fallback rate, then violation rate', () => {
     const report = buildPostureReport({
       window: { from: null, to: null },

@@ -12,6 +12,8 @@ export type PostureMetric =
   | 'authentication-failures'
   /** Verdicts that found a policy violation. */
   | 'violations'
+  /** Verdicts whose AAL rests on a restricted authenticator (SP 800-63B-4 §3.2.9); dimension: the achieved AAL. */
+  | 'restricted'
   /** dimension: the method used instead of the intended one. */
   | 'fallbacks'
   /** dimension: `<phase>:<method>`; no application or channel. */
@@ -97,6 +99,9 @@ export interface ApplicationPosture {
   fallbacks: number;
   violations: number;
   evaluated: number;
+  /** Authentications whose AAL rests on a restricted authenticator, SMS or voice (SP 800-63B-4 §3.2.9). */
+  restricted: number;
+  restrictedByAal: Record<string, number>;
   /** fallbacks / max(authentications, fallbacks): a fallback that led nowhere still counts. */
   fallbackRate: number | null;
   /** violations / evaluated authentications. */
@@ -126,6 +131,7 @@ export interface PostureReport {
     fallbackRate: number | null;
     violations: number;
     violationRate: number | null;
+    restricted: number;
   };
   /** Ranked: the applications users learned to bypass first (fallback rate, then violation rate). */
   applications: ApplicationPosture[];
@@ -158,6 +164,8 @@ function emptyApplication(applicationId: string, shares: SubjectShareCounts | un
     fallbacks: 0,
     violations: 0,
     evaluated: 0,
+    restricted: 0,
+    restrictedByAal: {},
     fallbackRate: null,
     violationRate: null,
     authenticationsByAal: {},
@@ -217,6 +225,10 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
       case 'violations':
         app.violations += counter.count;
         break;
+      case 'restricted':
+        app.restricted += counter.count;
+        add(app.restrictedByAal, counter.dimension, counter.count);
+        break;
       case 'fallbacks':
         app.fallbacks += counter.count;
         add(app.fallbacksByMethod, counter.dimension, counter.count);
@@ -244,12 +256,14 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
     fallbackRate: null as number | null,
     violations: 0,
     violationRate: null as number | null,
+    restricted: 0,
   };
   let evaluated = 0;
   for (const app of ranked) {
     estate.authentications += app.authentications;
     estate.fallbacks += app.fallbacks;
     estate.violations += app.violations;
+    estate.restricted += app.restricted;
     evaluated += app.evaluated;
     for (const [aal, count] of Object.entries(app.authenticationsByAal)) add(estate.authenticationsByAal, aal, count);
     for (const [channel, count] of Object.entries(app.authenticationsByChannel))

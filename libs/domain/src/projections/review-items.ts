@@ -91,6 +91,8 @@ export type AuthenticationVerdict = Pick<
   | 'verdict'
   | 'reasons'
   | 'policyVersion'
+  | 'restricted'
+  | 'restrictedReason'
 >;
 
 /** The reason the policy engine gives when no enrolled method can reach the required AAL. */

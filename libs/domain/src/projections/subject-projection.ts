@@ -337,6 +337,8 @@ function applyVerdict(
     { ...counter, dimension: UNEVALUATED, delta: -1 },
     { ...counter, dimension: String(verdict.achievedAal), delta: 1 },
   );
+  // SP 800-63B-4 §3.2.9: counted per application so the RP can see what rests on SMS and voice.
+  if (verdict.restricted) step.postureDeltas.push({ ...counter, metric: 'restricted', dimension: String(verdict.achievedAal), delta: 1 });
   if (verdict.verdict === 'violation') {
     step.postureDeltas.push({ ...counter, metric: 'violations', dimension: '', delta: 1 });
     raise(

@@ -22,6 +22,11 @@ export interface AuthenticationView {
   reasons: RuleFiring[];
   policyVersion: number | null;
   decisionPath: RuleFiring[];
+  /** The assurance rules version of the verdict: 1 for verdicts recorded before versions were written; null until judged. */
+  assuranceRulesVersion: number | null;
+  /** SP 800-63B-4 §3.2.9: the level rests on SMS or voice. null until judged, and for version 1 verdicts, which did not say. */
+  restricted: boolean | null;
+  restrictedReason: string | null;
   /** The `assurance.authentication.succeeded` event. */
   source: { stream: string; revision: number; position: number };
   /** The `assurance.authentication.evaluated` event, null when there is none. */

@@ -7,6 +7,7 @@ export class PublishPolicyCommand extends Command<PublishedPolicy> {
     readonly expectedVersion: number,
     readonly context: WriteContext,
     readonly publishedBy?: string,
+    readonly acknowledgedDeviations?: string[],
   ) {
     super();
   }

@@ -18,7 +18,9 @@ export class PublishPolicyController {
   @Put()
   @HttpCode(201)
   publish(@Body() body: unknown, @RequestWriteContext() writeContext: WriteContext) {
-    const { policy, expectedVersion, publishedBy } = validatedBody(PublishPolicyDto, body);
-    return this.commandBus.execute(new PublishPolicyCommand(policy, expectedVersion, writeContext, publishedBy ?? writeContext.writtenBy));
+    const { policy, expectedVersion, publishedBy, acknowledgedDeviations } = validatedBody(PublishPolicyDto, body);
+    return this.commandBus.execute(
+      new PublishPolicyCommand(policy, expectedVersion, writeContext, publishedBy ?? writeContext.writtenBy, acknowledgedDeviations),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 
 export class PublishPolicyDto {
   /** The version the author edited, as `GET /v1/policy` returned it: 1 before anything was published. */
@@ -15,4 +15,16 @@ export class PublishPolicyDto {
   @MaxLength(200)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, { message: 'must contain only letters, digits and . _ : @ + -' })
   publishedBy?: string;
+
+  /**
+   * Policy fields knowingly set beyond a SHOULD of SP 800-63B-4 (§2.1.3, §2.2.3, §2.3.3), e.g.
+   * `sessions.aal2.maxLifetimeSeconds`. Recorded in the published event; a deviation not listed here is refused,
+   * and a limit beyond a SHALL is refused whatever is listed.
+   */
+  @IsOptional()
+  @IsArray({ message: 'must be a list of policy field paths' })
+  @ArrayMaxSize(20)
+  @IsString({ each: true, message: 'must be a policy field path, e.g. sessions.aal2.maxLifetimeSeconds' })
+  @MaxLength(100, { each: true })
+  acknowledgedDeviations?: string[];
 }

@@ -8,9 +8,15 @@ import { PublishPolicyCommand } from './publish-policy.command';
 export class PublishPolicyHandler implements ICommandHandler<PublishPolicyCommand, PublishedPolicy> {
   constructor(private readonly policies: PolicyHistoryStore) {}
 
-  async execute({ document, expectedVersion, publishedBy, context }: PublishPolicyCommand): Promise<PublishedPolicy> {
+  async execute({
+    document,
+    expectedVersion,
+    publishedBy,
+    acknowledgedDeviations,
+    context,
+  }: PublishPolicyCommand): Promise<PublishedPolicy> {
     try {
-      return await this.policies.publish({ document, expectedVersion, publishedBy }, context);
+      return await this.policies.publish({ document, expectedVersion, publishedBy, acknowledgedDeviations }, context);
     } catch (error) {
       // An invalid document is the author's to fix: 400 naming each field inside the request body.
       if (error instanceof InvalidPolicyError) throw new InvalidRequestError('invalid-policy', error.message, policyIssues(error));

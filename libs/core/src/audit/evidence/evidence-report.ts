@@ -3,7 +3,7 @@ import { buildPostureReport } from '@ledger/domain/projections';
 import { EventStore, readAllPaged, RecordedEvent, StoreVerification, verifyAllStreams } from '@ledger/event-store';
 import type { AuthenticationFilter, ReadModelStore } from '@ledger/read-models';
 import { ExceptionRegistry, exceptionsForView } from '../../governance/exception-registry';
-import type { PolicyHistoryStore } from '../../policy/policy-history.store';
+import type { PolicyHistoryStore, PolicyVersionView } from '../../policy/policy-history.store';
 import { within } from '../export-events';
 import { ControlDefinition, EVIDENCE_CONTROLS, EVIDENCE_FIGURES, EvidenceDocumentName, FigureDefinition } from './evidence-catalog';
 
@@ -37,6 +37,16 @@ export interface EvidenceReport {
   controls: EvidenceControl[];
   /** Every figure once, those that only feed a ratio or a sum included. */
   figures: EvidenceFigure[];
+  /**
+   * The policy in force now and how its session limits stand against SP 800-63B-4
+   * §2.1.3, §2.2.3 and §2.3.3: what the publisher acknowledged, and what the document holds.
+   */
+  policy: {
+    href: string;
+    version: number;
+    acknowledgedDeviations: readonly string[];
+    deviations: PolicyVersionView['deviations'];
+  };
 }
 
 /** What the report reads: the same store, read models and policy the audit queries answer from. */
@@ -120,6 +130,7 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
   const verification: StoreVerification = await verifyAllStreams(countedUpToHead(readAllPaged(sources.store)));
 
   const posture = await sources.readModels.posture({}, request.now);
+  const policyInForce = await sources.policies.version();
   const { catalog: exceptions } = await exceptionsForView(sources.exceptions);
   const documents: Record<EvidenceDocumentName, { href: string; value: unknown }> = {
     posture: {
@@ -130,7 +141,7 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
       },
     },
     verify: { href: '/v1/audit/verify', value: verification },
-    policy: { href: '/v1/policy', value: await sources.policies.version() },
+    policy: { href: '/v1/policy', value: policyInForce },
   };
 
   const windowParameters = { from, to };
@@ -179,6 +190,12 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
     position: head,
     controls: EVIDENCE_CONTROLS.map(({ figures: ids, ...control }) => ({ ...control, figures: ids.map((id) => figures.get(id)!) })),
     figures: [...figures.values()],
+    policy: {
+      href: '/v1/policy',
+      version: policyInForce.version,
+      acknowledgedDeviations: policyInForce.acknowledgedDeviations,
+      deviations: policyInForce.deviations,
+    },
   };
 }
 
@@ -236,5 +253,17 @@ export function renderEvidenceMarkdown(report: EvidenceReport): string {
     '|---|---|---|',
   );
   for (const figure of report.figures) lines.push(`| \`${figure.id}\` | ${formatValue(figure)} | ${cell(describeQuery(figure.query))} |`);
+  const { policy } = report;
+  lines.push('', '## Session limits against SP 800-63B-4', '', `Policy version ${policy.version} (\`GET ${policy.href}\`).`, '');
+  if (policy.deviations.length === 0) lines.push('Every session limit is within what SP 800-63B-4 requires and recommends.');
+  else {
+    lines.push('| field | value (s) | limit (s) | clause | acknowledged |', '|---|---|---|---|---|');
+    for (const deviation of policy.deviations) {
+      const acknowledged = policy.acknowledgedDeviations.includes(deviation.field) ? 'yes' : '**no**';
+      lines.push(
+        `| \`${deviation.field}\` | ${deviation.valueSeconds ?? 'none'} | ${deviation.limitSeconds} | ${deviation.strength} ${deviation.clause} | ${acknowledged} |`,
+      );
+    }
+  }
   return lines.join('\n') + '\n';
 }
