@@ -1,6 +1,7 @@
 /**
  * One project per test tier, named by the file suffix (see README), and the e2e tier once more on
- * the EventStoreDB adapter, over real gRPC to the in-repo double. `npm test` runs every project;
+ * the EventStoreDB adapter, over real gRPC to the in-repo double, and once more with the read models in
+ * PostgreSQL. `npm test` runs every project;
  * `npm run test:unit`, `test:int` and `test:e2e` run one tier.
  */
 const shared = {
@@ -35,12 +36,40 @@ const SQLITE_ONLY_E2E = [
   '-eventstoredb\\.e2e-spec\\.ts$', // already on the double
 ];
 
+/**
+ * The e2e tier once more with the read models in PostgreSQL (`e2e-postgres`, `npm run test:e2e:postgres`),
+ * in a schema per ledger, on the PostgreSQL the machine runs (LEDGER_POSTGRES_URL, or the local `test`
+ * database). `npm test` runs it too unless LEDGER_E2E_POSTGRES=subset, which keeps it to the tests
+ * where the read-model store matters (the read models, governance and the process roles), so that a
+ * two-core CI stays within its time.
+ */
+const POSTGRES_SUBSET = process.env.LEDGER_E2E_POSTGRES === 'subset';
+const POSTGRES_SKIPPED_IN_FULL_RUN = POSTGRES_SUBSET
+  ? [
+      'test/fuzz/',
+      'test/access/',
+      'test/ingestion/',
+      'test/audit/',
+      'test/api/',
+      'test/policy/',
+      'test/operations/structured-logs',
+      'test/operations/metrics',
+    ]
+  : [];
+
 module.exports = {
   testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testRegex: '.*\\.spec\\.ts$' },
     { ...shared, displayName: 'int', testRegex: '.*\\.int-spec\\.ts$' },
     { ...shared, displayName: 'e2e', testRegex: '.*\\.e2e-spec\\.ts$' },
+    {
+      ...shared,
+      displayName: 'e2e-postgres',
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SQLITE_ONLY_E2E, ...POSTGRES_SKIPPED_IN_FULL_RUN],
+      setupFiles: [...shared.setupFiles, '<rootDir>/test/support/e2e-on-postgres.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e-eventstoredb',

@@ -154,6 +154,8 @@ export class ProjectionRunner {
         this.state.status = 'catching-up';
         this.logger?.log(`projecting events after position ${position}`);
         await this.prepareToReadAfter(position);
+        // stop() closes only a subscription that exists: one opened after it would wait for events forever.
+        if (this.stopping) break;
         this.subscription = this.subscribeAfter(position);
         await this.consume(this.subscription, false);
       } catch (error) {

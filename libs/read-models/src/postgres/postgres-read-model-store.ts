@@ -287,6 +287,13 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   /** Runs `read` on a pooled connection in one read-only snapshot. */
   private async snapshot<T>(read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.readOnly(async (client) => {
+      if (!this.versionChecked) await this.checkVersion(client);
+      return read(client);
+    });
+  }
+
+  private async readOnly<T>(read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -296,7 +303,6 @@ export class PostgresReadModelStore implements ReadModelStore {
     let broken = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      if (!this.versionChecked) await this.checkVersion(client);
       const result = await read(client);
       await client.query('COMMIT');
       return result;
@@ -340,7 +346,17 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async checkpoints(): Promise<ProjectionCheckpoint[]> {
-    return this.snapshot(async (client) => {
+    return this.readOnly(async (client) => {
+      // Before the first projector ran there are no tables: nothing is projected yet, as in a fresh SQLite file.
+      const { rows: exists } = await client.query<{ created: boolean }>(
+        "SELECT to_regclass('projection_checkpoints') IS NOT NULL AS created",
+      );
+      if (!exists[0].created) {
+        return PROJECTION_NAMES.map((projection) => ({ projection, position: -1, eventsApplied: 0, lastEventRecordedAt: null })).sort(
+          (a, b) => a.projection.localeCompare(b.projection),
+        );
+      }
+      if (!this.versionChecked) await this.checkVersion(client);
       const { rows } = await client.query<{
         projection: ProjectionName;
         position: number;
@@ -652,6 +668,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.acquiring?.catch(() => undefined); // a writer taken meanwhile is ended below too
     // Ending the connection releases the advisory lock: a standby takes over at once.
     await this.dropWriter();
     await this.pool.end();
