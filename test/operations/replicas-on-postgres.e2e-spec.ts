@@ -169,6 +169,6 @@ describe('API replicas and projectors on PostgreSQL read models', () => {
           AND l.objid = (hashtextextended($1, 0) & 4294967295)::oid AND l.classid = ((hashtextextended($1, 0) >> 32) & 4294967295)::oid`,
       [`assurance-ledger read models ${schema}`],
     );
-    expect(holders.map((holder) => holder.application_name)).toEqual(['assurance-ledger projector']);
+    expect(holders.map((holder) => holder.application_name)).toEqual([`assurance-ledger projector ${schema}`]);
   }, 120_000);
 });

@@ -183,7 +183,8 @@ export class PostgresReadModelStore implements ReadModelStore {
       connectionString: this.connectionString,
       types: TYPES,
       options: `-c search_path=${this.schema}`,
-      application_name: `assurance-ledger ${this.role}`,
+      // Names the role and the schema in pg_stat_activity, for operators (and the outage tests).
+      application_name: `assurance-ledger ${this.role} ${this.schema}`.slice(0, 63),
     };
   }
 
