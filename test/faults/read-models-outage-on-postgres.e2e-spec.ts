@@ -49,6 +49,10 @@ describe('fault: the PostgreSQL read models go away', () => {
     expect(health.status).toBe(503);
     expect(health.body.checks.projections).toMatchObject({ status: 'down', readModels: 'postgres' });
     expect(health.body.checks.store.status).toBe('up');
+    // Metrics still answer, without the gauges read from the read models.
+    const metrics = await fetch(`${ledger.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('ledger_events_ingested_total');
   });
 
   it('catches up after its connections are cut, to the read models a rebuild gives', async () => {

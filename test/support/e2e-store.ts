@@ -7,6 +7,13 @@ export const E2E_STORE = process.env.LEDGER_E2E_STORE === 'eventstoredb' ? 'even
 /** The e2e suite's read models: SQLite unless the jest project says otherwise (jest.config.js, `e2e-postgres`). */
 export const E2E_READ_MODELS = process.env.LEDGER_E2E_READ_MODELS === 'postgres' ? 'postgres' : 'sqlite';
 
+/**
+ * For tests that rely on SQLite's read models answering synchronously, so that two commands started
+ * in the same turn interleave exactly as the test arranges; in PostgreSQL they interleave as the
+ * database answers, and each test's invariant is covered by its order-free siblings.
+ */
+export const sqliteReadModelsOnly: jest.It = E2E_READ_MODELS === 'sqlite' ? it : it.skip;
+
 /** For tests of SQLite's own behaviour (its files edited or locked, the CLI reading them, positions that count events): they do not apply to another store. */
 export const sqliteOnly: jest.It = E2E_STORE === 'sqlite' ? it : it.skip;
 
