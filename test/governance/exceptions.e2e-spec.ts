@@ -309,9 +309,11 @@ describe('governed exceptions (e2e)', () => {
 
   it('shows a subject its active exceptions, and the review queue those expiring within 7 days', async () => {
     const subject = `u-${randomUUID()}`;
-    await postFallback(ledger, subject, 'mail');
+    const fallback = await postFallback(ledger, subject, 'mail');
     const exceptionId = await approved({ subjectId: subject }, inSeconds(3 * 24 * 3600));
-    const view = await ledger.get(`/v1/subjects/${subject}`, 'helpdesk');
+    // The subject's document comes from the read models: wait until they hold the fallback.
+    const projected = Math.max(...fallback.body.results.map((result: { position: number }) => result.position));
+    const view = await ledger.get(`/v1/subjects/${subject}?minPosition=${projected}`, 'helpdesk');
     expect(view.body.activeExceptions).toEqual([
       expect.objectContaining({ exceptionId, status: 'approved', scope: { subjectId: subject } }),
     ]);

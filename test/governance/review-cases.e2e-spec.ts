@@ -6,6 +6,7 @@ import { ProjectionRunner, SqliteReadModelStore } from '@ledger/read-models';
 import { ActOnReviewCaseCommand } from '../../apps/ledger-api/src/governance/review-cases/act-on-review-case/act-on-review-case.command';
 import { LedgerConflictError } from '@ledger/core';
 import { authenticationSucceeded, CloudEventBody, enrolledEvent } from '../support/cloud-events';
+import { sqliteReadModelsOnly } from '../support/e2e-store';
 import { RunningLedger, startLedger } from '../support/ledger-test-app';
 
 function event(subject: string, type: string, time: string, data: Record<string, unknown>): CloudEventBody {
@@ -221,7 +222,9 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       expect(item.actions).toHaveLength(1);
     });
 
-    it('refuses the second of two actions decided on the same revision, whatever the rules would say', async () => {
+    // The case lookup must answer within the turn for both commands to read the empty stream; the
+    // order-free race just above holds on every read-model store.
+    sqliteReadModelsOnly('refuses the second of two actions decided on the same revision, whatever the rules would say', async () => {
       // Started in the same turn, both read the empty case stream before either appends: the
       // optimistic append, not a lock in this process, is what keeps the second out.
       const { caseId } = await openCase();

@@ -45,10 +45,11 @@ export async function startLedger(env: Record<string, string> = {}): Promise<Run
   const keyFile = env.LEDGER_API_KEYS_FILE ?? join(dir, 'api-keys.json');
   const { keys } = await writeTestKeyFile(keyFile);
   const sqlitePath = env.LEDGER_SQLITE_PATH ?? join(dir, 'events.sqlite');
-  const store = await storeUnderTest({ ...env, LEDGER_SQLITE_PATH: sqlitePath });
+  const readModelPath = env.LEDGER_READ_MODEL_PATH ?? join(dir, 'read-models.sqlite');
+  const store = await storeUnderTest({ ...env, LEDGER_SQLITE_PATH: sqlitePath, LEDGER_READ_MODEL_PATH: readModelPath });
   const config = loadLedgerConfig({
     LEDGER_SQLITE_PATH: sqlitePath,
-    LEDGER_READ_MODEL_PATH: join(dir, 'read-models.sqlite'),
+    LEDGER_READ_MODEL_PATH: readModelPath,
     LEDGER_API_KEYS_FILE: keyFile,
     PORT: '0',
     LEDGER_LOG_LEVEL: 'warn',

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { rebuildReadModels } from '@ledger/read-models';
+import { rebuildPostgresReadModels, rebuildReadModels } from '@ledger/read-models';
 import { CliRuntime, integerBetween } from './cli-runtime';
 
 /**
@@ -17,14 +17,21 @@ export function addProjectionsCommands(program: Command, runtime: CliRuntime): v
     .option('--commit-every <events>', 'events projected per transaction (default 250000)', integerBetween(1, 10_000_000))
     .option('--json', 'print the result as one JSON object')
     .action(async (options: { readModelPath?: string; commitEvery?: number; json?: boolean }) => {
-      const readModelPath = options.readModelPath ?? runtime.config().readModelPath;
+      const config = runtime.config();
+      // In PostgreSQL (LEDGER_READ_MODELS=postgres) the rebuild fills a fresh schema and renames it over the live one.
+      const postgres = config.readModels === 'postgres' && options.readModelPath === undefined;
+      const readModelPath = postgres ? `postgres schema ${config.postgresSchema}` : (options.readModelPath ?? config.readModelPath);
       const result = await runtime.withStore(async (store) => {
         const progress = await runtime.progressOverPositions(store, 'rebuild');
         try {
-          return await rebuildReadModels(store, readModelPath, {
-            commitEvery: options.commitEvery,
-            onProgress: (position) => progress.update(position),
-          });
+          const rebuildOptions = { commitEvery: options.commitEvery, onProgress: (position: number) => progress.update(position) };
+          return postgres
+            ? await rebuildPostgresReadModels(
+                store,
+                { connectionString: config.postgresUrl!, schema: config.postgresSchema },
+                rebuildOptions,
+              )
+            : await rebuildReadModels(store, readModelPath, rebuildOptions);
         } finally {
           progress.stop();
         }

@@ -62,6 +62,7 @@ export class ProjectionRunner {
   private subscription?: EventSubscription;
   private running?: Promise<void>;
   private stopping = false;
+  private abort = new AbortController();
   private waiters: Array<{ position: number; resolve(reached: boolean): void; timer: NodeJS.Timeout }> = [];
 
   constructor(
@@ -88,12 +89,14 @@ export class ProjectionRunner {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    this.abort = new AbortController();
     this.state.status = 'starting';
     this.running = this.runForever();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.abort.abort(); // a standby waiting for the writer lock stops waiting
     await this.subscription?.close().catch(() => undefined);
     await this.running;
     this.running = undefined;
@@ -106,6 +109,7 @@ export class ProjectionRunner {
 
   /** Applies everything the store holds now, then returns; used by the rebuild. */
   async catchUp(): Promise<CatchUpResult> {
+    await this.readModels.acquireWriter?.(this.abort.signal);
     const startedFrom = await this.storedPosition();
     this.state = { ...this.state, status: 'catching-up', position: startedFrom };
     let eventsApplied = 0;
@@ -143,11 +147,15 @@ export class ProjectionRunner {
   private async runForever(): Promise<void> {
     while (!this.stopping) {
       try {
+        // Where several projectors can reach the read models, only the one holding the lock goes on.
+        await this.readModels.acquireWriter?.(this.abort.signal);
         const position = await this.storedPosition();
         this.state.position = position;
         this.state.status = 'catching-up';
         this.logger?.log(`projecting events after position ${position}`);
         await this.prepareToReadAfter(position);
+        // stop() closes only a subscription that exists: one opened after it would wait for events forever.
+        if (this.stopping) break;
         this.subscription = this.subscribeAfter(position);
         await this.consume(this.subscription, false);
       } catch (error) {

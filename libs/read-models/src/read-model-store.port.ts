@@ -136,9 +136,26 @@ export interface ReadModelStore {
 
   /** A SHA-256 of each read model's content, in key order; equal content gives equal checksums. */
   checksums(): Promise<AtPosition<Record<ProjectionName, string>>>;
+  /**
+   * Waits until this process may write the read models, for stores that several projectors can
+   * reach (PostgreSQL: the schema's advisory lock, held until close() or the connection dies).
+   * The runner calls it before it reads the checkpoint it resumes from. Rejects when `signal` aborts.
+   */
+  acquireWriter?(signal?: AbortSignal): Promise<void>;
   /** Drops every read model and checkpoint, so the next run starts from position 0. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+
+/** The read-model database cannot be reached: reads answer 503, writes to the event store go on, the projector retries. */
+export class ReadModelUnavailableError extends Error {
+  readonly name = 'ReadModelUnavailableError';
+  constructor(
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { EVENT_STORE, EventStore } from '@ledger/event-store';
+import { ReadModelUnavailableError } from '@ledger/read-models';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
 import { Public } from '../access/roles';
 import { ProjectionLagProbe } from '../projections/projection-lag';
@@ -74,7 +75,13 @@ export class HealthController {
   private async projectionsCheck(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('projections');
     const limit = this.config.readyMaxProjectionLagSeconds;
-    const projections = await this.lag.projections();
+    let projections;
+    try {
+      projections = await this.lag.projections();
+    } catch (error) {
+      if (!(error instanceof ReadModelUnavailableError)) throw error;
+      return check.down({ role: this.config.role, readModels: this.config.readModels, message: error.message });
+    }
     const seconds = projections.map((projection) => projection.lag.seconds);
     const lagSeconds = seconds.some((value) => value === null) ? null : Math.max(0, ...(seconds as number[]));
     const details = { role: this.config.role, lagSeconds, maxLagSeconds: limit };

@@ -6,6 +6,7 @@ import {
   READ_MODEL_STORE,
   ReadModelLock,
   ReadModelStore,
+  PostgresReadModelStore,
   SqliteReadModelStore,
 } from '@ledger/read-models';
 import { LEDGER_CONFIG, LedgerConfig } from '@ledger/core';
@@ -23,14 +24,24 @@ import { ReadConsistency } from './read-consistency';
     // The lock comes first: a rebuild of the same file must not run while this process writes it. Readers take none.
     {
       provide: READ_MODEL_LOCK,
+      // In PostgreSQL the store itself takes the schema's advisory lock, and a second projector waits for it.
       useFactory: (config: LedgerConfig): ReadModelLock =>
-        config.role === 'api' ? { path: config.readModelPath, release: () => undefined } : acquireReadModelLock(config.readModelPath),
+        config.role === 'api' || config.readModels === 'postgres'
+          ? { path: config.readModelPath, release: () => undefined }
+          : acquireReadModelLock(config.readModelPath),
       inject: [LEDGER_CONFIG],
     },
     {
       provide: READ_MODEL_STORE,
-      useFactory: (config: LedgerConfig, _lock: ReadModelLock) =>
-        new SqliteReadModelStore({ path: config.readModelPath, reader: config.role === 'api' }),
+      useFactory: (config: LedgerConfig, _lock: ReadModelLock): ReadModelStore =>
+        config.readModels === 'postgres'
+          ? new PostgresReadModelStore({
+              connectionString: config.postgresUrl!,
+              schema: config.postgresSchema,
+              role: config.role === 'api' ? 'reader' : 'projector',
+              logger: new Logger('ReadModels'),
+            })
+          : new SqliteReadModelStore({ path: config.readModelPath, reader: config.role === 'api' }),
       inject: [LEDGER_CONFIG, READ_MODEL_LOCK],
     },
     {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { EventStoreUnavailableError } from '@ledger/event-store';
+import { ReadModelUnavailableError } from '@ledger/read-models';
 import { DomainRuleViolation } from '@ledger/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
@@ -56,6 +57,16 @@ function describe(error: unknown): ErrorResponse | undefined {
         extensions: { minPosition: error.minPosition, position: error.position },
       }),
       headers: { 'Retry-After': String(READ_MODEL_RETRY_AFTER_SECONDS) },
+    };
+  }
+  if (error instanceof ReadModelUnavailableError) {
+    return {
+      problem: problem({
+        status: 503,
+        code: 'read-models-unavailable',
+        detail: `the read models are unavailable; writes are still recorded, retry the read later (${error.message})`,
+      }),
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     };
   }
   if (error instanceof EventStoreUnavailableError) {

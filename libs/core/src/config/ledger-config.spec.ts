@@ -24,6 +24,22 @@ describe('ledger configuration from the environment', () => {
     });
   });
 
+  it('keeps the read models in SQLite by default, in PostgreSQL only with a connection string', () => {
+    expect(loadLedgerConfig({})).toMatchObject({ readModels: 'sqlite', postgresUrl: undefined, postgresSchema: 'ledger_read' });
+    expect(() => loadLedgerConfig({ LEDGER_READ_MODELS: 'postgres' })).toThrow(/LEDGER_POSTGRES_URL/);
+    expect(() => loadLedgerConfig({ LEDGER_READ_MODELS: 'mysql' })).toThrow(/LEDGER_READ_MODELS must be "sqlite" or "postgres"/);
+    expect(
+      loadLedgerConfig({
+        LEDGER_READ_MODELS: 'postgres',
+        LEDGER_POSTGRES_URL: 'postgres://ledger@db/ledger',
+        LEDGER_POSTGRES_SCHEMA: 'reads',
+      }),
+    ).toMatchObject({ readModels: 'postgres', postgresUrl: 'postgres://ledger@db/ledger', postgresSchema: 'reads' });
+    expect(() =>
+      loadLedgerConfig({ LEDGER_READ_MODELS: 'postgres', LEDGER_POSTGRES_URL: 'postgres://db/x', LEDGER_POSTGRES_SCHEMA: 'Reads; drop' }),
+    ).toThrow(/LEDGER_POSTGRES_SCHEMA must be a lower-case identifier/);
+  });
+
   it.each([
     [{ LEDGER_STORE: 'postgres' }, /LEDGER_STORE must be "sqlite" or "eventstoredb", got "postgres"/],
     [{ PORT: 'eighty' }, /PORT must be an integer from 0 to 65535, got "eighty"/],

@@ -2,6 +2,9 @@ import { version as PRODUCT_VERSION } from '../../../../package.json';
 
 export type StoreKind = 'sqlite' | 'eventstoredb';
 
+/** Where the read models live: a SQLite file next to one host's processes, or PostgreSQL that replicas on any host share. */
+export type ReadModelsKind = 'sqlite' | 'postgres';
+
 const PROCESS_ROLES = ['all', 'api', 'projector'] as const;
 /** `api` serves HTTP without projecting; `projector` only projects (and answers health and metrics); `all` does both. */
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -23,6 +26,11 @@ export interface LedgerConfig {
   maxBatchSize: number;
   /** SQLite file of the read models; separate from the events so it can be dropped and rebuilt. */
   readModelPath: string;
+  readModels: ReadModelsKind;
+  /** node-postgres connection string of the read models, with LEDGER_READ_MODELS=postgres. */
+  postgresUrl: string | undefined;
+  /** The schema that holds the read models in PostgreSQL. */
+  postgresSchema: string;
   /** Longest a query with ?minPosition waits for the projections before answering 503. */
   consistencyWaitMs: number;
   /** JSON file of API key records (hashes only). */
@@ -87,6 +95,20 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
   if (store === 'eventstoredb' && !eventStoreConnectionString) {
     throw new ConfigurationError('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING, e.g. esdb://localhost:2113?tls=false');
   }
+  const readModels = (env.LEDGER_READ_MODELS || 'sqlite') as ReadModelsKind;
+  if (readModels !== 'sqlite' && readModels !== 'postgres') {
+    throw new ConfigurationError(`LEDGER_READ_MODELS must be "sqlite" or "postgres", got "${env.LEDGER_READ_MODELS}"`);
+  }
+  const postgresUrl = env.LEDGER_POSTGRES_URL || undefined;
+  if (readModels === 'postgres' && !postgresUrl) {
+    throw new ConfigurationError('LEDGER_READ_MODELS=postgres needs LEDGER_POSTGRES_URL, e.g. postgres://ledger@db:5432/ledger');
+  }
+  const postgresSchema = env.LEDGER_POSTGRES_SCHEMA || 'ledger_read';
+  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(postgresSchema)) {
+    throw new ConfigurationError(
+      `LEDGER_POSTGRES_SCHEMA must be a lower-case identifier of letters, digits and _ (at most 51), got "${postgresSchema}"`,
+    );
+  }
   return {
     host: env.LEDGER_HOST ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -97,6 +119,9 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     bodyLimitBytes: integer(env, 'LEDGER_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxBatchSize: integer(env, 'LEDGER_MAX_BATCH_SIZE', 1000, 1, 1000),
     readModelPath: env.LEDGER_READ_MODEL_PATH ?? 'data/read-models.sqlite',
+    readModels,
+    postgresUrl,
+    postgresSchema,
     consistencyWaitMs: integer(env, 'LEDGER_CONSISTENCY_WAIT_MS', 5000, 0, 60_000),
     apiKeysFile: env.LEDGER_API_KEYS_FILE ?? 'data/api-keys.json',
     apiKeysInline: env.LEDGER_API_KEYS || undefined,

@@ -3,9 +3,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Channel } from '@ledger/domain';
 import {
-  AuthenticationEvaluation,
   AuthenticationRecord,
   OpenReviewAges,
   PostureCounter,
@@ -15,6 +13,32 @@ import {
   SubjectDocument,
   SubjectShareCounts,
 } from '@ledger/domain/projections';
+import {
+  authenticationQuery,
+  AuthenticationRow,
+  authenticationRow,
+  CHECKSUM_QUERIES,
+  columnsOf,
+  countReviewItemsQuery,
+  createIndexesSql,
+  createTablesSql,
+  daysBefore,
+  EVALUATE_AUTHENTICATION_SQL,
+  evaluationColumns,
+  insertSql,
+  JSON_COLUMNS,
+  prefixUpperBound,
+  READ_MODEL_SCHEMA_VERSION,
+  READ_MODEL_TABLE_NAMES,
+  reviewItemRow,
+  reviewItemsQuery,
+  ReviewRow,
+  ShareRow,
+  subjectRow,
+  toAuthenticationRecord,
+  toReviewItem,
+  toShares,
+} from '../read-model-rows';
 import {
   AtPosition,
   AuthenticationFilter,
@@ -48,270 +72,10 @@ export interface SqliteReadModelStoreOptions {
   reader?: boolean;
 }
 
-/** Bumped whenever the tables or the documents change shape; an older file is dropped and rebuilt. */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+export { READ_MODEL_SCHEMA_VERSION };
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS read_model_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS projection_checkpoints (
-  projection             TEXT PRIMARY KEY,
-  position               INTEGER NOT NULL,
-  events_applied         INTEGER NOT NULL,
-  last_event_recorded_at TEXT
-) WITHOUT ROWID;
--- A rowid table: documents are large, which WITHOUT ROWID tables handle badly.
-CREATE TABLE IF NOT EXISTS subjects (
-  subject_id                 TEXT NOT NULL UNIQUE,
-  document                   TEXT NOT NULL,
-  passwordless               INTEGER NOT NULL,
-  phishing_resistant_capable INTEGER NOT NULL,
-  highest_aal                INTEGER NOT NULL,
-  last_event_at              TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS subject_applications (
-  application_id TEXT NOT NULL,
-  subject_id     TEXT NOT NULL,
-  PRIMARY KEY (application_id, subject_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS review_items (
-  item_id         TEXT PRIMARY KEY,
-  kind            TEXT NOT NULL,
-  status          TEXT NOT NULL,
-  subject_id      TEXT NOT NULL,
-  application_id  TEXT,
-  channel         TEXT,
-  occurred_at     TEXT NOT NULL,
-  stream_id       TEXT NOT NULL,
-  stream_revision INTEGER NOT NULL,
-  position        INTEGER NOT NULL,
-  detail          TEXT NOT NULL,
-  actions         TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS posture_counters (
-  bucket         TEXT NOT NULL,
-  application_id TEXT NOT NULL,
-  channel        TEXT NOT NULL,
-  metric         TEXT NOT NULL,
-  dimension      TEXT NOT NULL,
-  count          INTEGER NOT NULL,
-  PRIMARY KEY (bucket, application_id, channel, metric, dimension)
-) WITHOUT ROWID;
--- One row per successful authentication, keyed by its global position.
-CREATE TABLE IF NOT EXISTS authentications (
-  position        INTEGER PRIMARY KEY,
-  stream_id       TEXT NOT NULL,
-  stream_revision INTEGER NOT NULL,
-  subject_id      TEXT NOT NULL,
-  occurred_at     TEXT NOT NULL,
-  application_id  TEXT NOT NULL,
-  channel         TEXT NOT NULL,
-  achieved_aal    INTEGER,
-  required_aal    INTEGER,
-  verdict         TEXT,
-  policy_version  INTEGER,
-  detail          TEXT NOT NULL,
-  evaluation      TEXT,
-  UNIQUE (stream_id, stream_revision)
-);
-`;
-
-/**
- * Indexes that serve reads only: no projection write looks rows up through them. A rebuild
- * (`scratch`) creates them once its rows are in, which sorts each index in one pass instead of
- * inserting every row into every index as it comes.
- */
-const READ_INDEXES = `
-CREATE INDEX IF NOT EXISTS review_items_by_age ON review_items (status, occurred_at, item_id);
-CREATE INDEX IF NOT EXISTS review_items_by_subject ON review_items (subject_id, status);
--- Every authentications index ends with the rowid (the position), so each serves the keyset
--- order (occurred_at, position) directly. Chosen with EXPLAIN QUERY PLAN (see the read model's
--- tests): time alone, and each selective equality filter; channel and minAal are filtered while
--- walking one of these. An application with a verdict has its own index: walking the
--- application's rows and dropping the other verdicts was the one filter over 50 ms at p99 in
--- the benchmarks (B7).
-CREATE INDEX IF NOT EXISTS authentications_by_time ON authentications (occurred_at);
-CREATE INDEX IF NOT EXISTS authentications_by_application ON authentications (application_id, occurred_at);
-CREATE INDEX IF NOT EXISTS authentications_by_subject ON authentications (subject_id, occurred_at);
-CREATE INDEX IF NOT EXISTS authentications_by_verdict ON authentications (verdict, occurred_at);
-CREATE INDEX IF NOT EXISTS authentications_by_application_verdict ON authentications (application_id, verdict, occurred_at);
-`;
-
-const TABLES = [
-  'read_model_meta',
-  'projection_checkpoints',
-  'subjects',
-  'subject_applications',
-  'review_items',
-  'posture_counters',
-  'authentications',
-];
-
-/** Tables and their key order, per read model: the checksum reads them in exactly this order. */
-const CHECKSUM_QUERIES: Record<ProjectionName, string[]> = {
-  'subject-state': [
-    'SELECT subject_id, document, passwordless, phishing_resistant_capable, highest_aal, last_event_at FROM subjects ORDER BY subject_id',
-    'SELECT application_id, subject_id FROM subject_applications ORDER BY application_id, subject_id',
-  ],
-  'review-queue': [
-    `SELECT item_id, kind, status, subject_id, application_id, channel, occurred_at, stream_id, stream_revision, position, detail, actions
-       FROM review_items ORDER BY item_id`,
-  ],
-  'estate-posture': [
-    'SELECT bucket, application_id, channel, metric, dimension, count FROM posture_counters WHERE count <> 0 ORDER BY bucket, application_id, channel, metric, dimension',
-  ],
-  authentications: [
-    `SELECT position, stream_id, stream_revision, subject_id, occurred_at, application_id, channel, achieved_aal, required_aal, verdict,
-            policy_version, detail, evaluation
-       FROM authentications ORDER BY position`,
-  ],
-};
-
-/** Columns that hold JSON documents are hashed in canonical form, so key order never matters. */
-const JSON_COLUMNS = new Set(['document', 'detail', 'evaluation', 'actions']);
-
-interface ReviewRow {
-  item_id: string;
-  kind: string;
-  status: string;
-  subject_id: string;
-  application_id: string | null;
-  channel: string | null;
-  occurred_at: string;
-  stream_id: string;
-  stream_revision: number;
-  position: number;
-  detail: string;
-  actions: string;
-}
-
-interface AuthenticationRow {
-  position: number;
-  stream_id: string;
-  stream_revision: number;
-  subject_id: string;
-  occurred_at: string;
-  application_id: string;
-  channel: string;
-  detail: string;
-  evaluation: string | null;
-}
-
-/** What the row keeps as JSON besides its filter columns. */
-interface AuthenticationDetail {
-  methods: AuthenticationRecord['methods'];
-  sessionId: string | null;
-}
-
-function toAuthenticationRecord(row: AuthenticationRow): AuthenticationRecord {
-  const detail = JSON.parse(row.detail) as AuthenticationDetail;
-  return {
-    subjectId: row.subject_id,
-    occurredAt: row.occurred_at,
-    applicationId: row.application_id,
-    channel: row.channel as Channel,
-    methods: detail.methods,
-    sessionId: detail.sessionId,
-    source: { stream: row.stream_id, revision: row.stream_revision, position: row.position },
-    evaluation: row.evaluation === null ? null : (JSON.parse(row.evaluation) as AuthenticationEvaluation),
-  };
-}
-
-function evaluationColumns(evaluation: AuthenticationEvaluation | null) {
-  return {
-    achievedAal: evaluation?.achievedAal ?? null,
-    requiredAal: evaluation?.requiredAal ?? null,
-    verdict: evaluation?.verdict ?? null,
-    policyVersion: evaluation?.policyVersion ?? null,
-    evaluation: evaluation === null ? null : JSON.stringify(evaluation),
-  };
-}
-
-/**
- * The WHERE clause and parameters of an authentications filter. Each
- * combination of filters is one statement shape, prepared once.
- */
-export function authenticationWhere(filter: AuthenticationFilter, after?: AuthenticationSearch['after']) {
-  const where: string[] = [];
-  const parameters: Record<string, unknown> = {};
-  const equal = (column: string, name: keyof AuthenticationFilter) => {
-    if (filter[name] === undefined) return;
-    where.push(`${column} = @${name}`);
-    parameters[name] = filter[name];
-  };
-  equal('application_id', 'applicationId');
-  equal('channel', 'channel');
-  equal('subject_id', 'subjectId');
-  if (filter.verdict === 'unevaluated') where.push('verdict IS NULL');
-  else equal('verdict', 'verdict');
-  if (filter.from !== undefined) {
-    where.push('occurred_at >= @from');
-    parameters.from = filter.from;
-  }
-  if (filter.to !== undefined) {
-    where.push('occurred_at <= @to');
-    parameters.to = filter.to;
-  }
-  if (filter.minAal !== undefined) {
-    where.push('achieved_aal >= @minAal');
-    parameters.minAal = filter.minAal;
-  }
-  if (after !== undefined) {
-    where.push('(occurred_at, position) > (@afterOccurredAt, @afterPosition)');
-    Object.assign(parameters, { afterOccurredAt: after.occurredAt, afterPosition: after.position });
-  }
-  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', parameters };
-}
-
-function authenticationQuery(mode: 'page' | 'count', search: AuthenticationFilter & Partial<AuthenticationSearch>) {
-  const { sql: where, parameters } = authenticationWhere(search, search.after);
-  if (mode === 'count') return { sql: `SELECT count(*) AS count FROM authentications ${where}`, parameters };
-  return {
-    sql: `SELECT position, stream_id, stream_revision, subject_id, occurred_at, application_id, channel, detail, evaluation
-            FROM authentications ${where} ORDER BY occurred_at, position LIMIT @limit`,
-    parameters: { ...parameters, limit: search.limit ?? 100 },
-  };
-}
-
-interface ShareRow {
-  application_id?: string;
-  subjects: number;
-  passwordless: number | null;
-  phishing_resistant_capable: number | null;
-}
-
-function toReviewItem(row: ReviewRow): ReviewItem {
-  return {
-    itemId: row.item_id,
-    kind: row.kind as ReviewItem['kind'],
-    status: row.status as ReviewItem['status'],
-    subjectId: row.subject_id,
-    applicationId: row.application_id,
-    channel: row.channel as Channel | null,
-    occurredAt: row.occurred_at,
-    source: { stream: row.stream_id, revision: row.stream_revision, position: row.position },
-    detail: JSON.parse(row.detail),
-    actions: JSON.parse(row.actions),
-  };
-}
-
-function toShares(row: ShareRow | undefined): SubjectShareCounts {
-  return {
-    subjects: row?.subjects ?? 0,
-    passwordless: row?.passwordless ?? 0,
-    phishingResistantCapable: row?.phishing_resistant_capable ?? 0,
-  };
-}
-
-/** The smallest string greater than every string starting with `prefix`; undefined for the empty prefix. */
-export function prefixUpperBound(prefix: string): string | undefined {
-  if (prefix === '') return undefined;
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
-
-function daysBefore(now: Date, days: number): string {
-  return new Date(now.getTime() - days * 86_400_000).toISOString();
-}
+const SCHEMA = createTablesSql('sqlite');
+const READ_INDEXES = createIndexesSql('sqlite');
 
 /**
  * The default read-model store: its own SQLite file in WAL mode, separate from
@@ -365,7 +129,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   private dropAndCreate(): void {
     this.db.transaction(() => {
-      for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of READ_MODEL_TABLE_NAMES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
       this.db.exec(SCHEMA);
     })();
   }
@@ -386,40 +150,30 @@ export class SqliteReadModelStore implements ReadModelStore {
       ),
       selectSubject: db.prepare<[string], { document: string }>('SELECT document FROM subjects WHERE subject_id = ?'),
       upsertSubject: db.prepare(
-        `INSERT INTO subjects (subject_id, document, passwordless, phishing_resistant_capable, highest_aal, last_event_at)
-         VALUES (@subjectId, @document, @passwordless, @phishingResistantCapable, @highestAal, @lastEventAt)
+        `${insertSql('subjects')}
          ON CONFLICT (subject_id) DO UPDATE SET document = excluded.document, passwordless = excluded.passwordless,
            phishing_resistant_capable = excluded.phishing_resistant_capable, highest_aal = excluded.highest_aal,
            last_event_at = excluded.last_event_at`,
       ),
       linkSubjectApplication: db.prepare('INSERT OR IGNORE INTO subject_applications (application_id, subject_id) VALUES (?, ?)'),
       // A plain INSERT: an event applied twice would collide here and abort its whole batch.
-      insertReviewItem: db.prepare(
-        `INSERT INTO review_items (item_id, kind, status, subject_id, application_id, channel, occurred_at, stream_id, stream_revision, position, detail, actions)
-         VALUES (@itemId, @kind, @status, @subjectId, @applicationId, @channel, @occurredAt, @stream, @revision, @position, @detail, @actions)`,
-      ),
+      insertReviewItem: db.prepare(insertSql('review_items')),
       // An action on an item this code never opened (none today) changes nothing, identically on every replay.
       updateReviewItem: db.prepare<{ itemId: string; status: string; action: string }>(
         `UPDATE review_items SET status = @status, actions = json_insert(actions, '$[#]', json(@action)) WHERE item_id = @itemId`,
       ),
-      selectReviewItem: db.prepare<[string], ReviewRow>('SELECT * FROM review_items WHERE item_id = ?'),
+      selectReviewItem: db.prepare<[string], ReviewRow>(
+        `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE item_id = ?`,
+      ),
       addToPostureCounter: db.prepare(
         `INSERT INTO posture_counters (bucket, application_id, channel, metric, dimension, count)
          VALUES (@bucket, @applicationId, @channel, @metric, @dimension, @delta)
          ON CONFLICT (bucket, application_id, channel, metric, dimension) DO UPDATE SET count = count + excluded.count`,
       ),
-      insertAuthentication: db.prepare(
-        `INSERT INTO authentications (position, stream_id, stream_revision, subject_id, occurred_at, application_id, channel,
-                                      achieved_aal, required_aal, verdict, policy_version, detail, evaluation)
-         VALUES (@position, @stream, @revision, @subjectId, @occurredAt, @applicationId, @channel,
-                 @achievedAal, @requiredAal, @verdict, @policyVersion, @detail, @evaluation)`,
-      ),
+      // A plain INSERT keyed by position: an event applied twice aborts its batch.
+      insertAuthentication: db.prepare(insertSql('authentications')),
       // The first verdict wins, as it does within a batch.
-      evaluateAuthentication: db.prepare(
-        `UPDATE authentications
-            SET achieved_aal = @achievedAal, required_aal = @requiredAal, verdict = @verdict, policy_version = @policyVersion, evaluation = @evaluation
-          WHERE stream_id = @stream AND stream_revision = @revision AND evaluation IS NULL`,
-      ),
+      evaluateAuthentication: db.prepare(EVALUATE_AUTHENTICATION_SQL),
       searchSubjects: db.prepare<
         { prefix: string; after: string | null; to: string | null; limit: number },
         { subject_id: string; passwordless: number; phishing_resistant_capable: number; highest_aal: number; last_event_at: string }
@@ -494,54 +248,16 @@ export class SqliteReadModelStore implements ReadModelStore {
         `read-model checkpoint is already at or past position ${changes.checkpoint.position}; refusing to apply events twice`,
       );
     }
-    for (const document of changes.subjects) {
-      statements.upsertSubject.run({
-        subjectId: document.subjectId,
-        document: JSON.stringify(document),
-        passwordless: document.summary.passwordless ? 1 : 0,
-        phishingResistantCapable: document.summary.phishingResistantCapable ? 1 : 0,
-        highestAal: document.summary.highestAal,
-        lastEventAt: document.lastEventAt,
-      });
-    }
+    for (const document of changes.subjects) statements.upsertSubject.run(subjectRow(document));
     for (const { subjectId, applicationId } of changes.subjectApplications) statements.linkSubjectApplication.run(applicationId, subjectId);
-    for (const item of changes.reviewItems) {
-      statements.insertReviewItem.run({
-        itemId: item.itemId,
-        kind: item.kind,
-        status: item.status,
-        subjectId: item.subjectId,
-        applicationId: item.applicationId,
-        channel: item.channel,
-        occurredAt: item.occurredAt,
-        stream: item.source.stream,
-        revision: item.source.revision,
-        position: item.source.position,
-        detail: JSON.stringify(item.detail),
-        actions: JSON.stringify(item.actions),
-      });
-    }
+    for (const item of changes.reviewItems) statements.insertReviewItem.run(reviewItemRow(item));
     for (const update of changes.reviewItemUpdates) {
       statements.updateReviewItem.run({ itemId: update.itemId, status: update.status, action: JSON.stringify(update.action) });
     }
     for (const delta of changes.postureDeltas) statements.addToPostureCounter.run(delta);
-    for (const record of changes.authentications ?? []) {
-      const detail: AuthenticationDetail = { methods: record.methods, sessionId: record.sessionId };
-      // A plain INSERT keyed by position: an event applied twice aborts its batch.
-      statements.insertAuthentication.run({
-        position: record.source.position,
-        stream: record.source.stream,
-        revision: record.source.revision,
-        subjectId: record.subjectId,
-        occurredAt: record.occurredAt,
-        applicationId: record.applicationId,
-        channel: record.channel,
-        detail: JSON.stringify(detail),
-        ...evaluationColumns(record.evaluation),
-      });
-    }
+    for (const record of changes.authentications ?? []) statements.insertAuthentication.run(authenticationRow(record));
     for (const { stream, revision, evaluation } of changes.authenticationEvaluations ?? []) {
-      statements.evaluateAuthentication.run({ stream, revision, ...evaluationColumns(evaluation) });
+      statements.evaluateAuthentication.run({ stream_id: stream, stream_revision: revision, ...evaluationColumns(evaluation) });
     }
   }
 
@@ -593,26 +309,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   private listReviewItemsNow(search: ReviewSearch): AtPosition<ReviewItem[]> {
-    const oldestFirst = search.order === 'oldest-first';
-    const statuses = typeof search.status === 'string' ? [search.status] : [...search.status];
-    const where = [`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`];
-    if (search.kind !== undefined) where.push('kind = @kind');
-    if (search.applicationId !== undefined) where.push('application_id = @applicationId');
-    if (search.subjectId !== undefined) where.push('subject_id = @subjectId');
-    if (search.after !== undefined) where.push(`(occurred_at, item_id) ${oldestFirst ? '>' : '<'} (@afterOccurredAt, @afterItemId)`);
-    const direction = oldestFirst ? 'ASC' : 'DESC';
     // The filters pick one of a few statement shapes; each shape is prepared once.
-    const statement = this.cachedStatement<ReviewRow>(
-      `SELECT * FROM review_items WHERE ${where.join(' AND ')} ORDER BY occurred_at ${direction}, item_id ${direction} LIMIT @limit`,
-    );
-    const parameters: Record<string, unknown> = { limit: search.limit };
-    statuses.forEach((status, i) => (parameters[`status${i}`] = status));
-    if (search.kind !== undefined) parameters.kind = search.kind;
-    if (search.applicationId !== undefined) parameters.applicationId = search.applicationId;
-    if (search.subjectId !== undefined) parameters.subjectId = search.subjectId;
-    if (search.after !== undefined)
-      Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
-    return { position: this.position(), value: statement.all(parameters).map(toReviewItem) };
+    const { sql, parameters } = reviewItemsQuery(search);
+    return { position: this.position(), value: this.cachedStatement<ReviewRow>(sql).all(parameters).map(toReviewItem) };
   }
 
   async listAuthentications(search: AuthenticationSearch): Promise<AtPosition<AuthenticationRecord[]>> {
@@ -641,12 +340,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async countReviewItems(search: { status: readonly ReviewItemStatus[]; subjectId: string }): Promise<AtPosition<number>> {
-    const statement = this.cachedStatement<{ count: number }>(
-      `SELECT count(*) AS count FROM review_items WHERE subject_id = @subjectId AND status IN (${search.status.map((_, i) => `@status${i}`).join(', ')})`,
-    );
-    const parameters: Record<string, unknown> = { subjectId: search.subjectId };
-    search.status.forEach((status, i) => (parameters[`status${i}`] = status));
-    return { position: this.position(), value: statement.get(parameters)?.count ?? 0 };
+    const { sql, parameters } = countReviewItemsQuery(search);
+    return { position: this.position(), value: this.cachedStatement<{ count: number }>(sql).get(parameters)?.count ?? 0 };
   }
 
   private cachedStatement<Row>(sql: string): Database.Statement<[Record<string, unknown>], Row> {

@@ -1,0 +1,2 @@
+export * from './postgres-read-model-store';
+export * from './rebuild-postgres-read-models';
