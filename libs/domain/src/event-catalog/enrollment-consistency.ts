@@ -1,5 +1,5 @@
 import type { CatalogIssue } from './validate-event-data';
-import { AuthenticatorKind } from './vocabulary';
+import { AUTHENTICATOR_KINDS, AuthenticatorKind, CRYPTOGRAPHIC_AUTHENTICATOR_KINDS } from './vocabulary';
 
 /**
  * An enrollment whose kind contradicts its flags is refused at the door: the
@@ -14,17 +14,9 @@ interface Contradiction {
   reason: string;
 }
 
-const NOT_CRYPTOGRAPHIC: readonly AuthenticatorKind[] = [
-  'push',
-  'push-number-match',
-  'totp',
-  'sms',
-  'voice',
-  'email-otp',
-  'password',
-  'recovery-code',
-  'temporary-access-pass',
-];
+const NOT_CRYPTOGRAPHIC: readonly AuthenticatorKind[] = AUTHENTICATOR_KINDS.filter(
+  (kind) => !(CRYPTOGRAPHIC_AUTHENTICATOR_KINDS as readonly string[]).includes(kind),
+);
 
 const CONTRADICTIONS: readonly Contradiction[] = [
   {

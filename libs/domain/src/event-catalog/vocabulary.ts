@@ -4,12 +4,17 @@
  * be refused at the door instead of silently falling into an "other" bucket.
  */
 
-export const AUTHENTICATOR_KINDS = [
+/** Kinds that authenticate with a private key: the only ones that can be phishing-resistant (SP 800-63B-4 §3.2.5). */
+export const CRYPTOGRAPHIC_AUTHENTICATOR_KINDS = [
   'passkey-synced',
   'passkey-device-bound',
   'security-key',
   'platform-authenticator',
   'smart-card',
+] as const;
+
+export const AUTHENTICATOR_KINDS = [
+  ...CRYPTOGRAPHIC_AUTHENTICATOR_KINDS,
   'push',
   'push-number-match',
   'totp',

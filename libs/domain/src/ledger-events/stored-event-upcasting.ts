@@ -32,6 +32,19 @@ export interface StoredEventLike {
   revision?: number;
 }
 
+/**
+ * A stored event as the domain reads it (exports, projections), without depending on the store's
+ * own types: the domain stays free of infrastructure. The store's RecordedEvent satisfies it.
+ */
+export interface StoredEventFields {
+  streamId: string;
+  revision: number;
+  position: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
 /** The one place a stored event's schema version is read: its metadata says, and events written before versions were recorded are version 1. */
 export function upcastRecorded(event: StoredEventLike): UpcastResult {
   return upcastStoredEvent(event.type, Number(event.metadata.schemaVersion ?? 1), event.data);

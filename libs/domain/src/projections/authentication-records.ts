@@ -1,5 +1,5 @@
 import type { Channel } from '../event-catalog';
-import { AuthenticationEvaluatedData, LEDGER_EVENT_TYPES, RuleFiring } from '../ledger-events';
+import { AuthenticationEvaluatedData, LEDGER_EVENT_TYPES } from '../ledger-events';
 import { occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
 import { subjectIdOfStream } from './subject-projection';
 
@@ -14,24 +14,24 @@ export interface MethodPresented {
 }
 
 /** The ledger's verdict on one authentication, as its `assurance.authentication.evaluated` event carries it. */
-export interface AuthenticationEvaluation {
-  amr: string[];
-  acr: string[];
-  achievedAal: number;
-  requiredAal: number;
-  phishingResistant: boolean;
-  verdict: 'compliant' | 'violation';
-  reasons: RuleFiring[];
-  policyVersion: number;
-  decisionPath: RuleFiring[];
-  /** Absent on verdicts recorded before the assurance rules were versioned (version 1). */
-  assuranceRulesVersion?: number;
-  /** SP 800-63B-4 §3.2.9; written by assurance rules version 2 and later. */
-  restricted?: boolean;
-  restrictedReason?: string;
+export type AuthenticationEvaluation = Pick<
+  AuthenticationEvaluatedData,
+  | 'amr'
+  | 'acr'
+  | 'achievedAal'
+  | 'requiredAal'
+  | 'phishingResistant'
+  | 'verdict'
+  | 'reasons'
+  | 'policyVersion'
+  | 'decisionPath'
+  | 'assuranceRulesVersion'
+  | 'restricted'
+  | 'restrictedReason'
+> & {
   /** Where the verdict is stored: right after the authentication in the same stream. */
   source: { revision: number; position: number };
-}
+};
 
 /** One successful authentication: who, when, to what, by what, and (once judged) under which policy. */
 export interface AuthenticationRecord {

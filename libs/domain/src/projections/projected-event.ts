@@ -1,17 +1,8 @@
-import { isSubjectEvent, typedStoredEvent } from '../ledger-events';
+import { isSubjectEvent, StoredEventFields, typedStoredEvent } from '../ledger-events';
 import { SubjectEvent } from '../subject';
 
-/**
- * An event as the projections receive it from the store, without depending on
- * the store's own types: the domain stays free of infrastructure.
- */
-export interface StoredEventFacts {
-  streamId: string;
-  revision: number;
-  position: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
+/** An event as the projections receive it from the store: its fields and when the store recorded it. */
+export interface StoredEventFacts extends StoredEventFields {
   recordedAt: Date;
 }
 
