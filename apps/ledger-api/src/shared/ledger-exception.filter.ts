@@ -4,6 +4,7 @@ import { DomainRuleViolation } from '@ledger/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
 import { problem, PROBLEM_MEDIA_TYPE, ProblemDetails, problemFromExceptionBody } from './problem-details';
+import { JsonBoundsError } from './json-bounds';
 import { InvalidQueryError, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelBehindError } from '@ledger/core';
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -22,6 +23,16 @@ function describe(error: unknown): ErrorResponse | undefined {
         detail: error.message,
         errors: error.issues,
         extensions: { errorCount: error.issueCount },
+      }),
+    };
+  }
+  if (error instanceof JsonBoundsError) {
+    return {
+      problem: problem({
+        status: error.statusCode,
+        code: error.statusCode === 413 ? 'payload-too-large' : 'invalid-request',
+        detail: `the request body is refused before parsing: ${error.message}`,
+        errors: [{ field: error.field, reason: error.reason }],
       }),
     };
   }

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
 import { EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
 import { FieldIssue } from '@ledger/core';
-import { exceedsJsonDepth } from '../../shared/json-depth';
+import { exceedsJsonDepth } from '../../shared/json-bounds';
 
 /**
  * The context attributes of a CloudEvents 1.0 event as the ledger accepts
@@ -95,7 +95,11 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
     return { issues: [{ index, field: '', reason: `an event may nest at most ${MAX_EVENT_DEPTH} levels deep` }] };
   }
   const body = raw as Record<string, unknown>;
-  const envelope = plainToInstance(CloudEventEnvelopeDto, body);
+  // The envelope only: `data` is checked against its catalog class below, and copying it
+  // through class-transformer here as well would double the cost of a wide body.
+  const { data: _data, ...attributes } = body;
+  const envelope = plainToInstance(CloudEventEnvelopeDto, attributes);
+  envelope.data = body.data as Record<string, unknown>;
   const issues = flatten(validateSync(envelope, { forbidUnknownValues: true }), index);
 
   const extensions: IncomingCloudEvent['extensions'] = {};

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
+import { LedgerResponse, RunningLedger, startLedger } from '../support/ledger-test-app';
+
+/**
+ * The ingestion boundary: one test per defect of the security probe (D1-D11), each
+ * reproducing it as it was reported. The console's D12 is in apps/console.
+ */
+
+const CE = 'application/cloudevents+json';
+
+function expectProblem(response: LedgerResponse, status: number, field?: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  expect(response.body).toMatchObject({ status, type: expect.stringMatching(/^urn:assurance-ledger:problem:/), errors: expect.any(Array) });
+  if (field !== undefined) expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+}
+
+/** Milliseconds `GET /health/live` takes while `during` is in flight. */
+async function liveLatencyDuring(ledger: RunningLedger, during: Promise<unknown>): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 15));
+  const started = performance.now();
+  const live = await fetch(`${ledger.url}/health/live`);
+  const elapsed = performance.now() - started;
+  expect(live.status).toBe(200);
+  await during;
+  return elapsed;
+}
+
+describe('the ingestion boundary (issue 15)', () => {
+  let ledger: RunningLedger;
+  beforeAll(async () => {
+    ledger = await startLedger();
+  });
+  afterAll(async () => ledger?.stop());
+
+  it('D1: a body with 100,000 unknown keys is refused at once, and the event loop stays free', async () => {
+    const data = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+    const body = JSON.stringify({ ...enrolledEvent(`u-${randomUUID()}`), data });
+    expect(body.length).toBeGreaterThan(1_000_000);
+    const started = performance.now();
+    const hostile = ledger.post(body, CE);
+    const liveMs = await liveLatencyDuring(ledger, hostile);
+    const refused = await hostile;
+    expect(performance.now() - started).toBeLessThan(2000);
+    expectProblem(refused, 400, 'data');
+    expect(liveMs).toBeLessThan(200);
+  });
+
+  it('D3: a body nested 10,000 levels deep is a 400 naming where, on every write route', async () => {
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const routes: Array<[string, string, string]> = [
+      ['POST', '/v1/events', CE],
+      ['POST', '/v1/decisions', 'application/json'],
+      ['POST', '/v1/exceptions', 'application/json'],
+      ['PUT', '/v1/policy', 'application/json'],
+      ['POST', `/v1/reviews/${randomUUID()}/acknowledge`, 'application/json'],
+      ['POST', `/v1/exceptions/${randomUUID()}/approve`, 'application/json'],
+    ];
+    for (const [method, path, contentType] of routes) {
+      const response = await ledger.request(method, path, { body: `{"note":${deep}}`, contentType });
+      expectProblem(response, 400);
+      expect(response.body.errors[0]).toEqual({ field: expect.stringMatching(/^note\[0\]/), reason: expect.stringMatching(/levels deep/) });
+    }
+  });
+
+  it('D4: a lone surrogate in id or source is a 400 naming the field, not a 500', async () => {
+    const event = enrolledEvent(`u-${randomUUID()}`);
+    const loneInId = JSON.stringify({ ...event, id: '__ID__' }).replace('"__ID__"', '"\\ud800x"');
+    expectProblem(await ledger.post(loneInId, CE), 400, 'id');
+    const loneInSource = JSON.stringify({ ...event, source: '__S__' }).replace('"__S__"', '"https://idp.example.com/\\udfff"');
+    expectProblem(await ledger.post(loneInSource, CE), 400, 'source');
+    const decision = '{"subjectId":"u-1","channel":"web","applicationId":"erp","context":{"signals":["\\ud83d"]}}';
+    expectProblem(await ledger.request('POST', '/v1/decisions', { body: decision, as: 'emitter' }), 400, 'context.signals[0]');
+  });
+
+  it('D7: a subject as long as writes accept is readable, and the router refusals are problems with security headers', async () => {
+    const subject = `u${'x'.repeat(199)}`;
+    expect((await ledger.post(enrolledEvent(subject), CE)).status).toBe(201);
+    expect((await ledger.get(`/v1/subjects/${subject}/events`)).status).toBe(200);
+    expectProblem(await ledger.post(enrolledEvent(`u${'x'.repeat(200)}`), CE), 400, 'subject');
+
+    const tooLong = await ledger.get(`/v1/subjects/${'x'.repeat(5000)}`, null);
+    expectProblem(tooLong, 414, 'path');
+    const undecodable = await ledger.get('/v1/subjects/%E0%A4%A', null);
+    expectProblem(undecodable, 400);
+    const longButRoutable = await ledger.get(`/v1/subjects/${'y'.repeat(500)}`);
+    expectProblem(longButRoutable, 400, 'subjectId');
+  });
+
+  it('duplicate JSON keys are refused on every write route, so no validator and store disagree on the value', async () => {
+    const event = authenticationSucceeded(`u-${randomUUID()}`);
+    const twice = JSON.stringify(event).replace('"source":', '"source":"https://evil.example.com","source":');
+    expectProblem(await ledger.post(twice, CE), 400, 'source');
+    expectProblem(
+      await ledger.request('PUT', '/v1/policy', { body: '{"expectedVersion":1,"expectedVersion":2,"policy":{}}' }),
+      400,
+      'expectedVersion',
+    );
+  });
+});
