@@ -49,6 +49,29 @@ describe('the ingestion boundary (issue 15)', () => {
     expect(liveMs).toBeLessThan(200);
   });
 
+  it('D2: no emitter can take the id of an event the ledger writes, and sources and ids hold no control characters', async () => {
+    const subject = `u-${randomUUID()}`;
+    const okta = 'https://okta.example.com';
+    const forged = authenticationSucceeded(subject, { source: `assurance-ledger\u0000${okta}`, id: 'okta-auth-7#verdict' });
+    expectProblem(await ledger.post(forged, CE), 400, 'source');
+    for (const source of ['assurance-ledger', 'Assurance-Ledger', 'assurance-ledger/okta', ' assurance-ledger:x']) {
+      expectProblem(await ledger.post(authenticationSucceeded(subject, { source }), CE), 400, 'source');
+    }
+    expectProblem(await ledger.post(authenticationSucceeded(subject, { id: 'a\nb' }), CE), 400, 'id');
+    expectProblem(await ledger.post(authenticationSucceeded(subject, { source: `${okta}\u0085` }), CE), 400, 'source');
+    // The closest an emitter can still come: the same id text under its own source.
+    expect(
+      (await ledger.post(authenticationSucceeded(subject, { source: 'https://evil.example.com', id: 'okta-auth-7#verdict' }), CE)).status,
+    ).toBe(201);
+    const real = await ledger.post(authenticationSucceeded(subject, { source: okta, id: 'okta-auth-7' }), CE);
+    expect(real.status).toBe(201);
+    const retried = await ledger.post(authenticationSucceeded(subject, { source: okta, id: 'okta-auth-7' }), CE);
+    expect(retried.status).toBe(200);
+    const events = (await ledger.get(`/v1/subjects/${subject}/events`)).body.events;
+    const verdicts = events.filter((event: { type: string }) => event.type === 'assurance.authentication.evaluated');
+    expect(verdicts.map((event: { id: string }) => event.id)).toEqual(expect.arrayContaining(['okta-auth-7#verdict']));
+  });
+
   it('D3: a body nested 10,000 levels deep is a 400 naming where, on every write route', async () => {
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
     const routes: Array<[string, string, string]> = [
@@ -74,6 +97,13 @@ describe('the ingestion boundary (issue 15)', () => {
     expectProblem(await ledger.post(loneInSource, CE), 400, 'source');
     const decision = '{"subjectId":"u-1","channel":"web","applicationId":"erp","context":{"signals":["\\ud83d"]}}';
     expectProblem(await ledger.request('POST', '/v1/decisions', { body: decision, as: 'emitter' }), 400, 'context.signals[0]');
+  });
+
+  it('D9: a time whose UTC instant is past year 9999 is refused, naming time', async () => {
+    const event = enrolledEvent(`u-${randomUUID()}`, { time: '9999-12-31T23:59:59-23:59' });
+    const refused = await ledger.post(event, CE);
+    expectProblem(refused, 400, 'time');
+    expect((await ledger.post({ ...event, time: '9999-12-31T23:59:59+01:00' }, CE)).status).toBe(201);
   });
 
   it('D7: a subject as long as writes accept is readable, and the router refusals are problems with security headers', async () => {
