@@ -43,6 +43,7 @@ const TITLES: Record<string, string> = {
   'uri-too-long': 'A path segment of the URL is too long',
   'unsupported-media-type': 'The content type is not accepted',
   'rate-limited': 'Too many requests for this API key',
+  'too-many-failed-authentications': 'Too many failed authentications from this address',
   'store-unavailable': 'The event store is unavailable',
   'read-model-behind': 'The read models have not reached the requested position',
   'not-ready': 'The service is not ready',
