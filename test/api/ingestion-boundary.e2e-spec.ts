@@ -134,6 +134,49 @@ describe('the ingestion boundary (issue 15)', () => {
     expect(unknown).toBeLessThan(wrong * 3);
   });
 
+  it('D6: an Idempotency-Key is scoped to the calling key and to the request body', async () => {
+    const subjectId = `u-${randomUUID()}`;
+    const body = { subjectId, channel: 'web', applicationId: 'erp', context: { signals: [] } };
+    const key = { 'idempotency-key': `k-${randomUUID()}` };
+    const first = await ledger.request('POST', '/v1/decisions', { as: 'emitter', body, headers: key });
+    expect(first.status).toBe(201);
+    expect((await ledger.request('POST', '/v1/decisions', { as: 'emitter', body, headers: key })).status).toBe(200);
+    const otherCaller = await ledger.request('POST', '/v1/decisions', { as: 'all', body: { ...body, applicationId: 'hr' }, headers: key });
+    expect(otherCaller.status).toBe(201);
+    expect(otherCaller.body.decisionId).not.toBe(first.body.decisionId);
+    const changed = await ledger.request('POST', '/v1/decisions', { as: 'emitter', body: { ...body, applicationId: 'hr' }, headers: key });
+    expectProblem(changed, 422, 'Idempotency-Key');
+    const otherSubject = await ledger.request('POST', '/v1/decisions', {
+      as: 'emitter',
+      body: { ...body, subjectId: `u-${randomUUID()}` },
+      headers: key,
+    });
+    expectProblem(otherSubject, 422, 'Idempotency-Key');
+    expectProblem(
+      await ledger.request('POST', '/v1/decisions', { as: 'emitter', body, headers: { 'idempotency-key': 'k'.repeat(201) } }),
+      400,
+      'Idempotency-Key',
+    );
+  });
+
+  it('D8: the publisher of a policy is the key that published it, never the body', async () => {
+    const current = (await ledger.get('/v1/policy')).body;
+    const spoofed = await ledger.request('PUT', '/v1/policy', {
+      body: { expectedVersion: current.version, policy: current.policy, publishedBy: 'ciso-jane' },
+    });
+    expectProblem(spoofed, 400, 'publishedBy');
+    const published = await ledger.request('PUT', '/v1/policy', { body: { expectedVersion: current.version, policy: current.policy } });
+    expect(published.status).toBe(201);
+    expect((await ledger.get('/v1/policy')).body.publishedBy).toBe('test-all');
+    const exported = await ledger.get('/v1/audit/export?format=jsonl');
+    const lines = String(exported.body)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const line = lines.find((event) => event.type === 'assurance.policy.published');
+    expect(line).toMatchObject({ ledgerwrittenby: 'test-all', ledgerkeyid: ledger.keys.all.slice(4, 20) });
+  });
+
   it('D7: a subject as long as writes accept is readable, and the router refusals are problems with security headers', async () => {
     const subject = `u${'x'.repeat(199)}`;
     expect((await ledger.post(enrolledEvent(subject), CE)).status).toBe(201);

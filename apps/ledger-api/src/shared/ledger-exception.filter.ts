@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { DomainRuleViolation } from '@ledger/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
+import { IdempotencyKeyMismatchError, InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
 import { problem, PROBLEM_MEDIA_TYPE, ProblemDetails, problemFromExceptionBody } from './problem-details';
 import { JsonBoundsError } from './json-bounds';
 import { InvalidQueryError, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelBehindError } from '@ledger/core';
@@ -33,6 +33,16 @@ function describe(error: unknown): ErrorResponse | undefined {
         code: error.statusCode === 413 ? 'payload-too-large' : 'invalid-request',
         detail: `the request body is refused before parsing: ${error.message}`,
         errors: [{ field: error.field, reason: error.reason }],
+      }),
+    };
+  }
+  if (error instanceof IdempotencyKeyMismatchError) {
+    return {
+      problem: problem({
+        status: 422,
+        code: 'idempotency-key-mismatch',
+        detail: error.message,
+        errors: [{ field: 'Idempotency-Key', reason: 'was used before by this API key with a different request body' }],
       }),
     };
   }

@@ -39,6 +39,7 @@ const TITLES: Record<string, string> = {
   'source-not-allowed': 'The API key may not write for this source',
   'not-found': 'Not found',
   'idempotency-key-reused': 'The same source and id were recorded with different content',
+  'idempotency-key-mismatch': 'The Idempotency-Key was used before with a different request',
   'payload-too-large': 'The request is too large',
   'uri-too-long': 'A path segment of the URL is too long',
   'unsupported-media-type': 'The content type is not accepted',

@@ -86,6 +86,7 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
     correlationId: String(correlationid ?? context.correlationId),
     causationId: String(causationid ?? context.causationId),
     ...(context.writtenBy !== undefined && { writtenBy: context.writtenBy }),
+    ...(context.writtenByKeyId !== undefined && { writtenByKeyId: context.writtenByKeyId }),
     contentDigest,
     ...(incoming.dataschema !== undefined && { dataschema: incoming.dataschema }),
     ...(Object.keys(otherExtensions).length > 0 && { extensions: otherExtensions }),
@@ -122,6 +123,7 @@ function verdictToAppend(item: PreparedEvent, verdict: SubjectEvent): EventToApp
     correlationId: String(toAppend.metadata.correlationId),
     causationId: item.eventId,
     writtenBy: typeof toAppend.metadata.writtenBy === 'string' ? toAppend.metadata.writtenBy : undefined,
+    writtenByKeyId: typeof toAppend.metadata.writtenByKeyId === 'string' ? toAppend.metadata.writtenByKeyId : undefined,
   });
 }
 

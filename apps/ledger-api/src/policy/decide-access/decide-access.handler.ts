@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  DuplicateEventIdError,
   chainEvents,
   EVENT_STORE,
   EventStore,
@@ -12,7 +13,8 @@ import {
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import { AccessDecidedData, decide, SubjectState, subjectStream } from '@ledger/domain';
-import { ledgerEventIdFor } from '@ledger/core';
+import { IdempotencyKeyMismatchError, ledgerEventIdFor } from '@ledger/core';
+import { assertSameRequest } from '../../shared/idempotency';
 import { ledgerEventToAppend } from '@ledger/core';
 import { PolicyHistoryStore } from '@ledger/core';
 import { DecideAccessCommand, DecisionAnswer } from './decide-access.command';
@@ -46,9 +48,10 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
   }
 
   private async decideAndRecord(stream: string, command: DecideAccessCommand, attempt = 1): Promise<DecisionAnswer> {
-    const { subjectId, request, decisionId, now, context } = command;
+    const { subjectId, request, decisionId, now, context, requestDigest } = command;
     const eventId = ledgerEventIdFor(decisionId);
     const [existing] = await this.store.findInStream(stream, [eventId]);
+    if (existing) assertSameRequest(existing, requestDigest);
     if (existing) return answerOf(subjectId, existing.data as unknown as AccessDecidedData, existing, true);
 
     const [subject, policies] = await Promise.all([this.subjects.load(stream), this.policies.load()]);
@@ -63,6 +66,7 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
       recordedAt: now,
       ...context,
     });
+    if (requestDigest !== undefined) toAppend.metadata.requestDigest = requestDigest;
     try {
       const result = await this.store.append(stream, chainEvents(stream, subject.tail, [toAppend]), expectedRevisionAfter(subject.tail));
       this.subjects.applyAppended(stream, subject, result);
@@ -75,6 +79,8 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
           throw new EventStoreUnavailableError(`stream ${stream} is contended; gave up after ${attempt} attempts`, error);
         return this.decideAndRecord(stream, command, attempt + 1);
       }
+      // The same caller's key was used for a decision on another subject: a different request.
+      if (error instanceof DuplicateEventIdError) throw new IdempotencyKeyMismatchError();
       throw error;
     }
   }
