@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { authenticationSucceeded, enrolledEvent } from '../support/cloud-events';
 import { API_KEY_REGISTRY } from '../../apps/ledger-api/src/access/access.guard';
 import { LedgerResponse, RunningLedger, startLedger } from '../support/ledger-test-app';
@@ -175,6 +177,13 @@ describe('the ingestion boundary (issue 15)', () => {
       .map((line) => JSON.parse(line));
     const line = lines.find((event) => event.type === 'assurance.policy.published');
     expect(line).toMatchObject({ ledgerwrittenby: 'test-all', ledgerkeyid: ledger.keys.all.slice(4, 20) });
+  });
+
+  it('D10: the event file, its WAL and shared memory, and the read models are readable by their owner only', async () => {
+    expect((await ledger.post(enrolledEvent(`u-${randomUUID()}`), CE)).status).toBe(201);
+    const files = readdirSync(ledger.dir).filter((name) => name.includes('.sqlite'));
+    expect(files).toEqual(expect.arrayContaining(['events.sqlite', 'events.sqlite-wal', 'read-models.sqlite']));
+    for (const name of files) expect([name, (statSync(join(ledger.dir, name)).mode & 0o777).toString(8)]).toEqual([name, '600']);
   });
 
   it('D7: a subject as long as writes accept is readable, and the router refusals are problems with security headers', async () => {
