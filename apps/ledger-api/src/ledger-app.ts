@@ -58,7 +58,7 @@ export async function createLedgerApp(config: LedgerConfig): Promise<NestFastify
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdOf,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (a path parameter too long, a URL that does not decode) and
     // malformed HTTP answer as problem details with the security headers, like every other error.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
