@@ -36,7 +36,8 @@ export class DecideAccessController {
     const { subjectId, channel, applicationId, sessionId, context } = validatedBody(DecideAccessDto, body);
     const key = idempotencyKeyOf(idempotencyKey);
     const caller = writeContext.writtenByKeyId ?? writeContext.writtenBy ?? '';
-    const decisionId = key ? idempotentIdFor(DECISION_ID_NAMESPACE, caller, key) : randomUUID();
+    // Per subject too: a decision lives in its subject's stream, and only there can a replay be found on every store.
+    const decisionId = key ? idempotentIdFor(DECISION_ID_NAMESPACE, `${caller}\u0000${subjectId}`, key) : randomUUID();
     const request = {
       channel,
       applicationId,
