@@ -4,6 +4,8 @@ import { loadLedgerConfig } from '@ledger/core';
 import { createLedgerApp } from './ledger-app';
 
 async function bootstrap(): Promise<void> {
+  // Every file the ledger creates (events, read models, keys, locks) is for its owner only.
+  process.umask(0o077);
   const config = loadLedgerConfig();
   const app = await createLedgerApp(config);
   await app.listen(config.port, config.host);

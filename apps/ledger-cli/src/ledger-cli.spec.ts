@@ -301,6 +301,7 @@ describe('the ledger command', () => {
 
       const registry = ApiKeyRegistry.load({ file });
       await expect(registry.authenticate(key)).resolves.toEqual({
+        keyId: key.slice('alk_'.length, 'alk_'.length + 16),
         keyName: 'okta-emitter',
         roles: ['emitter'],
         sources: ['https://okta.example.com'],

@@ -8,6 +8,7 @@ export * from './store/open-event-store';
 export * from './access/roles';
 export * from './access/api-key';
 export * from './access/api-key-registry';
+export * from './access/failed-authentication-limiter';
 export * from './shared/api-errors';
 export * from './shared/event-ids';
 export * from './shared/ledger-written-event';

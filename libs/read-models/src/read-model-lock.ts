@@ -33,7 +33,7 @@ export function acquireReadModelLock(readModelPath: string): ReadModelLock {
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       heldByThisProcess.add(path);

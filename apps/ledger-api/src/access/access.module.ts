@@ -2,8 +2,8 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LedgerConfig } from '@ledger/core';
-import { API_KEY_REGISTRY, ApiKeyGuard } from './access.guard';
-import { ApiKeyRegistry } from '@ledger/core';
+import { API_KEY_REGISTRY, ApiKeyGuard, FAILED_AUTHENTICATION_LIMITER } from './access.guard';
+import { ApiKeyRegistry, FailedAuthenticationLimiter } from '@ledger/core';
 import { KeyThrottlerGuard } from './key-throttler.guard';
 import { AccessLogInterceptor } from './access-log.interceptor';
 
@@ -39,6 +39,7 @@ export class AccessModule {
       imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }])],
       providers: [
         { provide: API_KEY_REGISTRY, useFactory: () => loadOrBootstrapKeys(config) },
+        { provide: FAILED_AUTHENTICATION_LIMITER, useFactory: () => new FailedAuthenticationLimiter(config.authFailuresPerMinute) },
         // Order matters: the key guard names the caller, then the throttler counts per key.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: KeyThrottlerGuard },

@@ -3,8 +3,9 @@ import { EventStoreUnavailableError } from '@ledger/event-store';
 import { ReadModelUnavailableError } from '@ledger/read-models';
 import { DomainRuleViolation } from '@ledger/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
+import { IdempotencyKeyMismatchError, InvalidEventsError, LedgerConflictError, NotFoundError, PayloadTooLargeError } from '@ledger/core';
 import { problem, PROBLEM_MEDIA_TYPE, ProblemDetails, problemFromExceptionBody } from './problem-details';
+import { JsonBoundsError } from './json-bounds';
 import { InvalidQueryError, READ_MODEL_RETRY_AFTER_SECONDS, ReadModelBehindError } from '@ledger/core';
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -23,6 +24,26 @@ function describe(error: unknown): ErrorResponse | undefined {
         detail: error.message,
         errors: error.issues,
         extensions: { errorCount: error.issueCount },
+      }),
+    };
+  }
+  if (error instanceof JsonBoundsError) {
+    return {
+      problem: problem({
+        status: error.statusCode,
+        code: error.statusCode === 413 ? 'payload-too-large' : 'invalid-request',
+        detail: `the request body is refused before parsing: ${error.message}`,
+        errors: [{ field: error.field, reason: error.reason }],
+      }),
+    };
+  }
+  if (error instanceof IdempotencyKeyMismatchError) {
+    return {
+      problem: problem({
+        status: 422,
+        code: 'idempotency-key-mismatch',
+        detail: error.message,
+        errors: [{ field: 'Idempotency-Key', reason: 'was used before by this API key with a different request body' }],
       }),
     };
   }

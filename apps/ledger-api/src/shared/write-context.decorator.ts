@@ -14,6 +14,6 @@ export const RequestWriteContext = createParamDecorator((_: unknown, context: Ex
   return {
     causationId: requestIdOf(request.raw),
     correlationId: correlationIdOf(request.raw),
-    ...(request.principal && { writtenBy: request.principal.keyName }),
+    ...(request.principal && { writtenBy: request.principal.keyName, writtenByKeyId: request.principal.keyId }),
   };
 });

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ApiKeyRecord, mintApiKey, parseApiKey, secretMatches } from './api-key';
+import { randomBytes } from 'node:crypto';
+import { ApiKeyRecord, hashSecret, mintApiKey, parseApiKey, secretMatches } from './api-key';
 import { isRole, Role } from './roles';
 
 export interface Principal {
+  /** The key's public id (the 16 hex digits after `alk_`): what events and exports name as the writer. */
+  keyId: string;
   keyName: string;
   roles: Role[];
   sources?: string[];
@@ -50,6 +53,8 @@ function writeFileAtomically(path: string, content: string): void {
  */
 export class ApiKeyRegistry {
   private readonly verified = new Map<string, Principal>();
+  /** Hashed like a real key, and compared against when a key id is unknown: an unknown id then costs as long as a wrong secret. */
+  private dummyHash: Promise<string> | undefined;
 
   constructor(private records: ApiKeyRecord[]) {}
 
@@ -65,15 +70,32 @@ export class ApiKeyRegistry {
     return this.records.length;
   }
 
+  /** True when this exact key verified before: answering it costs no scrypt. */
+  isRemembered(presented: string): boolean {
+    return this.verified.has(createHash('sha256').update(presented).digest('hex'));
+  }
+
   async authenticate(presented: string | undefined): Promise<Principal | undefined> {
     if (!presented) return undefined;
     const fingerprint = createHash('sha256').update(presented).digest('hex');
     const known = this.verified.get(fingerprint);
     if (known) return known;
     const parsed = parseApiKey(presented);
-    const record = parsed && this.records.find((candidate) => candidate.id === parsed.id);
-    if (!parsed || !record || !(await secretMatches(parsed.secret, record.hash))) return undefined;
-    const principal: Principal = { keyName: record.name, roles: record.roles, ...(record.sources && { sources: record.sources }) };
+    if (!parsed) return undefined;
+    const record = this.records.find((candidate) => candidate.id === parsed.id);
+    if (!record) {
+      // Same work as a wrong secret for a real id, so timing does not tell which key ids exist.
+      this.dummyHash ??= hashSecret(randomBytes(32).toString('base64url'));
+      await secretMatches(parsed.secret, await this.dummyHash);
+      return undefined;
+    }
+    if (!(await secretMatches(parsed.secret, record.hash))) return undefined;
+    const principal: Principal = {
+      keyId: record.id,
+      keyName: record.name,
+      roles: record.roles,
+      ...(record.sources && { sources: record.sources }),
+    };
     this.verified.set(fingerprint, principal);
     return principal;
   }

@@ -22,6 +22,11 @@ export interface LedgerConfig {
   eventStoreConnectionString: string | undefined;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** Shape bounds on every JSON body, checked on the raw text before it is parsed. */
+  jsonMaxDepth: number;
+  jsonMaxObjectKeys: number;
+  jsonMaxValues: number;
+  jsonMaxStringLength: number;
   /** Largest accepted batch, in events. */
   maxBatchSize: number;
   /** SQLite file of the read models; separate from the events so it can be dropped and rebuilt. */
@@ -37,8 +42,10 @@ export interface LedgerConfig {
   apiKeysFile: string;
   /** API key records as JSON, for containers that cannot mount a file; added to those in the file. */
   apiKeysInline: string | undefined;
-  /** Requests per minute per API key before 429. */
+  /** Requests per minute per API key, all routes together, before 429. */
   rateLimitPerMinute: number;
+  /** Failed authentications per minute per client address before 429; checked before any key is hashed. */
+  authFailuresPerMinute: number;
   /** Key of the keyed hash that replaces IP addresses in exports shared outside; exports refuse to pseudonymise without it. */
   pseudonymisationKey: string | undefined;
   /** How often a checkpoint digest is recorded; 0 turns the timer off. */
@@ -117,6 +124,10 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     sqliteBusyTimeoutMs: integer(env, 'LEDGER_SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600_000),
     eventStoreConnectionString,
     bodyLimitBytes: integer(env, 'LEDGER_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    jsonMaxDepth: integer(env, 'LEDGER_JSON_MAX_DEPTH', 32, 8, 1000),
+    jsonMaxObjectKeys: integer(env, 'LEDGER_JSON_MAX_OBJECT_KEYS', 1000, 10, 100_000),
+    jsonMaxValues: integer(env, 'LEDGER_JSON_MAX_VALUES', 200_000, 100, 10_000_000),
+    jsonMaxStringLength: integer(env, 'LEDGER_JSON_MAX_STRING_LENGTH', 16_384, 1000, 10_000_000),
     maxBatchSize: integer(env, 'LEDGER_MAX_BATCH_SIZE', 1000, 1, 1000),
     readModelPath: env.LEDGER_READ_MODEL_PATH ?? 'data/read-models.sqlite',
     readModels,
@@ -126,6 +137,7 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerCo
     apiKeysFile: env.LEDGER_API_KEYS_FILE ?? 'data/api-keys.json',
     apiKeysInline: env.LEDGER_API_KEYS || undefined,
     rateLimitPerMinute: integer(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 360_000, 1, 100_000_000),
+    authFailuresPerMinute: integer(env, 'LEDGER_AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     pseudonymisationKey: env.LEDGER_PSEUDONYMISATION_KEY || undefined,
     checkpointIntervalMs: integer(env, 'LEDGER_CHECKPOINT_INTERVAL_MS', 3_600_000, 0, 31 * 24 * 3_600_000),
     exceptionSweepIntervalMs: integer(env, 'LEDGER_EXCEPTION_SWEEP_INTERVAL_MS', 30_000, 100, 60_000),

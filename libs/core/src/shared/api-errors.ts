@@ -43,3 +43,11 @@ export class PayloadTooLargeError extends Error {
 export class NotFoundError extends Error {
   readonly name = 'NotFoundError';
 }
+
+/** 422: an idempotency key this caller used before came back with a different request body. */
+export class IdempotencyKeyMismatchError extends Error {
+  readonly name = 'IdempotencyKeyMismatchError';
+  constructor(message = 'this Idempotency-Key was used before with a different request; use a new key for a new request') {
+    super(message);
+  }
+}

@@ -17,6 +17,8 @@ export interface LedgerWrittenEvent {
   causationId: string;
   /** Name of the API key whose request made the ledger write this. */
   writtenBy?: string;
+  /** Public id of that API key. */
+  writtenByKeyId?: string;
 }
 
 /** Metadata shaped like an ingested event's, so readers and the audit treat both alike. */
@@ -35,6 +37,7 @@ export function ledgerEventToAppend(event: LedgerWrittenEvent): EventToAppend {
       correlationId: event.correlationId,
       causationId: event.causationId,
       ...(event.writtenBy !== undefined && { writtenBy: event.writtenBy }),
+      ...(event.writtenByKeyId !== undefined && { writtenByKeyId: event.writtenByKeyId }),
     },
   };
 }

@@ -4,4 +4,6 @@ export interface WriteContext {
   causationId: string;
   /** Name of the API key that made the request. */
   writtenBy?: string;
+  /** Public id of that API key: names the writer even if the key's name is reused later. */
+  writtenByKeyId?: string;
 }

@@ -25,6 +25,9 @@ export function toCloudEventLine(event: ExportableEvent): Record<string, unknown
     ledgerrecordedat: metadataString(event, 'recordedAt'),
     ledgerhash: metadataString(event, 'hash'),
     ledgerprevhash: metadataString(event, 'prevHash'),
+    // Who wrote it: the API key's name and public id, taken from the key, never from a request body.
+    ...(metadataString(event, 'writtenBy') !== undefined && { ledgerwrittenby: metadataString(event, 'writtenBy') }),
+    ...(metadataString(event, 'writtenByKeyId') !== undefined && { ledgerkeyid: metadataString(event, 'writtenByKeyId') }),
     data: event.data,
   };
 }

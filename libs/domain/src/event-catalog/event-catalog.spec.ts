@@ -321,7 +321,7 @@ describe('validateEventData', () => {
     it.each(['2024-05-01', '2024-05-01 18:00', 'tomorrow', '2026-02-30T10:00:00Z'])('refuses the non-RFC 3339 expiry %s', (expiresAt) => {
       const data = exampleOf('assurance.session.started', { expiresAt });
       expect(validateEventData('assurance.session.started', data)).toEqual([
-        { path: 'expiresAt', reason: 'must be an RFC 3339 date-time from 1970 on, e.g. 2026-11-02T09:15:00Z' },
+        { path: 'expiresAt', reason: 'must be an RFC 3339 date-time from 1970 to 9999 (in UTC), e.g. 2026-11-02T09:15:00Z' },
       ]);
     });
 

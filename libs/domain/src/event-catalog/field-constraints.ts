@@ -105,7 +105,7 @@ export const IntegerBetween = (min: number, max: number, options: FieldOptions =
 export const Timestamp = (options: FieldOptions = {}): PropertyDecorator =>
   compose(
     presence(options),
-    IsRfc3339DateTime(because('must be an RFC 3339 date-time from 1970 on, e.g. 2026-11-02T09:15:00Z')),
+    IsRfc3339DateTime(because('must be an RFC 3339 date-time from 1970 to 9999 (in UTC), e.g. 2026-11-02T09:15:00Z')),
     MaxLength(STRING_LIMITS.timestamp, because(`must be at most ${STRING_LIMITS.timestamp} characters`)),
   );
 

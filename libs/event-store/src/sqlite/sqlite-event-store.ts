@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult,
@@ -97,6 +97,23 @@ function describeStoreFailure(error: unknown): unknown {
 }
 
 /**
+ * The database file, its WAL and its shared-memory file are readable by the owner only: they hold
+ * who authenticated how and from where. SQLite gives the -wal and -shm files the mode of the
+ * database file, so creating that one 0600 (and correcting older ones) covers all three.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // Absent, or owned by another user: nothing this process may change.
+    }
+  }
+}
+
+/**
  * The embedded default store: one SQLite file in WAL mode.
  *
  * Durability: `synchronous=FULL` makes every commit fsync the WAL, so an
@@ -125,7 +142,7 @@ export class SqliteEventStore implements EventStore {
   private readonly commitBatch: (batch: PendingAppend[]) => Array<AppendResult | Error>;
 
   constructor(options: SqliteEventStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') createOwnerOnly(options.path);
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

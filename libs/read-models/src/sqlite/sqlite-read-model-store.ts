@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AuthenticationRecord,
@@ -78,6 +78,23 @@ const SCHEMA = createTablesSql('sqlite');
 const READ_INDEXES = createIndexesSql('sqlite');
 
 /**
+ * The database file, its WAL and its shared-memory file are readable by the owner only: they hold
+ * who authenticated how and from where. SQLite gives the -wal and -shm files the mode of the
+ * database file, so creating that one 0600 (and correcting older ones) covers all three.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // Absent, or owned by another user: nothing this process may change.
+    }
+  }
+}
+
+/**
  * The default read-model store: its own SQLite file in WAL mode, separate from
  * the events. `synchronous=NORMAL` is enough here: a crash of the process never
  * loses a committed transaction in WAL mode, and a power loss can at worst
@@ -93,7 +110,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly commitTransaction: (changes: ReadModelChanges) => void;
 
   constructor(options: SqliteReadModelStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') createOwnerOnly(options.path);
     this.db = new Database(options.path);
     this.scratch = options.durability === 'scratch';
     this.reader = options.reader === true;

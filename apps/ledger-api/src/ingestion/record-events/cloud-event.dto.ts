@@ -2,7 +2,8 @@ import { plainToInstance } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
 import { EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
 import { FieldIssue } from '@ledger/core';
-import { exceedsJsonDepth } from '../../shared/json-depth';
+import { exceedsJsonDepth } from '../../shared/json-bounds';
+import { isReservedSource, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE, reservedSourceIssue } from './event-boundary';
 
 /**
  * The context attributes of a CloudEvents 1.0 event as the ledger accepts
@@ -16,11 +17,13 @@ export class CloudEventEnvelopeDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
   id: string;
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
   source: string;
 
   @IsIn(EVENT_TYPES as readonly string[], { message: `must be one of the catalog types: ${EVENT_TYPES.join(', ')}` })
@@ -43,6 +46,7 @@ export class CloudEventEnvelopeDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
   dataschema?: string;
 
   @IsObject({ message: 'must be a JSON object' })
@@ -95,7 +99,11 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
     return { issues: [{ index, field: '', reason: `an event may nest at most ${MAX_EVENT_DEPTH} levels deep` }] };
   }
   const body = raw as Record<string, unknown>;
-  const envelope = plainToInstance(CloudEventEnvelopeDto, body);
+  // The envelope only: `data` is checked against its catalog class below, and copying it
+  // through class-transformer here as well would double the cost of a wide body.
+  const { data: _data, ...attributes } = body;
+  const envelope = plainToInstance(CloudEventEnvelopeDto, attributes);
+  envelope.data = body.data as Record<string, unknown>;
   const issues = flatten(validateSync(envelope, { forbidUnknownValues: true }), index);
 
   const extensions: IncomingCloudEvent['extensions'] = {};
@@ -111,10 +119,14 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
       issues.push({ index, field: name, reason: `extension ${name} must be a string, number or boolean` });
     } else if (typeof value === 'string' && value.length > MAX_EXTENSION_VALUE_LENGTH) {
       issues.push({ index, field: name, reason: `extension ${name} must be at most ${MAX_EXTENSION_VALUE_LENGTH} characters` });
+    } else if (typeof value === 'string' && !NO_CONTROL_CHARACTERS.test(value)) {
+      issues.push({ index, field: name, reason: `extension ${name} ${NO_CONTROL_CHARACTERS_MESSAGE}` });
     } else {
       extensions[name] = value as string | number | boolean;
     }
   }
+
+  if (typeof body.source === 'string' && isReservedSource(body.source)) issues.push(reservedSourceIssue(index));
 
   const typeIsKnown = (EVENT_TYPES as readonly string[]).includes(body.type as string);
   const dataIsObject = typeof body.data === 'object' && body.data !== null && !Array.isArray(body.data);

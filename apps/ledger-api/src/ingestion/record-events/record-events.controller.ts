@@ -11,6 +11,7 @@ import { CurrentPrincipal } from '../../access/current-principal.decorator';
 import type { Principal } from '@ledger/core';
 import { RequestWriteContext } from '../../shared/write-context.decorator';
 import { DocumentedBody } from '../../openapi/request-body.decorator';
+import { eventFromBinaryMode, IncomingHeaders, isBinaryMode } from './binary-mode';
 
 export const STRUCTURED_MEDIA_TYPES = ['application/cloudevents+json', 'application/json'];
 export const BATCH_MEDIA_TYPE = 'application/cloudevents-batch+json';
@@ -57,20 +58,25 @@ export class RecordEventsController {
   async record(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
+    @Headers() headers: IncomingHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: Principal | undefined,
     @RequestWriteContext() writeContext: WriteContext,
   ) {
-    const events = this.parseBody(body, mediaTypeOf(contentType));
+    const events = this.parseBody(body, mediaTypeOf(contentType), headers);
     refuseForeignSources(events, principal);
     const results = await this.commandBus.execute(new RecordEventsCommand(events, writeContext));
     if (results.every((result) => result.status === 'duplicate')) reply.status(200);
     return { results };
   }
 
-  private parseBody(body: unknown, mediaType: string): IncomingCloudEvent[] {
+  private parseBody(body: unknown, mediaType: string, headers: IncomingHeaders): IncomingCloudEvent[] {
     let rawEvents: unknown[];
-    if (mediaType === BATCH_MEDIA_TYPE) {
+    if (mediaType === 'application/json' && isBinaryMode(headers)) {
+      // HTTP binding §3.1: binary mode, attributes in ce- headers and the body as data. Only
+      // application/cloudevents+json is structured when ce- headers are present as well.
+      rawEvents = [eventFromBinaryMode(headers, body, mediaType)];
+    } else if (mediaType === BATCH_MEDIA_TYPE) {
       if (!Array.isArray(body))
         throw new InvalidEventsError([{ index: 0, field: '', reason: `a ${BATCH_MEDIA_TYPE} body must be a JSON array of events` }]);
       if (body.length === 0) throw new InvalidEventsError([{ index: 0, field: '', reason: 'a batch must hold at least one event' }]);

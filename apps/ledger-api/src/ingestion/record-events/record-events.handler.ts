@@ -19,19 +19,19 @@ import {
   DomainRuleViolation,
   evolve,
   exceptionsRelevantTo,
-  LEDGER_SOURCE,
   PolicyHistory,
   SubjectEvent,
   SubjectState,
   subjectStream,
 } from '@ledger/domain';
-import { InvalidEventsError, LedgerConflictError } from '@ledger/core';
+import { LedgerConflictError } from '@ledger/core';
 import { eventIdFor } from '@ledger/core';
 import { ledgerEventToAppend } from '@ledger/core';
 import { PolicyHistoryStore } from '@ledger/core';
 import { SubjectStreams } from '../../shared/subject-streams';
 import { ExceptionRegistry } from '@ledger/core';
 import { IncomingCloudEvent } from './cloud-event.dto';
+import { refuseReservedSources } from './event-boundary';
 import { RecordedEventResult, RecordEventsCommand } from './record-events.command';
 import { WriteContext } from '@ledger/core';
 
@@ -74,6 +74,7 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
     correlationId: String(correlationid ?? context.correlationId),
     causationId: String(causationid ?? context.causationId),
     ...(context.writtenBy !== undefined && { writtenBy: context.writtenBy }),
+    ...(context.writtenByKeyId !== undefined && { writtenByKeyId: context.writtenByKeyId }),
     contentDigest,
     ...(incoming.dataschema !== undefined && { dataschema: incoming.dataschema }),
     ...(Object.keys(otherExtensions).length > 0 && { extensions: otherExtensions }),
@@ -86,16 +87,6 @@ function prepare(incoming: IncomingCloudEvent, index: number, context: WriteCont
     contentDigest,
     toAppend: { id: eventId, type: incoming.type, data: incoming.data, metadata },
   };
-}
-
-/** The ledger writes under its own source; an emitter claiming it could forge verdicts' ids. */
-function refuseReservedSource(events: IncomingCloudEvent[]): void {
-  const issues = events.flatMap((event, index) =>
-    event.source === LEDGER_SOURCE
-      ? [{ index, field: 'source', reason: `"${LEDGER_SOURCE}" is reserved for events the ledger writes itself` }]
-      : [],
-  );
-  if (issues.length > 0) throw new InvalidEventsError(issues);
 }
 
 /** Suffix of the CloudEvents id of what the ledger writes about an ingested event. */
@@ -120,6 +111,7 @@ function verdictToAppend(item: PreparedEvent, verdict: SubjectEvent): EventToApp
     correlationId: String(toAppend.metadata.correlationId),
     causationId: item.eventId,
     writtenBy: typeof toAppend.metadata.writtenBy === 'string' ? toAppend.metadata.writtenBy : undefined,
+    writtenByKeyId: typeof toAppend.metadata.writtenByKeyId === 'string' ? toAppend.metadata.writtenByKeyId : undefined,
   });
 }
 
@@ -163,7 +155,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
   }
 
   async execute({ events, context }: RecordEventsCommand): Promise<RecordedEventResult[]> {
-    refuseReservedSource(events);
+    refuseReservedSources(events);
     const { at: recordedAt, history: policies } = await this.policies.snapshot(() => new Date().toISOString());
     const prepared = events.map((event, index) => prepare(event, index, context, recordedAt));
 

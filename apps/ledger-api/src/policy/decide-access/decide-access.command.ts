@@ -20,6 +20,8 @@ export class DecideAccessCommand extends Command<DecisionAnswer> {
     /** Server clock at the boundary. */
     readonly now: string,
     readonly context: WriteContext,
+    /** Digest of the request, when an Idempotency-Key names it: a replay must ask the same. */
+    readonly requestDigest?: string,
   ) {
     super();
   }

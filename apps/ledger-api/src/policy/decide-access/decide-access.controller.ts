@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { idempotencyKeyOf, idempotentIdFor, requestDigestOf } from '../../shared/idempotency';
 import { validatedBody } from '../../shared/invalid-request';
 import { DecideAccessCommand } from './decide-access.command';
 import { DecideAccessDto } from './decide-access.dto';
@@ -34,8 +34,10 @@ export class DecideAccessController {
   ) {
     const now = new Date().toISOString();
     const { subjectId, channel, applicationId, sessionId, context } = validatedBody(DecideAccessDto, body);
-    const key = idempotencyKey?.slice(0, 200);
-    const decisionId = key ? uuidv5(`${subjectId}\u0000${key}`, DECISION_ID_NAMESPACE) : randomUUID();
+    const key = idempotencyKeyOf(idempotencyKey);
+    const caller = writeContext.writtenByKeyId ?? writeContext.writtenBy ?? '';
+    // Per subject too: a decision lives in its subject's stream, and only there can a replay be found on every store.
+    const decisionId = key ? idempotentIdFor(DECISION_ID_NAMESPACE, `${caller}\u0000${subjectId}`, key) : randomUUID();
     const request = {
       channel,
       applicationId,
@@ -47,7 +49,8 @@ export class DecideAccessController {
         signals: [...context.signals],
       },
     };
-    const answer = await this.commandBus.execute(new DecideAccessCommand(subjectId, request, decisionId, now, writeContext));
+    const digest = key ? requestDigestOf({ subjectId, request }) : undefined;
+    const answer = await this.commandBus.execute(new DecideAccessCommand(subjectId, request, decisionId, now, writeContext, digest));
     if (answer.replayed) reply.status(200);
     return answer;
   }

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandPath, EVENT_STORE, EventStore, RecordedEvent } from '@ledger/event-store';
+import { CommandPath, DuplicateEventIdError, EVENT_STORE, EventStore, RecordedEvent } from '@ledger/event-store';
 import { AccessDecidedData, decide, SubjectState, subjectStream } from '@ledger/domain';
-import { ledgerEventIdFor, ledgerEventToAppend, PolicyHistoryStore } from '@ledger/core';
+import { IdempotencyKeyMismatchError, ledgerEventIdFor, ledgerEventToAppend, PolicyHistoryStore } from '@ledger/core';
+import { assertSameRequest } from '../../shared/idempotency';
 import { DecideAccessCommand, DecisionAnswer } from './decide-access.command';
 import { SubjectStreams } from '../../shared/subject-streams';
 
@@ -27,25 +28,36 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
   }
 
   async execute(command: DecideAccessCommand): Promise<DecisionAnswer> {
-    const { subjectId, request, decisionId, now, context } = command;
+    const { subjectId, request, decisionId, now, context, requestDigest } = command;
     const eventId = ledgerEventIdFor(decisionId);
-    const { result, appended } = await this.subjects.handle<Outcome>(subjectStream(subjectId), async (subject, stream) => {
-      const [existing] = await this.store.findInStream(stream, [eventId]);
-      if (existing) return { events: [], result: { replayed: existing } };
-      const policies = await this.policies.load();
-      const [decided] = decide({ type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId }, subject.state);
-      const data = decided.data as AccessDecidedData;
-      const event = ledgerEventToAppend({
-        type: 'assurance.access.decided',
-        data,
-        cloudEventId: decisionId,
-        subject: subjectId,
-        time: now,
-        recordedAt: now,
-        ...context,
+    const { result, appended } = await this.subjects
+      .handle<Outcome>(subjectStream(subjectId), async (subject, stream) => {
+        const [existing] = await this.store.findInStream(stream, [eventId]);
+        if (existing) {
+          // A replay must be the same request: an idempotency key is scoped to its caller and its body.
+          assertSameRequest(existing, requestDigest);
+          return { events: [], result: { replayed: existing } };
+        }
+        const policies = await this.policies.load();
+        const [decided] = decide({ type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId }, subject.state);
+        const data = decided.data as AccessDecidedData;
+        const event = ledgerEventToAppend({
+          type: 'assurance.access.decided',
+          data,
+          cloudEventId: decisionId,
+          subject: subjectId,
+          time: now,
+          recordedAt: now,
+          ...context,
+        });
+        if (requestDigest !== undefined) event.metadata.requestDigest = requestDigest;
+        return { events: [event], result: { decided: data } };
+      })
+      .catch((error: unknown) => {
+        // The same caller's key was used for a decision on another subject: a different request.
+        if (error instanceof DuplicateEventIdError) throw new IdempotencyKeyMismatchError();
+        throw error;
       });
-      return { events: [event], result: { decided: data } };
-    });
     return 'replayed' in result
       ? answerOf(subjectId, result.replayed.data as unknown as AccessDecidedData, result.replayed, true)
       : answerOf(subjectId, result.decided, appended[0], false);

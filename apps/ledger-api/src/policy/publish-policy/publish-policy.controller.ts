@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { validatedBody } from '../../shared/invalid-request';
+import { InvalidRequestError, validatedBody } from '../../shared/invalid-request';
 import { PublishPolicyCommand } from './publish-policy.command';
 import { PublishPolicyDto } from './publish-policy.dto';
 import { RequireRoles } from '../../access/roles';
@@ -18,9 +18,15 @@ export class PublishPolicyController {
   @Put()
   @HttpCode(201)
   publish(@Body() body: unknown, @RequestWriteContext() writeContext: WriteContext) {
-    const { policy, expectedVersion, publishedBy, acknowledgedDeviations } = validatedBody(PublishPolicyDto, body);
+    // Who published is the key that did it, never what the body claims.
+    if (typeof body === 'object' && body !== null && Object.hasOwn(body, 'publishedBy')) {
+      throw new InvalidRequestError('invalid-request', 'publishedBy is taken from the API key', [
+        { field: 'publishedBy', reason: 'may not be sent: the publisher is the API key that makes the request' },
+      ]);
+    }
+    const { policy, expectedVersion, acknowledgedDeviations } = validatedBody(PublishPolicyDto, body);
     return this.commandBus.execute(
-      new PublishPolicyCommand(policy, expectedVersion, writeContext, publishedBy ?? writeContext.writtenBy, acknowledgedDeviations),
+      new PublishPolicyCommand(policy, expectedVersion, writeContext, writeContext.writtenBy, acknowledgedDeviations),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 
 export class PublishPolicyDto {
   /** The version the author edited, as `GET /v1/policy` returned it: 1 before anything was published. */
@@ -9,12 +9,6 @@ export class PublishPolicyDto {
   /** Checked field by field by the domain, which names every problem. */
   @IsObject({ message: 'must be the policy document, a JSON object' })
   policy!: Record<string, unknown>;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, { message: 'must contain only letters, digits and . _ : @ + -' })
-  publishedBy?: string;
 
   /**
    * Policy fields knowingly set beyond a SHOULD of SP 800-63B-4 (§2.1.3, §2.2.3, §2.3.3), e.g.

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
+import { idempotencyKeyOf } from '../../../shared/idempotency';
 import { RequireRoles } from '../../../access/roles';
 import { CurrentPrincipal } from '../../../access/current-principal.decorator';
 import type { Principal } from '@ledger/core';
@@ -40,7 +41,7 @@ export class RequestExceptionController {
       ...(scope.applicationId !== undefined && { applicationId: scope.applicationId }),
       ...(scope.channel !== undefined && { channel: scope.channel }),
     };
-    const key = idempotencyKey?.slice(0, 200);
+    const key = idempotencyKeyOf(idempotencyKey);
     const exceptionId = key ? uuidv5(`${principal.keyName}\u0000${key}`, EXCEPTION_ID_NAMESPACE) : randomUUID();
     const answer = await this.commandBus.execute(
       new RequestExceptionCommand(
