@@ -42,25 +42,8 @@ const ON_POSTGRES_ALREADY = ['-on-postgres\\.e2e-spec\\.ts$'];
 /**
  * The e2e tier once more with the read models in PostgreSQL (`e2e-postgres`), in a schema per ledger,
  * on the PostgreSQL the machine runs (LEDGER_POSTGRES_URL, or the local `test` database); it fails at
- * once, saying so, when that is unreachable. `npm run test:e2e:postgres` runs all of it
- * (LEDGER_E2E_POSTGRES=full). `npm test` runs the part where the read-model store makes a difference
- * (the read-model queries, governance, health, faults), so that the whole run stays within its time on
- * two cores; the rest only repeats what the SQLite run checks through the same API.
+ * once, saying so, when that is unreachable.
  */
-const POSTGRES_FULL = process.env.LEDGER_E2E_POSTGRES === 'full';
-const POSTGRES_LEFT_TO_FULL_RUN = POSTGRES_FULL
-  ? []
-  : [
-      'test/fuzz/',
-      'test/access/',
-      'test/ingestion/',
-      'test/audit/',
-      'test/api/',
-      'test/policy/',
-      'test/operations/structured-logs',
-      'test/operations/metrics',
-    ];
-
 module.exports = {
   testTimeout: 30000,
   projects: [
@@ -71,7 +54,7 @@ module.exports = {
       ...shared,
       displayName: 'e2e-postgres',
       testRegex: '.*\\.e2e-spec\\.ts$',
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SQLITE_ONLY_E2E, ...ON_POSTGRES_ALREADY, ...POSTGRES_LEFT_TO_FULL_RUN],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SQLITE_ONLY_E2E, ...ON_POSTGRES_ALREADY],
       setupFiles: [...shared.setupFiles, '<rootDir>/test/support/e2e-on-postgres.ts'],
     },
     {

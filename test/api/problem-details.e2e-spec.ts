@@ -61,7 +61,7 @@ describe('errors: one RFC 9457 problem shape from every source', () => {
 
     const original = enrolledEvent(`p-${randomUUID()}`);
     await ledger.post(original);
-    const reused = await ledger.post({ ...original, data: { ...original.data, kind: 'passkey-synced' } });
+    const reused = await ledger.post({ ...original, data: { ...original.data, kind: 'smart-card' } });
     expectProblem(reused, 409, 'idempotency-key-reused');
     expect(reused.body.conflicts).toEqual([{ index: 0, id: original.id, source: original.source }]);
   });
