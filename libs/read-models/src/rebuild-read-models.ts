@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { EventStore } from '@ledger/event-store';
 import { ProjectionRunner, RunnerLogger } from './projection-runner';
 import { acquireReadModelLock } from './read-model-lock';
-import { ProjectionName } from './read-model-store.port';
+import { ProjectionName, ReadModelStore } from './read-model-store.port';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
 
 export interface RebuildResult {
@@ -18,6 +18,33 @@ export interface RebuildOptions {
   logger?: RunnerLogger;
   /** The position of the last event read so far, for a progress display. */
   onProgress?: (position: number) => void;
+}
+
+/** Read models a rebuild can fill: empty, written without the read indexes, which are built at the end. */
+export interface ScratchReadModels extends ReadModelStore {
+  createReadIndexes(): void | Promise<void>;
+}
+
+/**
+ * The part of a rebuild every adapter shares: project every event from position 0 into empty read
+ * models, a batch of `commitEvery` events per commit, then build the read indexes once.
+ */
+export async function fillFromEvents(
+  eventStore: EventStore,
+  readModels: ScratchReadModels,
+  options: RebuildOptions,
+  defaultCommitEvery: number,
+): Promise<RebuildResult> {
+  const started = Date.now();
+  const runner = new ProjectionRunner(eventStore, readModels, {
+    commitEvery: options.commitEvery ?? defaultCommitEvery,
+    logger: options.logger,
+    onProgress: options.onProgress,
+  });
+  const { position, eventsApplied } = await runner.catchUp();
+  await readModels.createReadIndexes();
+  const elapsedMs = Date.now() - started;
+  return { position, eventsApplied, elapsedMs, checksums: (await readModels.checksums()).value };
 }
 
 function removeDatabaseFiles(path: string): void {
@@ -38,19 +65,10 @@ export async function rebuildReadModels(
   const buildPath = `${readModelPath}.rebuilding`;
   try {
     removeDatabaseFiles(buildPath);
-    const started = Date.now();
     const readModels = new SqliteReadModelStore({ path: buildPath, durability: 'scratch' });
     let result: RebuildResult;
     try {
-      const runner = new ProjectionRunner(eventStore, readModels, {
-        commitEvery: options.commitEvery ?? 250_000,
-        logger: options.logger,
-        onProgress: options.onProgress,
-      });
-      const { position, eventsApplied } = await runner.catchUp();
-      readModels.createReadIndexes();
-      const elapsedMs = Date.now() - started;
-      result = { position, eventsApplied, elapsedMs, checksums: (await readModels.checksums()).value };
+      result = await fillFromEvents(eventStore, readModels, options, 250_000);
     } finally {
       await readModels.close();
     }

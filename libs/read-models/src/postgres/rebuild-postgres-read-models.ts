@@ -1,8 +1,7 @@
 import pg from 'pg';
 import type { EventStore } from '@ledger/event-store';
-import { ProjectionRunner } from '../projection-runner';
 import { ReadModelLockedError } from '../read-model-lock';
-import { RebuildOptions, RebuildResult } from '../rebuild-read-models';
+import { fillFromEvents, RebuildOptions, RebuildResult } from '../rebuild-read-models';
 import { assertSchemaName, PostgresReadModelStore, projectorLockName } from './postgres-read-model-store';
 
 export interface PostgresReadModelTarget {
@@ -38,7 +37,6 @@ export async function rebuildPostgresReadModels(
       );
     }
     await control.query(`DROP SCHEMA IF EXISTS ${buildSchema} CASCADE`);
-    const started = Date.now();
     const readModels = new PostgresReadModelStore({
       connectionString: target.connectionString,
       schema: buildSchema,
@@ -47,16 +45,8 @@ export async function rebuildPostgresReadModels(
     });
     let result: RebuildResult;
     try {
-      const runner = new ProjectionRunner(eventStore, readModels, {
-        // Large enough to keep the commits few, small enough that one batch's rows stay well within memory.
-        commitEvery: options.commitEvery ?? 50_000,
-        logger: options.logger,
-        onProgress: options.onProgress,
-      });
-      const { position, eventsApplied } = await runner.catchUp();
-      await readModels.createReadIndexes();
-      const elapsedMs = Date.now() - started;
-      result = { position, eventsApplied, elapsedMs, checksums: (await readModels.checksums()).value };
+      // Large enough to keep the commits few, small enough that one batch's rows stay well within memory.
+      result = await fillFromEvents(eventStore, readModels, options, 50_000);
     } finally {
       await readModels.close();
     }
