@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   AppendResult,
   EventStore,
@@ -17,6 +15,7 @@ import {
 } from '../event-store.port';
 import { DuplicateEventIdError, EventStoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store.errors';
 import { pollingSubscription } from '../polling-subscription';
+import { createOwnerOnly } from './owner-only-file';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for throwaway stores in tests. */
@@ -94,23 +93,6 @@ function describeStoreFailure(error: unknown): unknown {
     return new EventStoreUnavailableError('SQLite store is closed', error);
   }
   return error;
-}
-
-/**
- * The database file, its WAL and its shared-memory file are readable by the owner only: they hold
- * who authenticated how and from where. SQLite gives the -wal and -shm files the mode of the
- * database file, so creating that one 0600 (and correcting older ones) covers all three.
- */
-function createOwnerOnly(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    try {
-      chmodSync(file, 0o600);
-    } catch {
-      // Absent, or owned by another user: nothing this process may change.
-    }
-  }
 }
 
 /**

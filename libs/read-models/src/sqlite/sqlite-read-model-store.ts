@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createOwnerOnly } from '@ledger/event-store';
 import {
   AuthenticationRecord,
   OpenReviewAges,
@@ -76,23 +75,6 @@ export { READ_MODEL_SCHEMA_VERSION };
 
 const SCHEMA = createTablesSql('sqlite');
 const READ_INDEXES = createIndexesSql('sqlite');
-
-/**
- * The database file, its WAL and its shared-memory file are readable by the owner only: they hold
- * who authenticated how and from where. SQLite gives the -wal and -shm files the mode of the
- * database file, so creating that one 0600 (and correcting older ones) covers all three.
- */
-function createOwnerOnly(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    try {
-      chmodSync(file, 0o600);
-    } catch {
-      // Absent, or owned by another user: nothing this process may change.
-    }
-  }
-}
 
 /**
  * The default read-model store: its own SQLite file in WAL mode, separate from
