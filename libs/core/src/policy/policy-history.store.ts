@@ -1,4 +1,4 @@
-import { CommandPath, EventStore, KeyedMutex, RecordedEvent, StreamState } from '@ledger/event-store';
+import { CommandPath, EventStore, KeyedMutex, StreamState } from '@ledger/event-store';
 import {
   currentPolicy,
   decidePolicyPublication,
@@ -10,7 +10,7 @@ import {
   policyStream,
   PolicyVersionConflict,
   policyVersionNumbered,
-  typedStoredEvent,
+  evolveRecorded,
   isPolicyPublishedEvent,
   SessionLimitFinding,
   sessionLimitFindings,
@@ -19,10 +19,7 @@ import { NotFoundError } from '../shared/api-errors';
 import { ledgerEventToAppend } from '../shared/ledger-written-event';
 import type { WriteContext } from '../shared/write-context';
 
-function evolveRecordedPolicy(history: PolicyHistory, recorded: RecordedEvent): PolicyHistory {
-  const event = typedStoredEvent(recorded);
-  return event && isPolicyPublishedEvent(event) ? evolvePolicyHistory(history, event) : history;
-}
+const evolveRecordedPolicy = evolveRecorded(isPolicyPublishedEvent, evolvePolicyHistory);
 
 export interface PolicyVersionView {
   version: number;

@@ -65,6 +65,20 @@ export function typedStoredEvent(event: StoredEventLike): LedgerStreamEvent | un
   return { type: event.type, data, time, revision: event.revision } as LedgerStreamEvent;
 }
 
+/**
+ * A fold over one kind of typed event, made a fold over stored events: each is typed here, and an
+ * event of another kind, or of a type this code does not know, changes nothing.
+ */
+export function evolveRecorded<S, E extends LedgerStreamEvent>(
+  isKind: (event: LedgerStreamEvent) => event is E,
+  evolve: (state: S, event: E) => S,
+): (state: S, recorded: StoredEventLike) => S {
+  return (state, recorded) => {
+    const event = typedStoredEvent(recorded);
+    return event && isKind(event) ? evolve(state, event) : state;
+  };
+}
+
 export function isExceptionEvent(event: LedgerStreamEvent): event is ExceptionEvent {
   return event.type.startsWith('assurance.exception.');
 }

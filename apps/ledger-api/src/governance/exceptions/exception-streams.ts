@@ -11,7 +11,7 @@ import {
   initialExceptionState,
   InvalidExceptionCommand,
   isExceptionEvent,
-  typedStoredEvent,
+  evolveRecorded,
 } from '@ledger/domain';
 import { LedgerConflictError, NotFoundError } from '@ledger/core';
 import { ledgerEventToAppend } from '@ledger/core';
@@ -33,10 +33,7 @@ function invalidRequest(error: InvalidExceptionCommand): BadRequestException {
   });
 }
 
-function evolveRecordedException(state: ExceptionState, recorded: RecordedEvent): ExceptionState {
-  const event = typedStoredEvent(recorded);
-  return event && isExceptionEvent(event) ? evolveException(state, event) : state;
-}
+const evolveRecordedException = evolveRecorded(isExceptionEvent, evolveException);
 
 /**
  * Reads and writes one exception's stream. Every write is appended at the

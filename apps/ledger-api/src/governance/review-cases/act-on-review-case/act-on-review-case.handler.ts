@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandPath, EVENT_STORE, EventStore, RecordedEvent } from '@ledger/event-store';
+import { CommandPath, EVENT_STORE, EventStore } from '@ledger/event-store';
 import {
   decideReviewCase,
   evolveReviewCase,
@@ -9,16 +9,13 @@ import {
   isReviewCaseEvent,
   ReviewCaseState,
   reviewCaseStream,
-  typedStoredEvent,
+  evolveRecorded,
 } from '@ledger/domain';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
 import { LedgerConflictError, ledgerEventToAppend, NotFoundError } from '@ledger/core';
 import { ActOnReviewCaseCommand, ReviewCaseActionResult } from './act-on-review-case.command';
 
-function evolveRecordedCaseEvent(state: ReviewCaseState, recorded: RecordedEvent): ReviewCaseState {
-  const event = typedStoredEvent(recorded);
-  return event && isReviewCaseEvent(event) ? evolveReviewCase(state, event) : state;
-}
+const evolveRecordedCaseEvent = evolveRecorded(isReviewCaseEvent, evolveReviewCase);
 
 /** Who acted, when no key name is known: never the case in the API, where every route needs a key. */
 const UNNAMED_REVIEWER = 'unnamed';
