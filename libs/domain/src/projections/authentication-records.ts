@@ -13,25 +13,34 @@ export interface MethodPresented {
   amr: string[];
 }
 
+/** What the authentications read model keeps of a verdict, in this order (its checksum reads the stored JSON). */
+const EVALUATION_FIELDS = [
+  'amr',
+  'acr',
+  'achievedAal',
+  'requiredAal',
+  'phishingResistant',
+  'verdict',
+  'reasons',
+  'policyVersion',
+  'decisionPath',
+  'assuranceRulesVersion',
+  'restricted',
+  'restrictedReason',
+] as const satisfies readonly (keyof AuthenticationEvaluatedData)[];
+
 /** The ledger's verdict on one authentication, as its `assurance.authentication.evaluated` event carries it. */
-export type AuthenticationEvaluation = Pick<
-  AuthenticationEvaluatedData,
-  | 'amr'
-  | 'acr'
-  | 'achievedAal'
-  | 'requiredAal'
-  | 'phishingResistant'
-  | 'verdict'
-  | 'reasons'
-  | 'policyVersion'
-  | 'decisionPath'
-  | 'assuranceRulesVersion'
-  | 'restricted'
-  | 'restrictedReason'
-> & {
+export type AuthenticationEvaluation = Pick<AuthenticationEvaluatedData, (typeof EVALUATION_FIELDS)[number]> & {
   /** Where the verdict is stored: right after the authentication in the same stream. */
   source: { revision: number; position: number };
 };
+
+/** The verdict's fields that the read model keeps; a field the verdict's rules version did not write stays absent. */
+function evaluationFields(verdict: AuthenticationEvaluatedData): Pick<AuthenticationEvaluatedData, (typeof EVALUATION_FIELDS)[number]> {
+  return Object.fromEntries(
+    EVALUATION_FIELDS.filter((field) => verdict[field] !== undefined).map((field) => [field, verdict[field]]),
+  ) as Pick<AuthenticationEvaluatedData, (typeof EVALUATION_FIELDS)[number]>;
+}
 
 /** One successful authentication: who, when, to what, by what, and (once judged) under which policy. */
 export interface AuthenticationRecord {
@@ -96,18 +105,7 @@ export function authenticationRecordChangeOf(event: StoredEventFacts): Authentic
       stream: event.streamId,
       revision: verdict.authentication.revision,
       evaluation: {
-        amr: verdict.amr,
-        acr: verdict.acr,
-        achievedAal: verdict.achievedAal,
-        requiredAal: verdict.requiredAal,
-        phishingResistant: verdict.phishingResistant,
-        verdict: verdict.verdict,
-        reasons: verdict.reasons,
-        policyVersion: verdict.policyVersion,
-        decisionPath: verdict.decisionPath,
-        ...(verdict.assuranceRulesVersion !== undefined && { assuranceRulesVersion: verdict.assuranceRulesVersion }),
-        ...(verdict.restricted !== undefined && { restricted: verdict.restricted }),
-        ...(verdict.restrictedReason !== undefined && { restrictedReason: verdict.restrictedReason }),
+        ...evaluationFields(verdict),
         source: { revision: event.revision, position: event.position },
       },
     },
