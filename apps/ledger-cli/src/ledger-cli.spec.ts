@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainEvents, EMPTY_STREAM_TAIL, expectedRevisionAfter, SqliteEventStore, StreamTail } from '@ledger/event-store';
 import { DEFAULT_POLICY } from '@ledger/domain';
+import { enrollmentData } from '@ledger/domain/testing';
 import { ApiKeyRegistry } from '@ledger/core';
 import { buildLedgerCli, CliContext } from './ledger-cli';
 
@@ -142,14 +143,7 @@ describe('the ledger command', () => {
     return result.events.map((event) => event.position);
   }
 
-  const authenticator = (authenticatorId: string, kind: string, phishingResistant: boolean) => ({
-    authenticatorId,
-    kind,
-    phishingResistant,
-    hardwareBound: phishingResistant,
-    syncable: false,
-    userVerification: true,
-  });
+  const authenticator = enrollmentData;
 
   describe('state', () => {
     beforeEach(async () => {

@@ -1,5 +1,7 @@
 import { buildPostureReport, PostureCounter } from './posture';
 
+type PostureInput = Parameters<typeof buildPostureReport>[0];
+
 const shares = { subjects: 0, passwordless: 0, phishingResistantCapable: 0 };
 const noReviews = { open: 0, byAge: { 'under-1d': 0, '1d-7d': 0, '7d-30d': 0, 'over-30d': 0 }, oldestOccurredAt: null };
 const counter = (
@@ -16,20 +18,25 @@ const counter = (
   count,
 });
 
+/** A report over these counters, with no subjects, no reviews and an open window unless the test says otherwise. */
+const reportOver = (counters: PostureCounter[], overrides: Partial<PostureInput> = {}) =>
+  buildPostureReport({
+    window: { from: null, to: null },
+    counters,
+    estateShares: shares,
+    applicationShares: {},
+    openReviews: noReviews,
+    ...overrides,
+  });
+
 describe('buildPostureReport', () => {
   it('counts authentications resting on restricted authenticators per application and AAL (SP 800-63B-4 §3.2.9)', () => {
-    const report = buildPostureReport({
-      window: { from: null, to: null },
-      counters: [
-        counter('bank', 'authentications', 10, '2'),
-        counter('bank', 'restricted', 3, '2'),
-        counter('bank', 'restricted', 1, '1'),
-        counter('wiki', 'authentications', 5, '3'),
-      ],
-      estateShares: shares,
-      applicationShares: {},
-      openReviews: noReviews,
-    });
+    const report = reportOver([
+      counter('bank', 'authentications', 10, '2'),
+      counter('bank', 'restricted', 3, '2'),
+      counter('bank', 'restricted', 1, '1'),
+      counter('wiki', 'authentications', 5, '3'),
+    ]);
     const byId = Object.fromEntries(report.applications.map((app) => [app.applicationId, app]));
     expect(byId.bank).toMatchObject({ restricted: 4, restrictedByAal: { '1': 1, '2': 3 } });
     expect(byId.wiki).toMatchObject({ restricted: 0, restrictedByAal: {} });
@@ -72,19 +79,16 @@ describe('buildPostureReport', () => {
   });
 
   it('splits recoveries by method and reports the share that leans on a password or on knowledge', () => {
-    const report = buildPostureReport({
-      window: { from: '2026-11-01T00:00:00.000Z', to: null },
-      counters: [
+    const report = reportOver(
+      [
         counter('', 'recoveries', 3, 'completed:password-reset', ''),
         counter('', 'recoveries', 1, 'completed:help-desk', ''),
         counter('', 'recoveries', 4, 'completed:recovery-code', ''),
         counter('', 'recoveries', 2, 'failed:help-desk', ''),
         counter('', 'recoveries', 9, 'initiated:recovery-code', ''),
       ],
-      estateShares: shares,
-      applicationShares: {},
-      openReviews: noReviews,
-    });
+      { window: { from: '2026-11-01T00:00:00.000Z', to: null } },
+    );
     expect(report.recoveries).toEqual({
       byMethod: {
         'password-reset': { initiated: 0, completed: 3, failed: 0 },

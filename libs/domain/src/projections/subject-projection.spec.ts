@@ -3,6 +3,7 @@ import { StoredEventFacts, toSubjectEvent } from './projected-event';
 import { mergePostureDeltas, PostureDelta, UNEVALUATED } from './posture';
 import { projectSubjectEvent, SubjectDocument, SubjectProjectionStep } from './subject-projection';
 import { summarizeSubject } from './subject-summary';
+import { enrollmentData } from '../testing';
 
 let position = 0;
 function stored(
@@ -28,14 +29,7 @@ function fold(events: StoredEventFacts[]): { document?: SubjectDocument; steps: 
   return { document, steps };
 }
 
-const enrolled = (authenticatorId: string, kind: string, phishingResistant: boolean) => ({
-  authenticatorId,
-  kind,
-  phishingResistant,
-  hardwareBound: phishingResistant,
-  syncable: false,
-  userVerification: true,
-});
+const enrolled = enrollmentData;
 const authentication = { channel: 'web', applicationId: 'payroll', methods: [{ kind: 'security-key', amr: ['hwk'] }] };
 const verdict = (revision: number, achievedAal: number, outcome: 'compliant' | 'violation') => ({
   authentication: { revision, id: `auth-${revision}`, source: 'idp', time: '2026-11-02T09:30:00Z' },

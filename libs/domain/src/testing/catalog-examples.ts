@@ -84,3 +84,16 @@ export const VALID_EVENT_DATA_EXAMPLES: { readonly [T in EventType]: EventData<T
   'assurance.session.ended': { sessionId: 'sess-1', channel: 'web', applicationId: 'payroll', reason: 'user signed out' },
   'assurance.session.revoked': { sessionId: 'sess-1', channel: 'web', applicationId: 'payroll', reason: 'authenticator revoked' },
 };
+
+/**
+ * Enrollment data for tests: a phishing-resistant kind is hardware-bound, anything else is not, and
+ * none syncs. Enough for tests about what was enrolled, not about the flags themselves.
+ */
+export const enrollmentData = (authenticatorId: string, kind: string, phishingResistant: boolean) => ({
+  authenticatorId,
+  kind,
+  phishingResistant,
+  hardwareBound: phishingResistant,
+  syncable: false,
+  userVerification: true,
+});
