@@ -92,6 +92,13 @@ describe('OCSF export mapping', () => {
     });
   });
 
+  it('maps an excepted verdict at severity Low, naming the exception: below policy, but governed', () => {
+    const exception = { exceptionId: 'exc-1', expiresAt: '2026-03-31T00:00:00.000Z' };
+    const excepted = { ...violationVerdict, data: { ...violationVerdict.data, verdict: 'excepted', exception } };
+    const [record] = mapAll([syncedPasskeyLogin, excepted]);
+    expect(record).toMatchObject({ severity_id: 2, severity: 'Low', unmapped: { verdict: 'excepted', exception } });
+  });
+
   it('emits one record per authentication, verdict or not, and a failure as status 2', () => {
     const smsFailure = stored(3, 'assurance.authentication.failed', {
       channel: 'vpn',

@@ -122,14 +122,16 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
   const isMfa = verdict ? verdict.achievedAal >= 2 : undefined;
   const logonType = LOGON_TYPES[data.channel];
   const violation = verdict?.verdict === 'violation';
+  // Below policy but inside an approved exception: still a finding, a governed one.
+  const excepted = verdict?.verdict === 'excepted';
   return {
     ...baseOf(event, 3002, 'Authentication', 1, 'Logon', options),
     status_id: succeeded ? 1 : 2,
     status: succeeded ? 'Success' : 'Failure',
     ...(data.failureReason !== undefined && { status_detail: data.failureReason }),
     // A success below the required level is the finding this product exists for.
-    severity_id: violation ? 3 : succeeded ? 1 : 2,
-    severity: violation ? 'Medium' : succeeded ? 'Informational' : 'Low',
+    severity_id: violation ? 3 : excepted || !succeeded ? 2 : 1,
+    severity: violation ? 'Medium' : excepted || !succeeded ? 'Low' : 'Informational',
     ...(isMfa !== undefined && { is_mfa: isMfa }),
     ...UNKNOWN_AUTH_PROTOCOL,
     ...(logonType && { logon_type_id: logonType.id, logon_type: logonType.name }),
@@ -157,6 +159,7 @@ function authenticationToOcsf(event: ExportableEvent, verdict: AuthenticationEva
         policy_version: verdict.policyVersion,
         decision_path: verdict.decisionPath,
         ...(verdict.assuranceRulesVersion !== undefined && { assurance_rules_version: verdict.assuranceRulesVersion }),
+        ...(verdict.exception !== undefined && { exception: verdict.exception }),
         ...(verdict.restricted && { restricted: true, restricted_reason: verdict.restrictedReason }),
       }),
       ledger: ledgerPlace(event),

@@ -69,9 +69,16 @@ export interface AuthenticationEvaluatedData {
   /** RFC 8176, derived from the enrolled authenticators rather than copied from the emitter. */
   amr: string[];
   acr: string[];
-  verdict: 'compliant' | 'violation';
-  /** Why it is a violation; empty when compliant. */
+  /**
+   * `excepted`: below policy, but inside the scope and window of an approved
+   * exception that allows one of the methods counted. It still counts as
+   * below policy in the posture.
+   */
+  verdict: 'compliant' | 'violation' | 'excepted';
+  /** Why it is below policy; empty when compliant. */
   reasons: RuleFiring[];
+  /** The exception an `excepted` verdict rests on, and when it ends. */
+  exception?: ExceptionApplied;
   policyVersion: number;
   decisionPath: RuleFiring[];
   /**
@@ -124,6 +131,14 @@ export interface AccessDecidedData {
   decidedAt: string;
   /** The limits of the session named in the request, as the policy sets them for its AAL and channel. */
   session?: SessionLimitsApplied;
+  /** The approved exception that allowed access below the required AAL, or offered its methods for a step-up. */
+  exception?: ExceptionApplied;
+}
+
+/** An approved exception named by a verdict or a decision. */
+export interface ExceptionApplied {
+  exceptionId: string;
+  expiresAt: string;
 }
 
 export interface SessionLimitsApplied {

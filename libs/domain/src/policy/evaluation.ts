@@ -1,4 +1,4 @@
-import { AuthenticationData, AuthenticatorKind, Channel, RiskLevel } from '../event-catalog';
+import { AuthenticationData, AuthenticatorKind, Channel, MethodUsed, RiskLevel } from '../event-catalog';
 import {
   AccessDecidedData,
   AccessDecision,
@@ -6,9 +6,11 @@ import {
   AssuranceLevel,
   AuthenticationEvaluatedData,
   DecisionContext,
+  ExceptionApplied,
   RuleFiring,
   SessionLimitsApplied,
 } from '../ledger-events/ledger-events';
+import { CoverageCandidate, evaluateCoverage } from '../governance/exceptions/exception-coverage';
 import { ownEntry } from '../subject/own-entry';
 import { AuthenticatorRecord, SubjectState } from '../subject/subject-state';
 import { ASSURANCE_RULES_VERSION, deriveAssurance } from './assurance-level';
@@ -94,11 +96,26 @@ function deviceMatches(condition: DeviceCondition, deviceId: string | undefined,
 
 export type VerdictOnAuthentication = Omit<AuthenticationEvaluatedData, 'authentication'>;
 
-/** The verdict on one successful authentication under one policy version, against the state just before it. */
+/** Approved exceptions that may apply to one subject, as the store holds them when the ledger judges. */
+export interface ExceptionsInScope {
+  subjectId: string;
+  candidates: readonly CoverageCandidate[];
+}
+
+/**
+ * The verdict on one successful authentication under one policy version,
+ * against the state just before it. An approved exception turns an AAL
+ * shortfall into `excepted` when it covers the authentication (scope, one of
+ * its methods counted, its window): the exception lowers what is required
+ * for its methods, and nothing else. A denial rule (a non-compliant device,
+ * a high risk) is not an AAL shortfall, so no exception lifts it.
+ */
 export function evaluateAuthentication(
   authentication: AuthenticationData,
   state: SubjectState,
   policy: PolicyVersion,
+  exceptions?: ExceptionsInScope,
+  time?: string,
 ): VerdictOnAuthentication {
   const { channel, applicationId, sessionId, deviceId, risk } = authentication;
   const requirement = requirementFor(
@@ -124,10 +141,24 @@ export function evaluateAuthentication(
       detail: `${requirement.denial.rule} denies this access, yet the authentication succeeded`,
     });
   }
-  const verdict = reasons.length > 0 ? 'violation' : 'compliant';
+  const exception =
+    reasons.length > 0 && !requirement.denial && exceptions && time !== undefined
+      ? coveringException(exceptions, {
+          applicationId,
+          channel,
+          methods: assurance.counted.map((method) => method.kind),
+          time,
+        })
+      : undefined;
+  const verdict = reasons.length === 0 ? 'compliant' : exception ? 'excepted' : 'violation';
   path.push(
     verdict === 'compliant' ? { rule: 'aal-met', detail: `AAL${assurance.achievedAal} meets AAL${requirement.requiredAal}` } : reasons[0],
   );
+  if (exception) {
+    const applies = { rule: 'exception-applies', detail: `exception ${exception.exceptionId} allows this until ${exception.expiresAt}` };
+    reasons.push(applies);
+    path.push(applies);
+  }
   return {
     applicationId,
     channel,
@@ -139,7 +170,8 @@ export function evaluateAuthentication(
     amr: assurance.amr,
     acr: assurance.acr,
     verdict,
-    reasons: verdict === 'violation' ? [...reasons, ...discounted] : [],
+    reasons: verdict === 'compliant' ? [] : [...reasons, ...discounted],
+    ...(exception && { exception }),
     policyVersion: policy.version,
     decisionPath: path,
     assuranceRulesVersion: ASSURANCE_RULES_VERSION,
@@ -223,6 +255,15 @@ export function acceptableMethodsFor(state: SubjectState, requiredAal: Assurance
   return [...acceptable].sort(([kindA, aalA], [kindB, aalB]) => aalB - aalA || kindA.localeCompare(kindB)).map(([kind]) => kind);
 }
 
+/** The exception that covers these facts for this subject, if any. */
+function coveringException(
+  exceptions: ExceptionsInScope,
+  facts: { applicationId: string; channel: Channel; methods: readonly AuthenticatorKind[]; time: string },
+): ExceptionApplied | undefined {
+  const coverage = evaluateCoverage({ subjectId: exceptions.subjectId, ...facts }, exceptions.candidates);
+  return coverage.covered ? { exceptionId: coverage.exceptionId!, expiresAt: coverage.expiresAt! } : undefined;
+}
+
 export interface AccessRequest {
   channel: Channel;
   applicationId: string;
@@ -233,6 +274,8 @@ export interface AccessRequest {
 interface CurrentAssurance {
   aal: AchievedAssuranceLevel;
   deviceId?: string;
+  /** The authentication that holds the level, when one does: what an exception is judged against. */
+  heldBy?: { at: string; methods: readonly MethodUsed[] };
   session?: SessionLimitsApplied;
   /** Why the current AAL is 0, or which limits it stays within. */
   firing: RuleFiring;
@@ -339,6 +382,7 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
     return {
       aal: achievedAal,
       deviceId: session.deviceId,
+      heldBy: { at: authenticatedAt, methods: session.methods ?? [] },
       session: applied,
       firing: { rule: 'current-session', detail: `session ${sessionId} holds AAL${achievedAal} within its limits` },
     };
@@ -354,6 +398,7 @@ function currentAssurance(request: AccessRequest, state: SubjectState, history: 
   return {
     aal: last.achievedAal,
     deviceId: last.deviceId,
+    heldBy: { at: last.at, methods: last.methods },
     firing: { rule: 'recent-authentication', detail: `the last ${channel} authentication, at ${last.at}, reached AAL${last.achievedAal}` },
   };
 }
@@ -368,6 +413,7 @@ export function decideAccess(
   history: PolicyHistory,
   now: string,
   decisionId: string,
+  exceptions?: ExceptionsInScope,
 ): AccessDecidedData {
   const policy = policyInForceAt(history, now);
   const { context } = request;
@@ -387,14 +433,36 @@ export function decideAccess(
   const acceptableMethods = acceptableMethodsFor(state, requirement.requiredAal, policy.policy);
   const freshOnThisDevice =
     requirement.freshAuthentication !== undefined && current.deviceId !== undefined && current.deviceId === context.deviceId;
+  const freshEnough = !requirement.freshAuthentication || freshOnThisDevice;
+  const inForce = exceptions && !requirement.denial ? exceptionsInForce(exceptions, now) : undefined;
+  const where = { applicationId: request.applicationId, channel: request.channel };
+  // The current authentication, judged as its verdict would be now: an exception in force that covers it.
+  const covering =
+    inForce && current.heldBy && current.aal > 0 && current.aal < requirement.requiredAal && freshEnough
+      ? coveringException(inForce, { ...where, methods: countedKinds(current.heldBy.methods, state), time: current.heldBy.at })
+      : undefined;
+  // Otherwise an exception in force offers its methods, as far as the subject has them enrolled, for the step-up.
+  const offered =
+    inForce && !covering && freshEnough ? coveringException(inForce, { ...where, methods: activeKinds(state), time: now }) : undefined;
+  const exceptionMethods = offered ? exceptionMethodsFor(offered, inForce!, state, acceptableMethods) : [];
+  const exception = covering ?? (exceptionMethods.length > 0 ? offered : undefined);
 
   let decision: AccessDecision;
   if (requirement.denial) {
     decision = 'deny';
-  } else if (current.aal >= requirement.requiredAal && (!requirement.freshAuthentication || freshOnThisDevice)) {
+  } else if (current.aal >= requirement.requiredAal && freshEnough) {
     decision = 'allow';
     reasons.push({ rule: 'aal-met', detail: `current AAL${current.aal} meets AAL${requirement.requiredAal}` });
-  } else if (acceptableMethods.length === 0) {
+  } else if (covering) {
+    decision = 'allow';
+    reasons.push(
+      { rule: 'aal-below-required', detail: `current AAL${current.aal}, policy requires AAL${requirement.requiredAal}` },
+      {
+        rule: 'exception-applies',
+        detail: `exception ${covering.exceptionId} covers the current authentication until ${covering.expiresAt}`,
+      },
+    );
+  } else if (acceptableMethods.length === 0 && exceptionMethods.length === 0) {
     decision = 'deny';
     reasons.push({
       rule: 'no-enrolled-method-meets-aal',
@@ -402,6 +470,12 @@ export function decideAccess(
     });
   } else {
     decision = 'step-up';
+    if (exception) {
+      reasons.push({
+        rule: 'exception-applies',
+        detail: `exception ${exception.exceptionId} allows ${exceptionMethods.join(', ')} until ${exception.expiresAt}`,
+      });
+    }
     reasons.push(
       current.aal < requirement.requiredAal
         ? { rule: 'aal-below-required', detail: `current AAL${current.aal}, policy requires AAL${requirement.requiredAal}` }
@@ -412,7 +486,11 @@ export function decideAccess(
     );
   }
   const acrValues = acrValuesRequiring(requirement.requiredAal);
-  const maxAge = maxAgeFor(decision, requirement, freshOnThisDevice, policy.policy, request.channel, current, now);
+  const maxAge = withinException(
+    maxAgeFor(decision, requirement, freshOnThisDevice, policy.policy, request.channel, current, now),
+    exception,
+    covering ? current.heldBy!.at : now,
+  );
   return {
     decisionId,
     applicationId: request.applicationId,
@@ -425,13 +503,56 @@ export function decideAccess(
     acrValues,
     maxAge,
     wwwAuthenticate: decision === 'step-up' ? stepUpChallenge(acrValues, maxAge, challengeDescription(requirement, current)) : null,
-    acceptableMethods: decision === 'deny' ? [] : acceptableMethods,
+    acceptableMethods: decision === 'deny' ? [] : [...acceptableMethods, ...exceptionMethods],
     reasons,
     policyVersion: policy.version,
     decidedAt: now,
     ...(current.session && { session: current.session }),
+    ...(exception && decision !== 'deny' && { exception }),
     assuranceRulesVersion: ASSURANCE_RULES_VERSION,
   };
+}
+
+/** Approved exceptions whose window is open now: an expired or revoked one stops counting at once, whatever the scheduler has written. */
+function exceptionsInForce(exceptions: ExceptionsInScope, now: string): ExceptionsInScope {
+  const instant = Date.parse(now);
+  return {
+    subjectId: exceptions.subjectId,
+    candidates: exceptions.candidates.filter((candidate) => candidate.status === 'approved' && Date.parse(candidate.expiresAt) > instant),
+  };
+}
+
+/** The kinds the assurance rules count among these methods, against the subject's authenticators now (a revoked one no longer counts). */
+function countedKinds(methods: readonly MethodUsed[], state: SubjectState): AuthenticatorKind[] {
+  return deriveAssurance(methods, state.authenticators).counted.map((method) => method.kind);
+}
+
+/** What the exception adds to the step-up: its allowed methods that the subject has active and the policy did not already offer. */
+function exceptionMethodsFor(
+  exception: ExceptionApplied,
+  inForce: ExceptionsInScope,
+  state: SubjectState,
+  alreadyAcceptable: readonly AuthenticatorKind[],
+): AuthenticatorKind[] {
+  const allowed = inForce.candidates.find((candidate) => candidate.exceptionId === exception.exceptionId)!.allowedMethods;
+  const enrolled = activeKinds(state);
+  return allowed.filter((kind) => enrolled.includes(kind) && !alreadyAcceptable.includes(kind));
+}
+
+function activeKinds(state: SubjectState): AuthenticatorKind[] {
+  return Object.values(state.authenticators)
+    .filter((authenticator) => authenticator.status === 'active')
+    .map((authenticator) => authenticator.kind);
+}
+
+/**
+ * RFC 9470 §3 `max_age` counts from the authentication: under an exception it
+ * must not let that authentication be used past the exception's expiry.
+ */
+function withinException(maxAge: number | null, exception: ExceptionApplied | undefined, authenticatedAt: string): number | null {
+  if (maxAge === null || !exception) return maxAge;
+  const untilExpiry = Math.floor((Date.parse(exception.expiresAt) - Date.parse(authenticatedAt)) / 1000);
+  return Math.max(0, Math.min(maxAge, untilExpiry));
 }
 
 function challengeDescription(requirement: Requirement, current: CurrentAssurance): string {

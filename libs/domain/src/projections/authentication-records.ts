@@ -3,7 +3,7 @@ import { AuthenticationEvaluatedData, LEDGER_EVENT_TYPES } from '../ledger-event
 import { occurredAtOf, StoredEventFacts, toSubjectEvent } from './projected-event';
 import { subjectIdOfStream } from './subject-projection';
 
-export const AUTHENTICATION_VERDICTS = ['compliant', 'violation', 'unevaluated'] as const;
+export const AUTHENTICATION_VERDICTS = ['compliant', 'violation', 'excepted', 'unevaluated'] as const;
 export type AuthenticationVerdictFilter = (typeof AUTHENTICATION_VERDICTS)[number];
 
 /** A method as the emitter reported it: what was presented, and its RFC 8176 values. */
@@ -27,6 +27,7 @@ const EVALUATION_FIELDS = [
   'assuranceRulesVersion',
   'restricted',
   'restrictedReason',
+  'exception',
 ] as const satisfies readonly (keyof AuthenticationEvaluatedData)[];
 
 /** The ledger's verdict on one authentication, as its `assurance.authentication.evaluated` event carries it. */

@@ -12,6 +12,8 @@ export type PostureMetric =
   | 'authentication-failures'
   /** Verdicts that found a policy violation. */
   | 'violations'
+  /** Of the verdicts below policy, those inside an approved exception (`excepted`). */
+  | 'excepted'
   /** Verdicts whose AAL rests on a restricted authenticator (SP 800-63B-4 §3.2.9); dimension: the achieved AAL. */
   | 'restricted'
   /** dimension: the method used instead of the intended one. */
@@ -97,7 +99,10 @@ export interface ApplicationPosture {
   authentications: number;
   authenticationFailures: number;
   fallbacks: number;
+  /** Authentications below their required AAL, excepted ones included: an exception governs a shortfall, it does not remove it. */
   violations: number;
+  /** Of `violations`, those inside an approved exception. */
+  excepted: number;
   evaluated: number;
   /** Authentications whose AAL rests on a restricted authenticator, SMS or voice (SP 800-63B-4 §3.2.9). */
   restricted: number;
@@ -130,6 +135,7 @@ export interface PostureReport {
     fallbacks: number;
     fallbackRate: number | null;
     violations: number;
+    excepted: number;
     violationRate: number | null;
     restricted: number;
   };
@@ -163,6 +169,7 @@ function emptyApplication(applicationId: string, shares: SubjectShareCounts | un
     authenticationFailures: 0,
     fallbacks: 0,
     violations: 0,
+    excepted: 0,
     evaluated: 0,
     restricted: 0,
     restrictedByAal: {},
@@ -225,6 +232,9 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
       case 'violations':
         app.violations += counter.count;
         break;
+      case 'excepted':
+        app.excepted += counter.count;
+        break;
       case 'restricted':
         app.restricted += counter.count;
         add(app.restrictedByAal, counter.dimension, counter.count);
@@ -255,6 +265,7 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
     fallbacks: 0,
     fallbackRate: null as number | null,
     violations: 0,
+    excepted: 0,
     violationRate: null as number | null,
     restricted: 0,
   };
@@ -263,6 +274,7 @@ export function buildPostureReport(inputs: PostureInputs): PostureReport {
     estate.authentications += app.authentications;
     estate.fallbacks += app.fallbacks;
     estate.violations += app.violations;
+    estate.excepted += app.excepted;
     estate.restricted += app.restricted;
     evaluated += app.evaluated;
     for (const [aal, count] of Object.entries(app.authenticationsByAal)) add(estate.authenticationsByAal, aal, count);

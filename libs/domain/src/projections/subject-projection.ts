@@ -339,8 +339,10 @@ function applyVerdict(
   );
   // SP 800-63B-4 §3.2.9: counted per application so the RP can see what rests on SMS and voice.
   if (verdict.restricted) step.postureDeltas.push({ ...counter, metric: 'restricted', dimension: String(verdict.achievedAal), delta: 1 });
+  // Below policy either way; an excepted one is governed by its approved exception, so it opens no review case.
+  if (verdict.verdict !== 'compliant') step.postureDeltas.push({ ...counter, metric: 'violations', dimension: '', delta: 1 });
+  if (verdict.verdict === 'excepted') step.postureDeltas.push({ ...counter, metric: 'excepted', dimension: '', delta: 1 });
   if (verdict.verdict === 'violation') {
-    step.postureDeltas.push({ ...counter, metric: 'violations', dimension: '', delta: 1 });
     raise(
       'policy-violation',
       verdict.applicationId,

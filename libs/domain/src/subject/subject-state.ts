@@ -76,6 +76,8 @@ export interface SessionRecord {
   /** The AAL of the evaluated authentication that started or last refreshed the session. */
   achievedAal?: AchievedAssuranceLevel;
   authenticatedAt?: string;
+  /** The methods of that authentication: what an approved exception is judged against when access is decided. */
+  methods?: MethodUsed[];
   deviceId?: string;
   /** The latest authentication in the session or decision that allowed access through it. */
   lastActivityAt?: string;
@@ -225,6 +227,7 @@ function applyFact(state: SubjectState, event: SubjectEvent): SubjectState {
         ...(startedBy && {
           achievedAal: startedBy.achievedAal,
           authenticatedAt: startedBy.at,
+          methods: startedBy.methods,
           deviceId: startedBy.deviceId,
           lastActivityAt: at,
         }),
@@ -267,6 +270,8 @@ function withVerdict(state: SubjectState, verdict: AuthenticationEvaluatedData):
           ...session,
           achievedAal,
           authenticatedAt: evaluatedAt,
+          // The verdict is appended right after its authentication, so the channel's last one is the one judged.
+          ...(last && { methods: last.methods }),
           deviceId: verdict.deviceId,
           lastActivityAt: evaluatedAt,
         },

@@ -1,5 +1,5 @@
 import { Decider, DomainRuleViolation } from '../decider';
-import { AccessRequest, decideAccess, evaluateAuthentication } from '../policy/evaluation';
+import { AccessRequest, decideAccess, evaluateAuthentication, ExceptionsInScope } from '../policy/evaluation';
 import { PolicyHistory, policyInForceAt } from '../policy/policy-history';
 import { CoverageCandidate, evaluateFallbackCoverage } from '../governance/exceptions/exception-coverage';
 import { ownEntry } from './own-entry';
@@ -23,7 +23,8 @@ export interface EvaluationContext {
   subjectId?: string;
   /**
    * Approved exceptions that may apply to this subject, as the store holds
-   * them when the fallback is recorded. Without it no fallback is judged.
+   * them when the event is recorded. Without it no fallback is judged, and
+   * no authentication can be `excepted`.
    */
   exceptions?: readonly CoverageCandidate[];
 }
@@ -44,6 +45,8 @@ export interface DecideSubjectAccess {
   /** Server clock at the boundary. */
   now: string;
   decisionId: string;
+  /** Approved exceptions that may apply to this subject; without them none is applied. */
+  exceptions?: ExceptionsInScope;
 }
 
 export type SubjectCommand = RecordSubjectEvent | DecideSubjectAccess;
@@ -63,7 +66,7 @@ export class SubjectRuleViolation extends DomainRuleViolation<SubjectRuleViolati
  */
 export function decide(command: SubjectCommand, state: SubjectState): SubjectEvent[] {
   if (command.type === 'DecideSubjectAccess') {
-    const data = decideAccess(command.request, state, command.policies, command.now, command.decisionId);
+    const data = decideAccess(command.request, state, command.policies, command.now, command.decisionId, command.exceptions);
     return [{ type: 'assurance.access.decided', data, time: command.now }];
   }
   const { event } = command;
@@ -123,9 +126,10 @@ export function decide(command: SubjectCommand, state: SubjectState): SubjectEve
       );
     case 'assurance.authentication.succeeded': {
       if (!command.evaluation || event.time === undefined) break;
-      const { policies, id, source, revision, recordedAt } = command.evaluation;
+      const { policies, id, source, revision, recordedAt, subjectId, exceptions } = command.evaluation;
       const judgedAt = Date.parse(event.time) <= Date.parse(recordedAt) ? event.time : recordedAt;
-      const verdict = evaluateAuthentication(event.data, state, policyInForceAt(policies, judgedAt));
+      const inScope = exceptions && subjectId !== undefined ? { subjectId, candidates: exceptions } : undefined;
+      const verdict = evaluateAuthentication(event.data, state, policyInForceAt(policies, judgedAt), inScope, event.time);
       return [
         event,
         {

@@ -21,9 +21,24 @@ export interface FallbackFacts {
   time: string;
 }
 
+/**
+ * What an exception is judged against: where something happened, by which
+ * methods, and when. A fallback is one method; an authentication is the
+ * methods the assurance rules counted.
+ */
+export interface CoverageFacts {
+  subjectId: string;
+  applicationId: string;
+  channel: Channel;
+  methods: readonly AuthenticatorKind[];
+  time: string;
+}
+
 export interface Coverage {
   covered: boolean;
   exceptionId?: string;
+  /** The covering exception's expiry. */
+  expiresAt?: string;
   /** `covered`, or the reason the closest candidate did not cover it. */
   reason: 'covered' | 'no-exception-in-scope' | 'exception-not-approved' | 'method-not-allowed' | 'exception-expired' | 'before-exception';
 }
@@ -54,15 +69,25 @@ const REASON_RANK: Record<Coverage['reason'], number> = {
  * so the answer does not depend on the order exceptions were found in.
  */
 export function evaluateFallbackCoverage(fallback: FallbackFacts, candidates: readonly CoverageCandidate[]): Coverage {
-  const time = Date.parse(fallback.time);
+  const { usedMethod, ...where } = fallback;
+  return evaluateCoverage({ ...where, methods: [usedMethod] }, candidates);
+}
+
+/**
+ * The one coverage rule for fallbacks, authentications and decisions: an
+ * approved exception whose scope matches, that allows at least one of the
+ * methods, and whose window (from its request to its expiry) contains the time.
+ */
+export function evaluateCoverage(facts: CoverageFacts, candidates: readonly CoverageCandidate[]): Coverage {
+  const time = Date.parse(facts.time);
   let best: Coverage = { covered: false, reason: 'no-exception-in-scope' };
   let bestCovering: CoverageCandidate | undefined;
   for (const candidate of candidates) {
-    if (!scopeMatches(candidate.scope, fallback)) continue;
+    if (!scopeMatches(candidate.scope, facts)) continue;
     const reason: Coverage['reason'] =
       candidate.status !== 'approved'
         ? 'exception-not-approved'
-        : !candidate.allowedMethods.includes(fallback.usedMethod)
+        : !facts.methods.some((method) => candidate.allowedMethods.includes(method))
           ? 'method-not-allowed'
           : time >= Date.parse(candidate.expiresAt)
             ? 'exception-expired'
@@ -81,5 +106,7 @@ export function evaluateFallbackCoverage(fallback: FallbackFacts, candidates: re
       best = { covered: false, reason };
     }
   }
-  return bestCovering ? { covered: true, exceptionId: bestCovering.exceptionId, reason: 'covered' } : best;
+  return bestCovering
+    ? { covered: true, exceptionId: bestCovering.exceptionId, expiresAt: bestCovering.expiresAt, reason: 'covered' }
+    : best;
 }
