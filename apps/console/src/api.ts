@@ -127,7 +127,7 @@ export interface SubjectState {
     failureReason: string | null;
     achievedAal: number | null;
     requiredAal: number | null;
-    verdict: 'compliant' | 'violation' | null;
+    verdict: 'compliant' | 'violation' | 'excepted' | null;
   }>;
   activeSessions: Array<{
     sessionId: string;

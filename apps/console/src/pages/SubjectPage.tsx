@@ -240,6 +240,7 @@ function LastAuthentications({ subject }: { subject: SubjectState }) {
                 <td>
                   {authentication.verdict === 'compliant' && <Badge tone="good">compliant</Badge>}
                   {authentication.verdict === 'violation' && <Badge tone="bad">violation</Badge>}
+                  {authentication.verdict === 'excepted' && <Badge tone="warn">excepted</Badge>}
                   {authentication.verdict === null && <span className="muted">none</span>}
                 </td>
               </tr>

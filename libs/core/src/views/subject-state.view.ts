@@ -27,7 +27,7 @@ export interface LastAuthenticationView {
   /** From the policy verdict on this authentication; null until one is recorded (and always for a failure). */
   achievedAal: number | null;
   requiredAal: number | null;
-  verdict: 'compliant' | 'violation' | null;
+  verdict: 'compliant' | 'violation' | 'excepted' | null;
   policyVersion: number | null;
 }
 

@@ -23,6 +23,7 @@ export function toAuthenticationView(record: AuthenticationRecord): Authenticati
     requiredAal: evaluation?.requiredAal ?? null,
     phishingResistant: evaluation?.phishingResistant ?? null,
     verdict: evaluation?.verdict ?? 'unevaluated',
+    exception: evaluation?.exception ?? null,
     reasons: evaluation?.reasons ?? [],
     policyVersion: evaluation?.policyVersion ?? null,
     decisionPath: evaluation?.decisionPath ?? [],

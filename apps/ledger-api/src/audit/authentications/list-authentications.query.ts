@@ -18,7 +18,9 @@ export interface AuthenticationView {
   achievedAal: number | null;
   requiredAal: number | null;
   phishingResistant: boolean | null;
-  verdict: 'compliant' | 'violation' | 'unevaluated';
+  verdict: 'compliant' | 'violation' | 'excepted' | 'unevaluated';
+  /** The approved exception an `excepted` verdict rests on; null otherwise. */
+  exception: { exceptionId: string; expiresAt: string } | null;
   reasons: RuleFiring[];
   policyVersion: number | null;
   decisionPath: RuleFiring[];

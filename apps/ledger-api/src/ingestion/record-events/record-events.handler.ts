@@ -37,6 +37,8 @@ import { WriteContext } from '@ledger/core';
 
 export { eventIdFor };
 
+const JUDGED_AGAINST_EXCEPTIONS = new Set(['assurance.fallback.used', 'assurance.authentication.succeeded']);
+
 interface PreparedEvent {
   index: number;
   incoming: IncomingCloudEvent;
@@ -177,7 +179,8 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
     for (const item of firstByEventId.values()) byStream.set(item.streamId, [...(byStream.get(item.streamId) ?? []), item]);
 
     // Read after the request arrived, from the store: an approval acknowledged before it, by any process, is seen.
-    const exceptions = prepared.some((item) => item.incoming.type === 'assurance.fallback.used')
+    // Fallbacks and authentications are judged against them; other events never read them.
+    const exceptions = prepared.some((item) => JUDGED_AGAINST_EXCEPTIONS.has(item.incoming.type))
       ? (await this.exceptionRegistry.current()).catalog
       : undefined;
 

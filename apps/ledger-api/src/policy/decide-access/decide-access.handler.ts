@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandPath, DuplicateEventIdError, EVENT_STORE, EventStore, RecordedEvent } from '@ledger/event-store';
-import { AccessDecidedData, decide, SubjectState, subjectStream } from '@ledger/domain';
-import { IdempotencyKeyMismatchError, ledgerEventIdFor, ledgerEventToAppend, PolicyHistoryStore } from '@ledger/core';
+import { AccessDecidedData, decide, exceptionsRelevantTo, SubjectState, subjectStream } from '@ledger/domain';
+import { ExceptionRegistry, IdempotencyKeyMismatchError, ledgerEventIdFor, ledgerEventToAppend, PolicyHistoryStore } from '@ledger/core';
 import { assertSameRequest } from '../../shared/idempotency';
 import { DecideAccessCommand, DecisionAnswer } from './decide-access.command';
 import { SubjectStreams } from '../../shared/subject-streams';
@@ -23,6 +23,7 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly policies: PolicyHistoryStore,
     subjectStreams: SubjectStreams,
+    private readonly exceptionRegistry: ExceptionRegistry,
   ) {
     this.subjects = subjectStreams.commands;
   }
@@ -39,7 +40,13 @@ export class DecideAccessHandler implements ICommandHandler<DecideAccessCommand,
           return { events: [], result: { replayed: existing } };
         }
         const policies = await this.policies.load();
-        const [decided] = decide({ type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId }, subject.state);
+        // Read from the store on every attempt: a revocation acknowledged before this request, by any process, takes effect.
+        const { catalog } = await this.exceptionRegistry.current();
+        const exceptions = { subjectId, candidates: exceptionsRelevantTo(catalog, subjectId) };
+        const [decided] = decide(
+          { type: 'DecideSubjectAccess', request, policies: policies.state, now, decisionId, exceptions },
+          subject.state,
+        );
         const data = decided.data as AccessDecidedData;
         const event = ledgerEventToAppend({
           type: 'assurance.access.decided',

@@ -73,6 +73,11 @@ export const EVIDENCE_FIGURES: FigureDefinition[] = [
     source: { authentications: { verdict: 'violation' } },
   },
   {
+    id: 'authentications-excepted',
+    label: 'authentications below their required AAL, inside an approved exception',
+    source: { authentications: { verdict: 'excepted' } },
+  },
+  {
     id: 'authentications-unevaluated',
     label: 'authentications without a verdict',
     source: { authentications: { verdict: 'unevaluated' } },
@@ -83,13 +88,21 @@ export const EVIDENCE_FIGURES: FigureDefinition[] = [
     id: 'share-met-required-aal',
     label: 'share of judged authentications that met their required AAL',
     source: {
-      ratioOf: { numerator: ['authentications-compliant'], denominator: ['authentications-compliant', 'authentications-violation'] },
+      ratioOf: {
+        numerator: ['authentications-compliant'],
+        denominator: ['authentications-compliant', 'authentications-violation', 'authentications-excepted'],
+      },
     },
   },
   {
     id: 'share-evaluated',
     label: 'share of authentications the ledger judged against a policy version',
-    source: { ratioOf: { numerator: ['authentications-compliant', 'authentications-violation'], denominator: ['authentications'] } },
+    source: {
+      ratioOf: {
+        numerator: ['authentications-compliant', 'authentications-violation', 'authentications-excepted'],
+        denominator: ['authentications'],
+      },
+    },
   },
   { id: 'authentication-failures', label: 'failed authentications', source: { events: { types: ['assurance.authentication.failed'] } } },
   { id: 'fallbacks', label: 'fallbacks to a weaker method', source: { events: { types: ['assurance.fallback.used'] } } },
@@ -101,6 +114,11 @@ export const EVIDENCE_FIGURES: FigureDefinition[] = [
     id: 'decisions-step-up',
     label: 'access decisions that required reauthentication (step-up)',
     source: { events: { types: ['assurance.access.decided'], where: { decision: 'step-up' } } },
+  },
+  {
+    id: 'decisions-allowed-under-exception',
+    label: 'access decisions that allowed access below the required AAL under an approved exception',
+    source: { events: { types: ['assurance.access.decided'], where: { decision: 'allow' }, present: ['exception'] } },
   },
   {
     id: 'decisions-deny',
@@ -232,6 +250,7 @@ export const EVIDENCE_CONTROLS: ControlDefinition[] = [
       'authentications',
       'share-met-required-aal',
       'authentications-violation',
+      'authentications-excepted',
       'authentications-aal2-or-higher',
       'authentications-aal3',
       'phishing-resistant-capable-share',
@@ -259,6 +278,7 @@ export const EVIDENCE_CONTROLS: ControlDefinition[] = [
       'policy-version',
       'decisions-step-up',
       'decisions-deny',
+      'decisions-allowed-under-exception',
       'breakglass-uses',
       'breakglass-uses-approved',
       'review-items-open',

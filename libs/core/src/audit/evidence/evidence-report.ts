@@ -38,6 +38,15 @@ export interface EvidenceReport {
   /** Every figure once, those that only feed a ratio or a sum included. */
   figures: EvidenceFigure[];
   /**
+   * What was decided and judged under approved exceptions, per application,
+   * counted in the same pass as the event figures: the lines of `href` with
+   * `data.verdict = "excepted"`, or with `data.exception` on a decision, by `data.applicationId`.
+   */
+  underExceptions: {
+    href: string;
+    applications: Array<{ applicationId: string; exceptedVerdicts: number; decisionsAllowed: number; stepUpsOffered: number }>;
+  };
+  /**
    * The policy in force now and how its session limits stand against SP 800-63B-4
    * §2.1.3, §2.2.3 and §2.3.3: what the publisher acknowledged, and what the document holds.
    */
@@ -116,6 +125,19 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
     'events' in figure.source ? [{ id: figure.id, rule: figure.source.events }] : [],
   );
   const eventCounts = new Map(eventRules.map(({ id }) => [id, 0]));
+  const underExceptions = new Map<string, EvidenceReport['underExceptions']['applications'][number]>();
+  const countUnderException = (line: { type?: unknown; data?: unknown }) => {
+    const data = (line.data ?? {}) as Record<string, unknown>;
+    const excepted = line.type === 'assurance.authentication.evaluated' && data.verdict === 'excepted';
+    const decided = line.type === 'assurance.access.decided' && data.exception !== undefined && data.exception !== null;
+    if (!excepted && !decided) return;
+    const applicationId = String(data.applicationId);
+    const counts = underExceptions.get(applicationId) ?? { applicationId, exceptedVerdicts: 0, decisionsAllowed: 0, stepUpsOffered: 0 };
+    if (excepted) counts.exceptedVerdicts += 1;
+    else if (data.decision === 'allow') counts.decisionsAllowed += 1;
+    else if (data.decision === 'step-up') counts.stepUpsOffered += 1;
+    underExceptions.set(applicationId, counts);
+  };
   async function* countedUpToHead(events: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
     for await (const event of events) {
       if (event.position > head) return;
@@ -123,6 +145,7 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
       if (within(event, window.from, window.to)) {
         const line = toCloudEventLine(event);
         for (const { id, rule } of eventRules) if (lineMatches(line, rule)) eventCounts.set(id, eventCounts.get(id)! + 1);
+        countUnderException(line);
       }
       yield event;
     }
@@ -190,6 +213,10 @@ export async function buildEvidenceReport(sources: EvidenceSources, request: Evi
     position: head,
     controls: EVIDENCE_CONTROLS.map(({ figures: ids, ...control }) => ({ ...control, figures: ids.map((id) => figures.get(id)!) })),
     figures: [...figures.values()],
+    underExceptions: {
+      href: `/v1/audit/export?${queryString({ format: 'jsonl', ...windowParameters })}`,
+      applications: [...underExceptions.values()].sort((a, b) => a.applicationId.localeCompare(b.applicationId)),
+    },
     policy: {
       href: '/v1/policy',
       version: policyInForce.version,
@@ -253,6 +280,20 @@ export function renderEvidenceMarkdown(report: EvidenceReport): string {
     '|---|---|---|',
   );
   for (const figure of report.figures) lines.push(`| \`${figure.id}\` | ${formatValue(figure)} | ${cell(describeQuery(figure.query))} |`);
+  const { underExceptions } = report;
+  lines.push(
+    '',
+    '## Under approved exceptions, per application',
+    '',
+    `Lines of \`GET ${underExceptions.href}\`: verdicts with \`data.verdict = "excepted"\`, and decisions with \`data.exception\` present, by \`data.applicationId\`.`,
+    '',
+  );
+  if (underExceptions.applications.length === 0) lines.push('Nothing was judged or decided under an exception in the window.');
+  else {
+    lines.push('| application | excepted verdicts | decisions allowed | step-ups offered its methods |', '|---|---|---|---|');
+    for (const app of underExceptions.applications)
+      lines.push(`| ${cell(app.applicationId)} | ${app.exceptedVerdicts} | ${app.decisionsAllowed} | ${app.stepUpsOffered} |`);
+  }
   const { policy } = report;
   lines.push('', '## Session limits against SP 800-63B-4', '', `Policy version ${policy.version} (\`GET ${policy.href}\`).`, '');
   if (policy.deviations.length === 0) lines.push('Every session limit is within what SP 800-63B-4 requires and recommends.');
