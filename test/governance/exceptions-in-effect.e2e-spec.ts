@@ -132,8 +132,13 @@ describe('exceptions take effect on verdicts and decisions (e2e)', () => {
   it('stops allowing at the expiry itself, before the expiry sweep has written anything', async () => {
     const alice = await enrolAlice(`legacy-vpn-${randomUUID()}`);
     const { exceptionId, expiresAt } = await approvedException({ applicationId: alice.applicationId }, inSeconds(3));
-    await totpLogin(alice);
+    const { position } = await totpLogin(alice);
     expect(await decide(alice)).toMatchObject({ decision: 'allow', exception: { exceptionId } });
+    // An exception for the whole application applies to alice too, and the help desk sees it with its end.
+    const view = await ledger.get(`/v1/subjects/${alice.subject}?minPosition=${position}`, 'helpdesk');
+    expect(view.body.activeExceptions).toEqual([
+      expect.objectContaining({ exceptionId, expiresAt, scope: { applicationId: alice.applicationId } }),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(expiresAt) - Date.now()) + 50));
     expect((await ledger.get(`/v1/exceptions/${exceptionId}`)).body.status).toBe('approved');
     expect(await decide(alice)).toMatchObject({ decision: 'step-up', acceptableMethods: ['passkey-device-bound'] });

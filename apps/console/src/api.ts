@@ -141,6 +141,8 @@ export interface SubjectState {
   recentRecoveries: Array<{ phase: string; method: string; verifiedBy: string; at?: string; ticketId?: string }>;
   breakglassUses: number;
   openReviewItems: Array<{ itemId: string; kind: string; occurredAt: string; applicationId: string | null; channel: string | null }>;
+  /** Approved, unexpired exceptions that apply to the subject: its own first, then its applications' and channels'. */
+  activeExceptions: ExceptionRecord[];
 }
 
 export interface SubjectEvent {

@@ -23,15 +23,14 @@ async function recentEvents(subjectId: string): Promise<SubjectEvent[]> {
   return tail.reverse();
 }
 
-/** Exceptions arrive with governance; until then (404) the section says so instead of failing the page. */
-async function subjectExceptions(subjectId: string): Promise<ExceptionRecord[] | 'unavailable'> {
+/**
+ * Requests for this subject still awaiting a decision; the approved exceptions that apply come with
+ * the subject. A key that may not list exceptions (403) sees the section say so instead of failing the page.
+ */
+async function requestedExceptions(subjectId: string): Promise<ExceptionRecord[] | 'unavailable'> {
   try {
-    const lists = await Promise.all(
-      ['requested', 'approved'].map((status) =>
-        api<{ exceptions: ExceptionRecord[] }>(`/v1/exceptions?status=${status}&subjectId=${encodeURIComponent(subjectId)}`),
-      ),
-    );
-    return lists.flatMap((list) => list.exceptions);
+    return (await api<{ exceptions: ExceptionRecord[] }>(`/v1/exceptions?status=requested&subjectId=${encodeURIComponent(subjectId)}`))
+      .exceptions;
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return 'unavailable';
     throw error;
@@ -42,7 +41,7 @@ export function SubjectPage({ principal, subjectId }: { principal: Principal; su
   const state = useLoad(() => api<SubjectState>(`/v1/subjects/${segment(subjectId)}`), [subjectId]);
   const canReadEvents = hasAnyRole(principal, CAN.readSubjectEvents);
   const events = useLoad(() => (canReadEvents ? recentEvents(subjectId) : Promise.resolve([])), [subjectId, canReadEvents]);
-  const exceptions = useLoad(() => subjectExceptions(subjectId), [subjectId]);
+  const requested = useLoad(() => requestedExceptions(subjectId), [subjectId]);
 
   if (!hasAnyRole(principal, CAN.searchSubjects)) return <NotAllowed what="reading subjects" />;
 
@@ -79,7 +78,7 @@ export function SubjectPage({ principal, subjectId }: { principal: Principal; su
           <Sessions subject={subject} />
           <div className="grid">
             <OpenCases subject={subject} />
-            <Exceptions loaded={exceptions.data} error={exceptions.error} />
+            <Exceptions applying={subject.activeExceptions} requested={requested.data} error={requested.error} />
           </div>
           <Recoveries subject={subject} />
         </>
@@ -312,19 +311,30 @@ function OpenCases({ subject }: { subject: SubjectState }) {
   );
 }
 
-function Exceptions({ loaded, error }: { loaded: ExceptionRecord[] | 'unavailable' | undefined; error: Error | undefined }) {
+/** The approved exceptions that apply to the subject (its own, then its applications' and channels'), and its pending requests. */
+function Exceptions({
+  applying,
+  requested,
+  error,
+}: {
+  applying: ExceptionRecord[];
+  requested: ExceptionRecord[] | 'unavailable' | undefined;
+  error: Error | undefined;
+}) {
+  const listed = [...applying, ...(Array.isArray(requested) ? requested : [])];
   return (
-    <Section title="Exceptions" id="exceptions" count={Array.isArray(loaded) ? loaded.length : undefined}>
-      <ErrorNotice error={error} what="load exceptions" />
-      {loaded === 'unavailable' && <Empty>Exceptions are not available to this key on this server.</Empty>}
-      {Array.isArray(loaded) && loaded.length === 0 && <Empty>No requested or approved exception.</Empty>}
-      {Array.isArray(loaded) && loaded.length > 0 && (
+    <Section title="Exceptions" id="exceptions" count={listed.length}>
+      <ErrorNotice error={error} what="load exception requests" />
+      {requested === 'unavailable' && <Empty>Pending exception requests are not available to this key.</Empty>}
+      {listed.length === 0 && <Empty>No exception applies, and none is requested.</Empty>}
+      {listed.length > 0 && (
         <ul className="plain">
-          {loaded.map((exception) => (
-            <li key={exception.exceptionId}>
+          {listed.map((exception) => (
+            <li key={exception.exceptionId} data-exception-id={exception.exceptionId}>
               <Badge tone={exception.status === 'approved' ? 'info' : 'warn'}>{exception.status}</Badge> {describeScope(exception)}{' '}
               <span className="muted">
-                {exception.justification} {exception.expiresAt && `· expires ${formatTime(exception.expiresAt)}`}
+                allows {exception.allowedMethods.join(', ')} · {exception.justification}
+                {exception.expiresAt && ` · ${exception.status === 'approved' ? 'ends' : 'would end'} ${formatTime(exception.expiresAt)}`}
               </span>
             </li>
           ))}

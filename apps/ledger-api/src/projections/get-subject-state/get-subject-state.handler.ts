@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UNRESOLVED_REVIEW_STATUSES } from '@ledger/domain/projections';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { activeExceptionsOfSubject } from '@ledger/domain';
+import { exceptionsApplyingTo } from '@ledger/domain';
 import { ExceptionRegistry, exceptionsForView } from '@ledger/core';
 import { exceptionView, ExceptionView } from '../../governance/exceptions/exception-view';
 import { NotFoundError } from '@ledger/core';
@@ -38,7 +38,7 @@ export class GetSubjectStateHandler implements IQueryHandler<
     const now = new Date();
     // Read from the store, not the read models: an exception approved a moment ago already shows.
     const { catalog } = await exceptionsForView(this.exceptions);
-    const activeExceptions = activeExceptionsOfSubject(catalog, subjectId, now.getTime()).map((summary) =>
+    const activeExceptions = exceptionsApplyingTo(catalog, subjectId, now.getTime()).map((summary) =>
       exceptionView(summary, now.getTime()),
     );
     return { ...toSubjectStateView(document, position, openItems, openCaseCount, now), activeExceptions };

@@ -4,7 +4,7 @@ import {
   ExceptionCatalog,
   exceptionPosture,
   exceptionsToReview,
-  activeExceptionsOfSubject,
+  exceptionsApplyingTo,
 } from '@ledger/domain';
 
 const DAY = 24 * 3600 * 1000;
@@ -81,7 +81,11 @@ describe('exception views', () => {
     const review = exceptionsToReview(catalog, NOW);
     expect(review.pending.map((summary) => summary.exceptionId)).toEqual(['pending']);
     expect(review.expiringSoon.map((summary) => summary.exceptionId)).toEqual(['soon']);
-    expect(activeExceptionsOfSubject(catalog, 'u-2', NOW)).toEqual([]);
+    // A pending request applies to nobody yet; the application-wide approvals apply to every subject, soonest expiry first.
+    expect(exceptionsApplyingTo(catalog, 'u-2', NOW).map((summary) => summary.exceptionId)).toEqual(['soon', 'later']);
+    requestAndApprove(catalog, 'own', { subjectId: 'u-2' }, 1, 30);
+    requestAndApprove(catalog, 'someone-else', { subjectId: 'u-3' }, 1, 1);
+    expect(exceptionsApplyingTo(catalog, 'u-2', NOW).map((summary) => summary.exceptionId)).toEqual(['own', 'soon', 'later']);
   });
 
   it('ages a renewal from the start of its chain and flags applications renewed three times or more', () => {

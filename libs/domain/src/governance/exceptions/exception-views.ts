@@ -13,9 +13,20 @@ function isActive(summary: ExceptionSummary, now: number): boolean {
   return summary.status === 'approved' && Date.parse(summary.expiresAt) > now;
 }
 
-/** Approved, not yet expired exceptions whose scope names this subject. */
-export function activeExceptionsOfSubject(catalog: ExceptionCatalog, subjectId: string, now: number): ExceptionSummary[] {
-  return [...catalog.exceptions.values()].filter((summary) => summary.scope.subjectId === subjectId && isActive(summary, now));
+/**
+ * Approved, not yet expired exceptions that apply to this subject: those
+ * naming it, then those scoped to a whole application or channel, which
+ * apply to everyone there. Soonest expiry first within each.
+ */
+export function exceptionsApplyingTo(catalog: ExceptionCatalog, subjectId: string, now: number): ExceptionSummary[] {
+  return [...catalog.exceptions.values()]
+    .filter((summary) => (summary.scope.subjectId ?? subjectId) === subjectId && isActive(summary, now))
+    .sort(
+      (a, b) =>
+        Number(a.scope.subjectId === undefined) - Number(b.scope.subjectId === undefined) ||
+        Date.parse(a.expiresAt) - Date.parse(b.expiresAt) ||
+        a.exceptionId.localeCompare(b.exceptionId),
+    );
 }
 
 export interface ExceptionsToReview {
