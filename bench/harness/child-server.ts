@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 import { residentSetBytes } from './process-memory';
@@ -10,6 +10,11 @@ export interface ChildServer {
   pid: number;
   residentSetBytes(): number;
   output(): string;
+  /**
+   * Runs `work` with the server's CPU profile narrowed to it, when the server is
+   * profiled: the profile then shows the measured window only. Otherwise just runs it.
+   */
+  profileWindow<T>(work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -36,12 +41,20 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   const profiling: string[] = [];
   if (options.cpuProfileDir) {
     mkdirSync(options.cpuProfileDir, { recursive: true });
-    profiling.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '-r', join(__dirname, 'exit-on-sigterm.js'));
+    profiling.push('-r', join(__dirname, 'profile-window.js'));
   }
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [...profiling, ...options.args], {
-    env: { ...process.env, LEDGER_LOG_LEVEL: 'warn', ...options.env, PORT: String(port), LEDGER_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      LEDGER_LOG_LEVEL: 'warn',
+      ...options.env,
+      ...(options.cpuProfileDir && { BENCH_CPU_PROFILE_DIR: options.cpuProfileDir }),
+      PORT: String(port),
+      LEDGER_HOST: '127.0.0.1',
+    },
+    // Profiled servers take their profile windows on standard input (see profile-window.js).
+    stdio: [options.cpuProfileDir ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {
     // Enough of the tail to explain a crash, without holding a long run's logs.
@@ -75,6 +88,20 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     pid: child.pid!,
     residentSetBytes: () => residentSetBytes(child.pid!),
     output: () => output,
+    async profileWindow<T>(work: () => Promise<T>): Promise<T> {
+      const dir = options.cpuProfileDir;
+      if (!dir) return work();
+      const windowsWritten = () => readdirSync(dir).filter((name) => name.startsWith('window-')).length;
+      const before = windowsWritten();
+      child.stdin!.write('window\n');
+      // The server is idle before the load, so the line is read at once; a moment covers the hop.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const result = await work();
+      child.stdin!.write('window\n');
+      const deadline = Date.now() + 15_000;
+      while (windowsWritten() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      return result;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -32,7 +32,7 @@ export const batchIngestion: Scenario = {
     });
     try {
       context.log(`B1: sending ${estate.events.length} events in batches of ${BATCH_SIZE} from ${BATCH_WRITERS} clients`);
-      const load = await loadBatches(server, lanes);
+      const load = await server.profileWindow(() => loadBatches(server, lanes));
       const rate = load.events / load.seconds;
       const ratio = rate / ceiling.value;
       const notes = load.failures.map((failure) => `refused batches: ${failure}`);

@@ -26,14 +26,17 @@ export const singleEventIngestion: Scenario = {
     try {
       const { measured: load, bracket } = await withHttpCeiling(context, 'B2', () => {
         context.log(`B2: ${HTTP_CONNECTIONS} connections for ${seconds} s`);
-        return runHttpLoad({
-          url: `${server.url}/v1/events`,
-          method: 'POST',
-          connections: HTTP_CONNECTIONS,
-          seconds,
-          headers: { ...server.headers, 'content-type': EVENT_MEDIA_TYPE },
-          lanes,
-        });
+        // Profiled alone: the server idles while the ceiling is measured around it on another server.
+        return server.profileWindow(() =>
+          runHttpLoad({
+            url: `${server.url}/v1/events`,
+            method: 'POST',
+            connections: HTTP_CONNECTIONS,
+            seconds,
+            headers: { ...server.headers, 'content-type': EVENT_MEDIA_TYPE },
+            lanes,
+          }),
+        );
       });
       const ceiling = bracket.ceiling;
       const ratio = load.requestsPerSecond / ceiling.value;

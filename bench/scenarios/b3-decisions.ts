@@ -66,14 +66,17 @@ async function measureDecisions(context: BenchContext): Promise<ScenarioResult> 
     const seconds = context.size(4, context.options.loadSeconds);
     const { measured: load, bracket } = await withHttpCeiling(context, 'B3', () => {
       context.log(`B3: ${HTTP_CONNECTIONS} connections for ${seconds} s`);
-      return runHttpLoad({
-        url: `${server.url}/v1/decisions`,
-        method: 'POST',
-        connections: HTTP_CONNECTIONS,
-        seconds,
-        headers: { ...server.headers, 'content-type': 'application/json' },
-        lanes,
-      });
+      // Profiled alone: not the seeding, nor the idle time while the ceiling is measured.
+      return server.profileWindow(() =>
+        runHttpLoad({
+          url: `${server.url}/v1/decisions`,
+          method: 'POST',
+          connections: HTTP_CONNECTIONS,
+          seconds,
+          headers: { ...server.headers, 'content-type': 'application/json' },
+          lanes,
+        }),
+      );
     });
     const ceiling = bracket.ceiling;
     const ratio = load.requestsPerSecond / ceiling.value;

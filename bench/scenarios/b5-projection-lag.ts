@@ -75,14 +75,16 @@ async function measureLag(context: BenchContext): Promise<ScenarioResult> {
     })();
 
     context.log(`B5: B2's load (${HTTP_CONNECTIONS} connections) for ${seconds} s, probing the read models every ${PROBE_INTERVAL_MS} ms`);
-    const load = await runHttpLoad({
-      url: `${server.url}/v1/events`,
-      method: 'POST',
-      connections: HTTP_CONNECTIONS,
-      seconds,
-      headers: { ...server.headers, 'content-type': EVENT_MEDIA_TYPE },
-      lanes,
-    });
+    const load = await server.profileWindow(() =>
+      runHttpLoad({
+        url: `${server.url}/v1/events`,
+        method: 'POST',
+        connections: HTTP_CONNECTIONS,
+        seconds,
+        headers: { ...server.headers, 'content-type': EVENT_MEDIA_TYPE },
+        lanes,
+      }),
+    );
     loadRunning = false;
     await probing;
 
