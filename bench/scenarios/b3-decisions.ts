@@ -6,7 +6,7 @@ import { loadBatches } from '../harness/batch-loader';
 import { capabilityScenario } from '../harness/capability-scenario';
 import { shardBatches } from '../harness/estate-feed';
 import { runHttpLoad } from '../harness/http-load';
-import { startLedgerServer } from '../harness/ledger-server';
+import { LedgerServer, startLedgerServer } from '../harness/ledger-server';
 import { ScenarioResult } from '../harness/scenario';
 
 const TARGET_RATIO = 0.6;
@@ -42,23 +42,44 @@ function decisionRequests(seed: number, subjects: number): string[] {
   });
 }
 
-async function measureDecisions(context: BenchContext): Promise<ScenarioResult> {
+export interface SeededDecisionServer {
+  server: LedgerServer;
+  subjects: number;
+  /** Events the seeding recorded. */
+  seededEvents: number;
+  /** REQUEST_POOL decision bodies over the seeded subjects. */
+  requests: string[];
+}
+
+/** A ledger seeded with a short history per subject, and the decision requests to send it; B3 and B3L share it. */
+export async function seededDecisionServer(
+  context: BenchContext,
+  id: string,
+): Promise<{ seeded: SeededDecisionServer } | { failed: ScenarioResult; server: LedgerServer }> {
   const subjects = context.size(1_000, context.options.decisionSubjects);
   const server = await startLedgerServer(context, {
-    dataDir: context.scratchDir('b3'),
-    cpuProfileDir: context.options.cpuProfileDir && join(context.options.cpuProfileDir, 'B3'),
+    dataDir: context.scratchDir(id.toLowerCase()),
+    cpuProfileDir: context.options.cpuProfileDir && join(context.options.cpuProfileDir, id),
   });
-  try {
-    const estate = { seed: context.options.seed, subjects, authenticationsPerSubject: SIGN_INS_PER_SEEDED_SUBJECT };
-    context.log(`B3: seeding ${subjects.toLocaleString('en-US')} subjects`);
-    const seeding = await loadBatches(
-      server,
-      Array.from({ length: SEED_WRITERS }, (_, index) => shardBatches(estate, { index, count: SEED_WRITERS }, Number.MAX_SAFE_INTEGER)),
-    );
-    if (seeding.failures.length > 0)
-      return { status: 'failed', figures: [], notes: seeding.failures.map((failure) => `seeding refused: ${failure}`) };
+  const estate = { seed: context.options.seed, subjects, authenticationsPerSubject: SIGN_INS_PER_SEEDED_SUBJECT };
+  context.log(`${id}: seeding ${subjects.toLocaleString('en-US')} subjects`);
+  const seeding = await loadBatches(
+    server,
+    Array.from({ length: SEED_WRITERS }, (_, index) => shardBatches(estate, { index, count: SEED_WRITERS }, Number.MAX_SAFE_INTEGER)),
+  );
+  if (seeding.failures.length > 0)
+    return { server, failed: { status: 'failed', figures: [], notes: seeding.failures.map((failure) => `seeding refused: ${failure}`) } };
+  return { seeded: { server, subjects, seededEvents: seeding.events, requests: decisionRequests(context.options.seed, subjects) } };
+}
 
-    const requests = decisionRequests(context.options.seed, subjects);
+async function measureDecisions(context: BenchContext): Promise<ScenarioResult> {
+  const outcome = await seededDecisionServer(context, 'B3');
+  if ('failed' in outcome) {
+    await outcome.server.stop();
+    return outcome.failed;
+  }
+  const { server, subjects, seededEvents, requests } = outcome.seeded;
+  try {
     const lanes = Array.from({ length: HTTP_CONNECTIONS }, (_, lane) => {
       let next = (lane * REQUEST_POOL) / HTTP_CONNECTIONS;
       return () => requests[next++ % REQUEST_POOL];
@@ -86,7 +107,7 @@ async function measureDecisions(context: BenchContext): Promise<ScenarioResult> 
       notes.push(`answers other than 2xx: ${JSON.stringify(Object.fromEntries(refused))}; errors ${load.errors}`);
     if (subjects < TARGET_SUBJECTS)
       notes.push(
-        `${subjects.toLocaleString('en-US')} subjects seeded (${seeding.events.toLocaleString('en-US')} events), of the target's ${TARGET_SUBJECTS.toLocaleString('en-US')}`,
+        `${subjects.toLocaleString('en-US')} subjects seeded (${seededEvents.toLocaleString('en-US')} events), of the target's ${TARGET_SUBJECTS.toLocaleString('en-US')}`,
       );
     if (ratio < TARGET_RATIO) notes.push(`throughput missed by ${((TARGET_RATIO - ratio) * 100).toFixed(1)} points of the ceiling`);
     if (load.latencyP99Ms > TARGET_P99_MS) notes.push(`p99 missed by ${(load.latencyP99Ms - TARGET_P99_MS).toFixed(0)} ms`);

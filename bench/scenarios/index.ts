@@ -2,6 +2,7 @@ import { Scenario } from '../harness/scenario';
 import { batchIngestion } from './b1-batch-ingestion';
 import { singleEventIngestion } from './b2-single-event-ingestion';
 import { decisions } from './b3-decisions';
+import { decisionLatency } from './b3l-decision-latency';
 import { projectionRebuild } from './b4-projection-rebuild';
 import { projectionLag } from './b5-projection-lag';
 import { pointInTimeState } from './b6-point-in-time-state';
@@ -14,6 +15,7 @@ export const SCENARIOS: readonly Scenario[] = [
   batchIngestion,
   singleEventIngestion,
   decisions,
+  decisionLatency,
   projectionRebuild,
   projectionLag,
   pointInTimeState,

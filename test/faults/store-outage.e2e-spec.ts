@@ -31,6 +31,11 @@ describe('fault: EventStoreDB goes away mid-run and comes back', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.body).toMatchObject({ code: 'store-unavailable', status: 503, type: 'urn:assurance-ledger:problem:store-unavailable' });
     expect((await ledger.get('/health')).status).toBe(503);
+    // A decision is answered only once its record is durable: without a store it is refused, never answered unrecorded.
+    const decision = { subjectId: subject, channel: 'web', applicationId: 'wiki', context: { signals: [] } };
+    const undecided = await ledger.request('POST', '/v1/decisions', { body: decision, headers: { 'idempotency-key': 'outage-1' } });
+    expect(undecided.status).toBe(503);
+    expect(undecided.body).toMatchObject({ code: 'store-unavailable' });
 
     await double.restart();
     // The client reconnects on its own; the emitter simply retries the same batch.
@@ -44,6 +49,7 @@ describe('fault: EventStoreDB goes away mid-run and comes back', () => {
 
     const stored = await ledger.get(`/v1/subjects/${subject}/events`);
     expect(stored.body.events.map((e: any) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect(stored.body.events.map((e: any) => e.type)).not.toContain('assurance.access.decided');
     expect((await ledger.get(`/v1/audit/verify?stream=subject-${subject}`)).body).toMatchObject({ valid: true, eventsChecked: 5 });
     expect((await ledger.get('/health')).status).toBe(200);
   });
