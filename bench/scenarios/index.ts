@@ -7,6 +7,7 @@ import { projectionRebuild } from './b4-projection-rebuild';
 import { projectionLag } from './b5-projection-lag';
 import { pointInTimeState } from './b6-point-in-time-state';
 import { authenticationsQuery } from './b7-authentications-query';
+import { postgresAuthenticationsQuery } from './b7-pg-authentications-query';
 import { ocsfExport } from './b8-ocsf-export';
 import { apiMemory } from './b9-api-memory';
 
@@ -23,6 +24,7 @@ export const SCENARIOS: readonly Scenario[] = [
   projectionLag,
   pointInTimeState,
   authenticationsQuery,
+  postgresAuthenticationsQuery,
   ocsfExport,
   apiMemory,
 ];
