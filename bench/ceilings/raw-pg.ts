@@ -52,9 +52,9 @@ type Row = Record<(typeof COLUMNS)[number][0], string | number | null>;
 
 const APPLICATIONS = ['payroll', 'corp-vpn', 'prod-bastion', 'crm', 'wiki', 'hr-portal'];
 const CHANNELS = ['web', 'vpn', 'ssh', 'mobile'];
-const VERDICTS = ['compliant', 'violation', 'exception'];
+const VERDICTS = ['compliant', 'violation', 'excepted'];
 
-/** A row as the projection writes one for a sign-in with its verdict: the same columns, JSON of a similar size. */
+/** A row as the projection writes one for a sign-in with its verdict: the same columns, JSON with the same fields. */
 function authenticationLikeRow(i: number): Row {
   const subject = `emp-${String(i % 50_000).padStart(7, '0')}`;
   const applicationId = APPLICATIONS[i % APPLICATIONS.length];
@@ -63,16 +63,23 @@ function authenticationLikeRow(i: number): Row {
   const requiredAal = 1 + ((i >> 2) % 3);
   const verdict = VERDICTS[i % VERDICTS.length];
   const occurredAt = new Date(Date.UTC(2026, 0, 1) + i * 37_000).toISOString();
-  const detail = { methods: ['webauthn', i % 5 === 0 ? 'otp' : 'push'], sessionId: `sess-${i.toString(36).padStart(10, '0')}` };
+  const detail = {
+    methods: [{ kind: 'webauthn', authenticatorId: `authn-${(i % 80_000).toString(36).padStart(8, '0')}`, amr: ['hwk', 'user', 'pin'] }],
+    sessionId: `sess-${i.toString(36).padStart(10, '0')}`,
+  };
+  // The fields the read model keeps of a verdict (libs/domain/src/projections/authentication-records.ts).
   const evaluation = {
-    verdict,
-    policyVersion: 3,
-    requiredAal,
+    amr: ['hwk', 'user', 'pin'],
+    acr: `urn:ledger:aal${achievedAal}`,
     achievedAal,
+    requiredAal,
     phishingResistant: achievedAal === 3,
-    rule: `${applicationId}/${channel}`,
+    verdict,
     reasons: verdict === 'compliant' ? [] : [`achieved AAL${achievedAal} below the AAL${requiredAal} ${applicationId} requires`],
-    evaluatedAt: occurredAt,
+    policyVersion: 3,
+    decisionPath: [`application:${applicationId}`, `channel:${channel}`, 'rule:minimum-aal'],
+    assuranceRulesVersion: 2,
+    source: { revision: i + 1, position: i + 2 },
   };
   return {
     position: i + 1,
