@@ -6,6 +6,8 @@ import { driveNoopServer, startNoopServer } from './http-noop';
 import { ChildServer } from '../harness/child-server';
 import { measureRawAppend, RawAppendCeiling } from './raw-append';
 import { measureRawScan } from './raw-scan';
+import { measureRawPgInsert, measureRawPgScan, RawPgTable } from './raw-pg';
+import { benchPostgresUrl, dropSchemas, runSchema } from '../harness/postgres';
 
 /** Connections used by the HTTP ceiling and by the single-request scenarios it is compared with. */
 export const HTTP_CONNECTIONS = 64;
@@ -27,6 +29,34 @@ export function rawScanCeiling(context: BenchContext): Promise<Figure> {
     const table = await rawAppend(context);
     context.log('measuring the raw scan ceiling');
     return measureRawScan(table.databasePath);
+  });
+}
+
+/**
+ * The raw `pg` insert ceiling's table, once per run, in a scratch schema dropped at the end of
+ * the run (the scan ceiling reads it back first). Callers check that PostgreSQL answers.
+ */
+function rawPgTable(context: BenchContext): Promise<RawPgTable> {
+  return context.memo('raw-pg-table', async () => {
+    const url = benchPostgresUrl();
+    const schema = runSchema('ceiling');
+    // Held in memory before the clock starts; 200,000 rows take a few seconds a pass, enough for a stable rate.
+    const rows = context.size(20_000, 200_000);
+    context.defer(() => dropSchemas(url, [schema]));
+    context.log(`measuring the raw pg insert ceiling (${rows.toLocaleString('en-US')} authentications-shaped rows)`);
+    return measureRawPgInsert(url, schema, rows);
+  });
+}
+
+export function rawPgInsertCeiling(context: BenchContext): Promise<Figure> {
+  return context.ceiling('rawPgInsert', async () => (await rawPgTable(context)).figure);
+}
+
+export function rawPgScanCeiling(context: BenchContext): Promise<Figure> {
+  return context.ceiling('rawPgScan', async () => {
+    const table = await rawPgTable(context);
+    context.log('measuring the raw pg scan ceiling');
+    return measureRawPgScan(benchPostgresUrl(), table);
   });
 }
 

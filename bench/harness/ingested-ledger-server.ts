@@ -14,13 +14,14 @@ const CATCH_UP_TIMEOUT_MS = 30 * 60_000;
 /**
  * A server on the ledger B9 filled, its read models caught up with every
  * event before anything is measured, so a query scenario measures the query
- * and not a catch-up. No checkpoint digests are written meanwhile.
+ * and not a catch-up. No checkpoint digests are written meanwhile. `env` adds
+ * to the server's environment, e.g. read models in PostgreSQL.
  */
-export async function serveIngestedLedger(context: BenchContext): Promise<ServedLedger> {
+export async function serveIngestedLedger(context: BenchContext, env: Record<string, string> = {}): Promise<ServedLedger> {
   const ledger = await ingestedLedger(context);
   const server = await startLedgerServer(context, {
     dataDir: ledger.dataDir,
-    env: { LEDGER_CHECKPOINT_INTERVAL_MS: '0', LEDGER_LOG_LEVEL: 'warn' },
+    env: { LEDGER_CHECKPOINT_INTERVAL_MS: '0', LEDGER_LOG_LEVEL: 'warn', ...env },
   });
   try {
     const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
