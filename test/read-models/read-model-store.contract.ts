@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@ledger/event-store';
 import { ProjectionRunner, ReadModelChanges, ReadModelStore, SqliteReadModelStore } from '@ledger/read-models';
 import { seedEstate } from './support/seeded-events';
+import type { ReviewItem } from '@ledger/domain/projections';
 
 export interface ReadModelStoreUnderTest {
   /** A fresh, empty store that may write (the projector's). */
@@ -129,7 +130,6 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
       const replay: ReadModelChanges = {
         subjects: [{ ...document!, subjectId: 'subject-new' }],
         reviewItems: [],
-        reviewItemUpdates: [],
         postureDeltas: [],
         subjectApplications: [{ subjectId: 'subject-new', applicationId: 'crm' }],
         checkpoint: { position: before.position, recordedAt: '2026-11-02T09:00:00.000Z' },
@@ -154,7 +154,7 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
       expect((await store.checkpoints()).every((c) => c.position === before.position + 1)).toBe(true);
     });
 
-    it('appends review actions in order and keeps the first verdict on an authentication', async () => {
+    it('writes a case whole over its row, and keeps the first verdict on an authentication', async () => {
       const sqlite = await reference();
       await new ProjectionRunner(events, store).catchUp();
       const [item] = (await store.listReviewItems({ status: 'open', order: 'oldest-first', limit: 1 })).value;
@@ -164,16 +164,25 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
         revision: unevaluated.source.revision,
         evaluation: { achievedAal: aal, requiredAal: 2, verdict: 'compliant', policyVersion: 1 } as any,
       });
-      const action = (n: number) => ({ action: `note-${n}`, at: `2026-11-0${n}T00:00:00Z`, by: 'spec' }) as any;
+      const action = (n: number) => ({ action: `note-${n}`, at: `2026-11-0${n}T00:00:00Z`, by: 'spec', position: n }) as any;
+      const later = { stream: item.source.stream, revision: item.source.revision + 100, position: item.source.position + 100 };
+      // The case as the projection leaves it after an action and one more occurrence: every column changes.
+      const grown: ReviewItem = {
+        ...item,
+        status: 'acknowledged',
+        channel: 'vpn',
+        occurrences: item.occurrences + 1,
+        lastOccurredAt: '2026-11-09T00:00:00.000Z',
+        source: later,
+        sources: [...item.sources, later],
+        detail: { grown: true },
+        actions: [action(1)],
+      };
       for (const target of [store, sqlite]) {
         const position = (await target.checksums()).position;
         await target.commit({
           subjects: [],
-          reviewItems: [],
-          reviewItemUpdates: [
-            { itemId: item.itemId, status: 'acknowledged', action: action(1) },
-            { itemId: item.itemId, status: 'resolved', action: action(2) },
-          ],
+          reviewItems: [grown],
           postureDeltas: [],
           subjectApplications: [],
           authenticationEvaluations: [verdict(2), verdict(3)],
@@ -181,9 +190,10 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
           eventsRead: 1,
         });
       }
-      const { value: updated } = await store.getReviewItem(item.itemId);
-      expect(updated?.status).toBe('resolved');
-      expect(updated?.actions.slice(-2)).toEqual([action(1), action(2)]);
+      expect((await store.getReviewItem(item.itemId)).value).toEqual(grown);
+      expect(
+        (await store.listReviewItems({ status: 'open', order: 'oldest-first', limit: 1000 })).value.map((i) => i.itemId),
+      ).not.toContain(item.itemId);
       const evaluated = (await store.listAuthentications({ subjectId: unevaluated.subjectId, limit: 10 })).value.find(
         (row) => row.source.position === unevaluated.source.position,
       );

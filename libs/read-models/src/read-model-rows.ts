@@ -15,7 +15,7 @@ import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearc
  * READ_MODEL_SCHEMA_VERSION with any change: read models of another version are dropped by the
  * projector and rebuilt from the events, and refused by readers.
  */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+export const READ_MODEL_SCHEMA_VERSION = 5;
 
 /** `json` columns hold JSON text, hashed in canonical form; `bigint` holds positions and counts. */
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'json';
@@ -84,6 +84,11 @@ export const READ_MODEL_TABLES: TableSpec[] = [
       bigint('position'),
       json('detail'),
       json('actions'),
+      // Version 5 (issue 16): one row per case, which every occurrence of its rule adds to.
+      bigint('occurrences'),
+      text('first_occurred_at'),
+      text('last_occurred_at'),
+      json('sources'),
     ],
     primaryKey: ['item_id'],
   },
@@ -252,7 +257,20 @@ export interface ReviewRow {
   position: number;
   detail: string;
   actions: string;
+  occurrences: number;
+  first_occurred_at: string;
+  last_occurred_at: string;
+  sources: string;
 }
+
+/**
+ * A case row is written whole: the subject document holds the case as its occurrences and
+ * actions left it, so the latest write is the truth. Same SQL in both dialects.
+ */
+export const REPLACE_REVIEW_ITEM = `ON CONFLICT (item_id) DO UPDATE SET ${columnsOf('review_items')
+  .filter((column) => column !== 'item_id')
+  .map((column) => `${column} = excluded.${column}`)
+  .join(', ')}`;
 
 export function reviewItemRow(item: ReviewItem): ReviewRow {
   return {
@@ -268,6 +286,10 @@ export function reviewItemRow(item: ReviewItem): ReviewRow {
     position: item.source.position,
     detail: JSON.stringify(item.detail),
     actions: JSON.stringify(item.actions),
+    occurrences: item.occurrences,
+    first_occurred_at: item.firstOccurredAt,
+    last_occurred_at: item.lastOccurredAt,
+    sources: JSON.stringify(item.sources),
   };
 }
 
@@ -283,6 +305,10 @@ export function toReviewItem(row: ReviewRow): ReviewItem {
     source: { stream: row.stream_id, revision: Number(row.stream_revision), position: Number(row.position) },
     detail: JSON.parse(row.detail),
     actions: JSON.parse(row.actions),
+    occurrences: Number(row.occurrences),
+    firstOccurredAt: row.first_occurred_at,
+    lastOccurredAt: row.last_occurred_at,
+    sources: JSON.parse(row.sources),
   };
 }
 

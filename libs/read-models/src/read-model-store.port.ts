@@ -7,7 +7,6 @@ import type {
   PostureDelta,
   ReviewItem,
   ReviewItemKind,
-  ReviewItemUpdate,
   ReviewItemStatus,
   SubjectDocument,
   SubjectShareCounts,
@@ -30,9 +29,11 @@ export interface ProjectionCheckpoint {
 /** Everything one batch of events changes, committed with the new checkpoint or not at all. */
 export interface ReadModelChanges {
   subjects: SubjectDocument[];
+  /**
+   * Review cases as they stand after the batch, each once, written whole (insert or replace):
+   * occurrences and reviewers' actions are folded in order into the subject document first.
+   */
   reviewItems: ReviewItem[];
-  /** Applied after `reviewItems`, in order: an item opened and acted on in one batch ends in the right status. */
-  reviewItemUpdates: ReviewItemUpdate[];
   postureDeltas: PostureDelta[];
   subjectApplications: Array<{ subjectId: string; applicationId: string }>;
   /** New authentication rows, with their verdict when it came in the same batch. */

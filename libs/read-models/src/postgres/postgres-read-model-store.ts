@@ -44,6 +44,7 @@ import {
   READ_MODEL_SCHEMA_VERSION,
   READ_MODEL_TABLE_NAMES,
   READ_MODEL_TABLES,
+  REPLACE_REVIEW_ITEM,
   reviewItemRow,
   reviewItemsQuery,
   ReviewRow,
@@ -443,15 +444,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       changes.subjectApplications.map(({ subjectId, applicationId }) => ({ application_id: applicationId, subject_id: subjectId })),
       'ON CONFLICT DO NOTHING',
     );
-    // A plain INSERT: an event applied twice would collide here and abort its whole batch.
-    await this.insertRows(client, 'review_items', changes.reviewItems.map(reviewItemRow));
-    // In order: an item opened and acted on in one batch ends in the right status.
-    for (const update of changes.reviewItemUpdates) {
-      await client.query(
-        'UPDATE review_items SET status = $2, actions = (actions::jsonb || jsonb_build_array($3::jsonb))::text WHERE item_id = $1',
-        [update.itemId, update.status, JSON.stringify(update.action)],
-      );
-    }
+    await this.insertRows(client, 'review_items', changes.reviewItems.map(reviewItemRow), REPLACE_REVIEW_ITEM);
     await this.insertRows(
       client,
       'posture_counters',

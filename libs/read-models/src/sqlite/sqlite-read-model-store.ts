@@ -29,6 +29,7 @@ import {
   prefixUpperBound,
   READ_MODEL_SCHEMA_VERSION,
   READ_MODEL_TABLE_NAMES,
+  REPLACE_REVIEW_ITEM,
   reviewItemRow,
   reviewItemsQuery,
   ReviewRow,
@@ -156,11 +157,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       ),
       linkSubjectApplication: db.prepare('INSERT OR IGNORE INTO subject_applications (application_id, subject_id) VALUES (?, ?)'),
       // A plain INSERT: an event applied twice would collide here and abort its whole batch.
-      insertReviewItem: db.prepare(insertSql('review_items')),
-      // An action on an item this code never opened (none today) changes nothing, identically on every replay.
-      updateReviewItem: db.prepare<{ itemId: string; status: string; action: string }>(
-        `UPDATE review_items SET status = @status, actions = json_insert(actions, '$[#]', json(@action)) WHERE item_id = @itemId`,
-      ),
+      upsertReviewItem: db.prepare(`${insertSql('review_items')} ${REPLACE_REVIEW_ITEM}`),
       selectReviewItem: db.prepare<[string], ReviewRow>(
         `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE item_id = ?`,
       ),
@@ -249,10 +246,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     }
     for (const document of changes.subjects) statements.upsertSubject.run(subjectRow(document));
     for (const { subjectId, applicationId } of changes.subjectApplications) statements.linkSubjectApplication.run(applicationId, subjectId);
-    for (const item of changes.reviewItems) statements.insertReviewItem.run(reviewItemRow(item));
-    for (const update of changes.reviewItemUpdates) {
-      statements.updateReviewItem.run({ itemId: update.itemId, status: update.status, action: JSON.stringify(update.action) });
-    }
+    for (const item of changes.reviewItems) statements.upsertReviewItem.run(reviewItemRow(item));
     for (const delta of changes.postureDeltas) statements.addToPostureCounter.run(delta);
     for (const record of changes.authentications ?? []) statements.insertAuthentication.run(authenticationRow(record));
     for (const { stream, revision, evaluation } of changes.authenticationEvaluations ?? []) {

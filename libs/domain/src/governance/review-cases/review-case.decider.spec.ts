@@ -154,3 +154,64 @@ describe('review SLA in business days', () => {
     expect(reviewSlaStatus(due, new Date('2026-12-01T00:00:00Z'), '2026-11-12T00:00:00.000Z')).toBe('within-sla');
   });
 });
+
+describe('a resolved case that occurred again (re-opened by the projection)', () => {
+  const seen = (occurrences: number) => ({ occurrences });
+  const resolvedCovering = (occurrences: number): ReviewCaseEvent => ({
+    type: 'assurance.review.resolved',
+    data: { caseId: CASE, resolvedBy: 'rita', outcome: 'remediated', note: 'key replaced, user notified', at: at(5), occurrences },
+  });
+
+  it('is acted on again when the reviewer sees more occurrences than the resolution covered, the count recorded', () => {
+    given([resolvedCovering(2)])
+      .when({ ...acknowledge('sam'), ...seen(3) })
+      .then([{ type: 'assurance.review.acknowledged', data: { caseId: CASE, acknowledgedBy: 'sam', at: at(1), occurrences: 3 } }]);
+    given([acknowledged(), resolvedCovering(2)])
+      .when({ ...resolve('sam', 'accepted-risk'), ...seen(4) })
+      .then([
+        {
+          type: 'assurance.review.resolved',
+          data: {
+            caseId: CASE,
+            resolvedBy: 'sam',
+            outcome: 'accepted-risk',
+            note: 'key replaced, user notified',
+            at: at(5),
+            occurrences: 4,
+          },
+        },
+      ]);
+  });
+
+  it('refuses an action on the occurrences the resolution already covered', () => {
+    given([resolvedCovering(2)])
+      .when({ ...acknowledge('sam'), ...seen(2) })
+      .thenThrows(refusedWith('case-already-resolved'));
+    given([resolvedCovering(2)])
+      .when(escalate())
+      .thenThrows(refusedWith('case-already-resolved'));
+  });
+
+  it('counts a resolution recorded before cases were grouped as covering its one event', () => {
+    given([resolved()])
+      .when({ ...escalate(), ...seen(2) })
+      .then([
+        {
+          type: 'assurance.review.escalated',
+          data: { caseId: CASE, escalatedBy: 'rita', reason: 'second recovery this month', at: at(3), occurrences: 2 },
+        },
+      ]);
+  });
+
+  it('starts a new round: the acknowledgement before the resolution no longer holds, the new one does', () => {
+    given([acknowledged('rita'), resolvedCovering(1)])
+      .when({ ...acknowledge('sam'), ...seen(2) })
+      .then([{ type: 'assurance.review.acknowledged', data: { caseId: CASE, acknowledgedBy: 'sam', at: at(1), occurrences: 2 } }]);
+    given([
+      resolvedCovering(1),
+      { type: 'assurance.review.acknowledged', data: { caseId: CASE, acknowledgedBy: 'sam', at: at(1), occurrences: 2 } },
+    ])
+      .when({ ...acknowledge('rita'), ...seen(2) })
+      .thenThrows(ReviewCaseRuleViolation, (error) => error.code === 'case-already-acknowledged' && /sam/.test(error.message));
+  });
+});

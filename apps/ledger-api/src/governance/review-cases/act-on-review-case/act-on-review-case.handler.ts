@@ -53,7 +53,12 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
       stream,
       (loaded) => ({
         result: undefined,
-        events: decideReviewCase({ ...action, caseId, by: context.writtenBy ?? UNNAMED_REVIEWER, at }, loaded.state).map((event, index) =>
+        // The occurrences the queue shows are what the reviewer acts on: a resolution covers them, and a
+        // case that occurred again after its resolution can be acted on again (see decideReviewCase).
+        events: decideReviewCase(
+          { ...action, caseId, by: context.writtenBy ?? UNNAMED_REVIEWER, at, occurrences: item.occurrences },
+          loaded.state,
+        ).map((event, index) =>
           ledgerEventToAppend({
             type: event.type,
             data: event.data,
