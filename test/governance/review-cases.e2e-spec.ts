@@ -329,20 +329,26 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
     }
   });
 
-  it('shows each item its due time and SLA status, five business days by default', async () => {
+  it('shows each case its severity, due time and SLA status: one business day for a critical case by default', async () => {
     const subject = `sla-${randomUUID()}`;
-    // A Monday: five business days later is the next Monday, long before this test runs.
+    // Break-glass is critical. A Monday: one business day later is the Tuesday, long before this test runs.
     const { position } = await record(
       event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'drill' }),
     );
     const [item] = await casesOf(subject, position);
-    expect(item).toMatchObject({ status: 'open', dueAt: '2026-11-09T03:00:00.000Z', slaStatus: 'overdue' });
+    expect(item).toMatchObject({ status: 'open', severity: 'critical', dueAt: '2026-11-03T03:00:00.000Z', slaStatus: 'overdue' });
     const recent = new Date(Date.now() - 60_000).toISOString();
     // A new occurrence adds to the open case, whose SLA still runs from when it opened.
     const repeated = await record(event(subject, 'breakglass.used', recent, { accountId: 'emergency-admin', reason: 'drill' }));
     expect(await casesOf(subject, repeated.position)).toEqual([
-      expect.objectContaining({ occurrences: 2, dueAt: '2026-11-09T03:00:00.000Z', slaStatus: 'overdue' }),
+      expect.objectContaining({ occurrences: 2, dueAt: '2026-11-03T03:00:00.000Z', slaStatus: 'overdue' }),
     ]);
+    const critical = await ledger.get(`/v1/reviews?subjectId=${subject}&severity=critical`);
+    expect(critical.body.items.map((candidate: any) => candidate.itemId)).toEqual([item.itemId]);
+    expect((await ledger.get(`/v1/reviews?subjectId=${subject}&severity=low`)).body.items).toEqual([]);
+    const unknown = await ledger.get(`/v1/reviews?severity=urgent`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((error: any) => error.field)).toContain('severity');
     const other = `sla-fresh-${randomUUID()}`;
     const fresh = await record(event(other, 'breakglass.used', recent, { accountId: 'emergency-admin', reason: 'drill' }));
     expect((await casesOf(other, fresh.position)).map((candidate) => candidate.slaStatus)).toEqual(['within-sla']);

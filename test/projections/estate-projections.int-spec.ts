@@ -260,8 +260,12 @@ function describeEstateOn(storeName: string, start: () => Promise<{ ledger: Runn
       expect(items.some((item) => item.occurrences > 1)).toBe(true);
       expect(new Set(items.map((item) => item.itemId)).size).toBe(items.length);
       expect(new Set(items.map((item) => `${item.subjectId} ${item.kind} ${item.applicationId}`)).size).toBe(items.length);
-      const occurred = items.map((item) => item.occurredAt);
-      expect(occurred).toEqual([...occurred].sort());
+      // The default order, page after page: the most severe first, then the oldest.
+      const order = items.map((item) =>
+        [3 - ['low', 'medium', 'high', 'critical'].indexOf(item.severity), item.occurredAt, item.itemId].join(' '),
+      );
+      expect(order).toEqual([...order].sort());
+      expect(new Set(items.map((item) => item.severity)).size).toBeGreaterThan(1);
 
       const typeAt = new Map(stored.map((event) => [`${event.streamId}@${event.revision}`, [event.type, event.position]]));
       const sourceTypes: Record<string, string[]> = {

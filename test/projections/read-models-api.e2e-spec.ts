@@ -137,7 +137,9 @@ describe('read-model API', () => {
     );
     const position = Math.max(...written.body.results.map((r: { position: number }) => r.position));
 
-    const oldestFirst = await ledger.get(`/v1/reviews?status=open&kind=fallback&applicationId=${app}&minPosition=${position}&limit=2`);
+    const oldestFirst = await ledger.get(
+      `/v1/reviews?status=open&kind=fallback&applicationId=${app}&sort=-age&minPosition=${position}&limit=2`,
+    );
     expect(oldestFirst.status).toBe(200);
     expect(oldestFirst.body.items.map((item: { occurredAt: string }) => item.occurredAt)).toEqual([
       '2026-10-01T08:00:00.000Z',
@@ -150,7 +152,7 @@ describe('read-model API', () => {
     const sourceEvent = await ledger.get(oldest.sourceHref);
     expect(sourceEvent.body.events[0]).toMatchObject({ revision: 0, type: 'assurance.fallback.used', id: written.body.results[0].id });
 
-    const rest = await ledger.get(`/v1/reviews?kind=fallback&applicationId=${app}&limit=2&cursor=${oldestFirst.body.nextCursor}`);
+    const rest = await ledger.get(`/v1/reviews?kind=fallback&applicationId=${app}&sort=-age&limit=2&cursor=${oldestFirst.body.nextCursor}`);
     expect(rest.body.items.map((item: { occurredAt: string }) => item.occurredAt)).toEqual(['2026-11-20T08:00:00.000Z']);
     expect(rest.body.nextCursor).toBeNull();
 

@@ -5,6 +5,7 @@ import { SqliteEventStore } from '@ledger/event-store';
 import { ProjectionRunner, ReadModelChanges, ReadModelStore, SqliteReadModelStore } from '@ledger/read-models';
 import { seedEstate } from './support/seeded-events';
 import type { ReviewItem } from '@ledger/domain/projections';
+import { REVIEW_SEVERITIES } from '@ledger/domain';
 
 export interface ReadModelStoreUnderTest {
   /** A fresh, empty store that may write (the projector's). */
@@ -36,6 +37,8 @@ async function everythingVisible(store: ReadModelStore) {
     subject: await store.getSubject('subject-007'),
     reviewsOld: await store.listReviewItems({ status: ['open', 'acknowledged'], order: 'oldest-first', limit: 5 }),
     reviewsNew: await store.listReviewItems({ status: 'open', order: 'newest-first', limit: 5, applicationId: 'crm' }),
+    reviewsBySeverity: await store.listReviewItems({ status: 'open', order: 'severity-first', limit: 5 }),
+    reviewsMedium: await store.listReviewItems({ status: 'open', order: 'oldest-first', severity: 'medium', limit: 5 }),
     reviewCount: await store.countReviewItems({ status: ['open'], subjectId: 'subject-003' }),
     openCounts: await store.openReviewCounts(),
     posture: await store.posture({}, now),
@@ -121,6 +124,27 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
       // Byte order, as SQLite compares: upper case before lower case.
       expect(actual.subjects.value[0].subjectId).toBe('Subject-000');
       expect(actual).toEqual(expected);
+    });
+
+    it('pages the queue most severe first, then oldest, with a keyset cursor that carries the severity', async () => {
+      await new ProjectionRunner(events, store).catchUp();
+      const all = (await store.listReviewItems({ status: ['open', 'acknowledged'], order: 'oldest-first', limit: 10_000 })).value;
+      const rank = (item: ReviewItem) => REVIEW_SEVERITIES.indexOf(item.severity);
+      const expected = [...all]
+        .sort((a, b) => rank(b) - rank(a) || a.occurredAt.localeCompare(b.occurredAt) || (a.itemId < b.itemId ? -1 : 1))
+        .map((item) => item.itemId);
+      const paged: string[] = [];
+      let after: { occurredAt: string; itemId: string; severityRank: number } | undefined;
+      for (;;) {
+        const page = (await store.listReviewItems({ status: ['open', 'acknowledged'], order: 'severity-first', after, limit: 4 })).value;
+        if (page.length === 0) break;
+        paged.push(...page.map((item) => item.itemId));
+        const last = page[page.length - 1];
+        after = { occurredAt: last.occurredAt, itemId: last.itemId, severityRank: rank(last) };
+      }
+      expect(paged).toEqual(expected);
+      // Not vacuous: the estate raises cases of more than one severity.
+      expect(new Set(all.map((item) => item.severity)).size).toBeGreaterThan(1);
     });
 
     it('commits a batch with its checkpoint or not at all, and refuses to apply events twice', async () => {

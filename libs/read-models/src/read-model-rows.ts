@@ -1,4 +1,4 @@
-import type { Channel } from '@ledger/domain';
+import { reviewSeverityRank, type Channel } from '@ledger/domain';
 import type {
   AuthenticationEvaluation,
   AuthenticationRecord,
@@ -89,6 +89,9 @@ export const READ_MODEL_TABLES: TableSpec[] = [
       text('first_occurred_at'),
       text('last_occurred_at'),
       json('sources'),
+      text('severity'),
+      // 0 (low) to 3 (critical): the queue's first sort key.
+      integer('severity_rank'),
     ],
     primaryKey: ['item_id'],
   },
@@ -142,6 +145,7 @@ export interface IndexSpec {
  */
 export const READ_INDEXES: IndexSpec[] = [
   { name: 'review_items_by_age', table: 'review_items', columns: ['status', 'occurred_at', 'item_id'] },
+  { name: 'review_items_by_severity', table: 'review_items', columns: ['status', 'severity_rank', 'occurred_at', 'item_id'] },
   { name: 'review_items_by_subject', table: 'review_items', columns: ['subject_id', 'status'] },
   { name: 'authentications_by_time', table: 'authentications', columns: ['occurred_at'] },
   { name: 'authentications_by_application', table: 'authentications', columns: ['application_id', 'occurred_at'] },
@@ -261,6 +265,8 @@ export interface ReviewRow {
   first_occurred_at: string;
   last_occurred_at: string;
   sources: string;
+  severity: string;
+  severity_rank: number;
 }
 
 /**
@@ -290,6 +296,8 @@ export function reviewItemRow(item: ReviewItem): ReviewRow {
     first_occurred_at: item.firstOccurredAt,
     last_occurred_at: item.lastOccurredAt,
     sources: JSON.stringify(item.sources),
+    severity: item.severity,
+    severity_rank: reviewSeverityRank(item.severity),
   };
 }
 
@@ -309,6 +317,7 @@ export function toReviewItem(row: ReviewRow): ReviewItem {
     firstOccurredAt: row.first_occurred_at,
     lastOccurredAt: row.last_occurred_at,
     sources: JSON.parse(row.sources),
+    severity: row.severity as ReviewItem['severity'],
   };
 }
 
@@ -420,24 +429,42 @@ export function authenticationQuery(mode: 'page' | 'count', search: Authenticati
   };
 }
 
-/** The review-queue query of a search: statuses, optional filters, a keyset cursor, either order. */
+/**
+ * The review-queue query of a search: statuses, optional filters, a keyset cursor, in one of three
+ * orders. `severity-first`: the most severe first, then the oldest (issue 16); its cursor carries
+ * the severity rank too, and the keyset mixes directions, so it is spelled out rather than a tuple.
+ */
 export function reviewItemsQuery(search: ReviewSearch) {
-  const oldestFirst = search.order === 'oldest-first';
   const statuses = typeof search.status === 'string' ? [search.status] : [...search.status];
   const where = [`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`];
   if (search.kind !== undefined) where.push('kind = @kind');
   if (search.applicationId !== undefined) where.push('application_id = @applicationId');
   if (search.subjectId !== undefined) where.push('subject_id = @subjectId');
-  if (search.after !== undefined) where.push(`(occurred_at, item_id) ${oldestFirst ? '>' : '<'} (@afterOccurredAt, @afterItemId)`);
-  const direction = oldestFirst ? 'ASC' : 'DESC';
+  if (search.severity !== undefined) where.push('severity = @severity');
   const parameters: Record<string, unknown> = { limit: search.limit };
   statuses.forEach((status, i) => (parameters[`status${i}`] = status));
   if (search.kind !== undefined) parameters.kind = search.kind;
   if (search.applicationId !== undefined) parameters.applicationId = search.applicationId;
   if (search.subjectId !== undefined) parameters.subjectId = search.subjectId;
+  if (search.severity !== undefined) parameters.severity = search.severity;
   if (search.after !== undefined) Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
+  let orderBy: string;
+  if (search.order === 'severity-first') {
+    if (search.after !== undefined) {
+      where.push(
+        '(severity_rank < @afterRank OR (severity_rank = @afterRank AND (occurred_at, item_id) > (@afterOccurredAt, @afterItemId)))',
+      );
+      parameters.afterRank = search.after.severityRank ?? 0;
+    }
+    orderBy = 'severity_rank DESC, occurred_at ASC, item_id ASC';
+  } else {
+    const oldestFirst = search.order === 'oldest-first';
+    if (search.after !== undefined) where.push(`(occurred_at, item_id) ${oldestFirst ? '>' : '<'} (@afterOccurredAt, @afterItemId)`);
+    const direction = oldestFirst ? 'ASC' : 'DESC';
+    orderBy = `occurred_at ${direction}, item_id ${direction}`;
+  }
   return {
-    sql: `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE ${where.join(' AND ')} ORDER BY occurred_at ${direction}, item_id ${direction} LIMIT @limit`,
+    sql: `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT @limit`,
     parameters,
   };
 }

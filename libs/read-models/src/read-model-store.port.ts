@@ -11,6 +11,7 @@ import type {
   SubjectDocument,
   SubjectShareCounts,
 } from '@ledger/domain/projections';
+import type { ReviewSeverity } from '@ledger/domain';
 
 /** The read models the runner maintains; each has its own checkpoint and checksum. */
 export const PROJECTION_NAMES = ['subject-state', 'review-queue', 'estate-posture', 'authentications'] as const;
@@ -66,7 +67,7 @@ export interface SubjectSearch {
   limit: number;
 }
 
-export type ReviewSortOrder = 'oldest-first' | 'newest-first';
+export type ReviewSortOrder = 'severity-first' | 'oldest-first' | 'newest-first';
 
 export interface ReviewSearch {
   /** One status, or any of several. */
@@ -74,9 +75,10 @@ export interface ReviewSearch {
   kind?: ReviewItemKind;
   applicationId?: string;
   subjectId?: string;
+  severity?: ReviewSeverity;
   order: ReviewSortOrder;
-  /** Exclusive keyset cursor: the last item of the previous page. */
-  after?: { occurredAt: string; itemId: string };
+  /** Exclusive keyset cursor: the last item of the previous page (its severity rank for `severity-first`). */
+  after?: { occurredAt: string; itemId: string; severityRank?: number };
   limit: number;
 }
 

@@ -156,6 +156,13 @@ describe('review cases grouped by subject, rule and application', () => {
     expect(current.reviewItem.status).toBe('resolved');
   });
 
+  it('carries the severity of its rule and stakes', () => {
+    const { document } = fold([...violation('payroll', minute(1))]);
+    expect(document.reviewCases['dora~policy-violation~payroll'].severity).toBe('medium');
+    const uses = fold([breakglass(minute(2))], document).document;
+    expect(uses.reviewCases['dora~breakglass'].severity).toBe('critical');
+  });
+
   describe('actions recorded before cases were grouped, in streams named after one event', () => {
     const events = () => [...violation('payroll', minute(1)), breakglass(minute(2)), ...violation('payroll', minute(3))];
 

@@ -1,5 +1,6 @@
 import { GOVERNANCE_CASE_KINDS, parseLegacyReviewItemId, reviewCaseId, ReviewItem, ReviewOccurrence } from './review-items';
 import type { ReviewItemUpdate } from './review-case-projection';
+import { higherSeverity, reviewSeverityOf } from '../governance/review-cases/review-severity';
 
 /** How many source events a case links; `occurrences` counts them all. Bounded so a case that recurs daily stays small. */
 export const RECENT_OCCURRENCE_LIMIT = 20;
@@ -12,7 +13,8 @@ export type SubjectReviewCases = Record<string, ReviewItem>;
  * (open, acknowledged, escalated) keeps its status: the reviewer working on it
  * sees the new occurrence in it. A resolved case is re-opened: its status goes
  * back to `open`, its age and SLA start again at this occurrence, and its
- * actions and earlier occurrences stay.
+ * actions and earlier occurrences stay. A case is as severe as its most
+ * severe occurrence in the current round.
  */
 export function addOccurrence(existing: ReviewItem | undefined, occurrence: ReviewOccurrence): ReviewItem {
   const { kind, subjectId, applicationId, channel, occurredAt, source, detail } = occurrence;
@@ -25,6 +27,7 @@ export function addOccurrence(existing: ReviewItem | undefined, occurrence: Revi
       applicationId,
       channel,
       occurredAt,
+      severity: reviewSeverityOf(occurrence),
       occurrences: 1,
       firstOccurredAt: occurredAt,
       lastOccurredAt: occurredAt,
@@ -40,6 +43,8 @@ export function addOccurrence(existing: ReviewItem | undefined, occurrence: Revi
     status: reopened ? 'open' : existing.status,
     channel,
     occurredAt: reopened ? occurredAt : existing.occurredAt,
+    // A re-opened case starts a new round, judged by what re-opened it.
+    severity: reopened ? reviewSeverityOf(occurrence) : higherSeverity(existing.severity, reviewSeverityOf(occurrence)),
     occurrences: existing.occurrences + 1,
     // Occurrences arrive in the ledger's order, which is not always the order they happened in (late ingestion).
     firstOccurredAt: occurredAt < existing.firstOccurredAt ? occurredAt : existing.firstOccurredAt,

@@ -1,6 +1,7 @@
 import { Channel } from '../event-catalog';
 import { REVIEW_CASE_STATUSES, ReviewCaseStatus } from '../governance/review-cases/review-case.decider';
 import { ReviewCaseOutcome } from '../governance/review-cases/review-case-events';
+import type { ReviewSeverity } from '../governance/review-cases/review-severity';
 import { AccessDecidedData, AuthenticationEvaluatedData } from '../ledger-events';
 import { SubjectState } from '../subject';
 import { activeAuthenticators } from './subject-summary';
@@ -66,6 +67,8 @@ export interface ReviewItem {
   channel: Channel | null;
   /** When the case was opened, or re-opened after a resolution: what its age and SLA run from. */
   occurredAt: string;
+  /** As severe as the most severe occurrence since the case was opened or re-opened (`reviewSeverityOf`). */
+  severity: ReviewSeverity;
   /** Every occurrence since the first, the resolved rounds included. */
   occurrences: number;
   firstOccurredAt: string;
