@@ -352,5 +352,20 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
     const other = `sla-fresh-${randomUUID()}`;
     const fresh = await record(event(other, 'breakglass.used', recent, { accountId: 'emergency-admin', reason: 'drill' }));
     expect((await casesOf(other, fresh.position)).map((candidate) => candidate.slaStatus)).toEqual(['within-sla']);
+
+    // Filters by minimum age (from when the case opened) and by channel; a bad value is a 400 naming its field.
+    const ids = async (query: string) => (await ledger.get(`/v1/reviews?${query}`)).body.items.map((candidate: any) => candidate.itemId);
+    expect(await ids(`subjectId=${subject}&minAgeDays=3`)).toEqual([item.itemId]);
+    expect(await ids(`subjectId=${other}&minAgeDays=1`)).toEqual([]);
+    expect(await ids(`subjectId=${other}&minAgeDays=0`)).toHaveLength(1);
+    expect(await ids(`subjectId=${subject}&channel=privileged`)).toEqual([]);
+    for (const [query, field] of [
+      ['channel=email', 'channel'],
+      ['minAgeDays=-1', 'minAgeDays'],
+    ]) {
+      const refused = await ledger.get(`/v1/reviews?${query}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.map((error: any) => error.field)).toContain(field);
+    }
   });
 });

@@ -39,6 +39,13 @@ async function everythingVisible(store: ReadModelStore) {
     reviewsNew: await store.listReviewItems({ status: 'open', order: 'newest-first', limit: 5, applicationId: 'crm' }),
     reviewsBySeverity: await store.listReviewItems({ status: 'open', order: 'severity-first', limit: 5 }),
     reviewsMedium: await store.listReviewItems({ status: 'open', order: 'oldest-first', severity: 'medium', limit: 5 }),
+    reviewsWeb: await store.listReviewItems({ status: 'open', order: 'oldest-first', channel: 'web', limit: 5 }),
+    reviewsAged: await store.listReviewItems({
+      status: 'open',
+      order: 'oldest-first',
+      openedAtOrBefore: '2026-11-03T00:00:00.000Z',
+      limit: 5,
+    }),
     reviewCount: await store.countReviewItems({ status: ['open'], subjectId: 'subject-003' }),
     openCounts: await store.openReviewCounts(),
     posture: await store.posture({}, now),
@@ -145,6 +152,18 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
       expect(paged).toEqual(expected);
       // Not vacuous: the estate raises cases of more than one severity.
       expect(new Set(all.map((item) => item.severity)).size).toBeGreaterThan(1);
+    });
+
+    it('filters the queue by channel and by the time a case opened', async () => {
+      await new ProjectionRunner(events, store).catchUp();
+      const all = (await store.listReviewItems({ status: 'open', order: 'oldest-first', limit: 10_000 })).value;
+      const web = (await store.listReviewItems({ status: 'open', order: 'oldest-first', channel: 'web', limit: 10_000 })).value;
+      expect(web.map((item) => item.itemId)).toEqual(all.filter((item) => item.channel === 'web').map((item) => item.itemId));
+      const cutoff = '2026-11-03T00:00:00.000Z';
+      const aged = (await store.listReviewItems({ status: 'open', order: 'oldest-first', openedAtOrBefore: cutoff, limit: 10_000 })).value;
+      expect(aged.map((item) => item.itemId)).toEqual(all.filter((item) => item.occurredAt <= cutoff).map((item) => item.itemId));
+      // Not vacuous: each filter keeps some cases and leaves some out.
+      expect([web.length, aged.length].every((n) => n > 0 && n < all.length)).toBe(true);
     });
 
     it('commits a batch with its checkpoint or not at all, and refuses to apply events twice', async () => {

@@ -441,12 +441,16 @@ export function reviewItemsQuery(search: ReviewSearch) {
   if (search.applicationId !== undefined) where.push('application_id = @applicationId');
   if (search.subjectId !== undefined) where.push('subject_id = @subjectId');
   if (search.severity !== undefined) where.push('severity = @severity');
+  if (search.channel !== undefined) where.push('channel = @channel');
+  if (search.openedAtOrBefore !== undefined) where.push('occurred_at <= @openedAtOrBefore');
   const parameters: Record<string, unknown> = { limit: search.limit };
   statuses.forEach((status, i) => (parameters[`status${i}`] = status));
   if (search.kind !== undefined) parameters.kind = search.kind;
   if (search.applicationId !== undefined) parameters.applicationId = search.applicationId;
   if (search.subjectId !== undefined) parameters.subjectId = search.subjectId;
   if (search.severity !== undefined) parameters.severity = search.severity;
+  if (search.channel !== undefined) parameters.channel = search.channel;
+  if (search.openedAtOrBefore !== undefined) parameters.openedAtOrBefore = search.openedAtOrBefore;
   if (search.after !== undefined) Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
   let orderBy: string;
   if (search.order === 'severity-first') {

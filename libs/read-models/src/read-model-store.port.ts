@@ -76,6 +76,9 @@ export interface ReviewSearch {
   applicationId?: string;
   subjectId?: string;
   severity?: ReviewSeverity;
+  channel?: string;
+  /** Only cases opened (or re-opened) at or before this `toISOString()` time: a minimum age, resolved against now by the caller. */
+  openedAtOrBefore?: string;
   order: ReviewSortOrder;
   /** Exclusive keyset cursor: the last item of the previous page (its severity rank for `severity-first`). */
   after?: { occurredAt: string; itemId: string; severityRank?: number };

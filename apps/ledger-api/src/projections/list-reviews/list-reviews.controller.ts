@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional } from 'class-validator';
-import { OptionalIdParam, PageParams } from '../../shared/query-params';
+import { OptionalIdParam, OptionalIntParam, PageParams } from '../../shared/query-params';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import { ListReviewsQuery } from './list-reviews.query';
 import { RequireRoles } from '../../access/roles';
-import { REVIEW_SEVERITIES, ReviewSeverity } from '@ledger/domain';
+import { Channel, CHANNELS, REVIEW_SEVERITIES, ReviewSeverity } from '@ledger/domain';
 import type { ReviewSortOrder } from '@ledger/read-models';
 
 /**
@@ -39,6 +39,14 @@ export class ListReviewsParams extends PageParams {
   severity?: ReviewSeverity;
 
   @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+
+  /** Only cases open (since they opened or re-opened) at least this many days. */
+  @OptionalIntParam(0, 3650)
+  minAgeDays?: number;
+
+  @IsOptional()
   @IsIn(REVIEW_SORTS)
   sort?: (typeof REVIEW_SORTS)[number];
 }
@@ -61,6 +69,8 @@ export class ListReviewsController {
         params.applicationId,
         params.subjectId,
         params.severity,
+        params.channel,
+        params.minAgeDays,
         SORT_ORDERS[params.sort ?? 'severity'],
         params.limit ?? 50,
         params.cursor,

@@ -35,12 +35,15 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
     if (after && severityFirst && !/^[0-3]$/.test(after[2]))
       throw new InvalidQueryError('cursor', 'must be a nextCursor returned by this endpoint');
     await this.consistency.ensure(query.minPosition);
+    const askedAt = Date.now();
     const { position, value } = await this.readModels.listReviewItems({
       status: query.status,
       kind: query.kind,
       applicationId: query.applicationId,
       subjectId: query.subjectId,
       severity: query.severity,
+      channel: query.channel,
+      openedAtOrBefore: query.minAgeDays === undefined ? undefined : new Date(askedAt - query.minAgeDays * 86_400_000).toISOString(),
       order: query.order,
       after: after && { occurredAt: after[0], itemId: after[1], ...(severityFirst && { severityRank: Number(after[2]) }) },
       limit: query.limit + 1,

@@ -1,6 +1,6 @@
 import type { ExceptionView } from '../../governance/exceptions/exception-view';
 import { Query } from '@nestjs/cqrs';
-import type { ReviewSeverity, ReviewSlaStatus } from '@ledger/domain';
+import type { Channel, ReviewSeverity, ReviewSlaStatus } from '@ledger/domain';
 import type { ReviewItem, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import type { ReviewSortOrder } from '@ledger/read-models';
 
@@ -30,6 +30,8 @@ export class ListReviewsQuery extends Query<ReviewQueuePage> {
     readonly applicationId: string | undefined,
     readonly subjectId: string | undefined,
     readonly severity: ReviewSeverity | undefined,
+    readonly channel: Channel | undefined,
+    readonly minAgeDays: number | undefined,
     readonly order: ReviewSortOrder,
     readonly limit: number,
     readonly cursor: string | undefined,
