@@ -359,6 +359,33 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
     expect(await ids(`subjectId=${other}&minAgeDays=1`)).toEqual([]);
     expect(await ids(`subjectId=${other}&minAgeDays=0`)).toHaveLength(1);
     expect(await ids(`subjectId=${subject}&channel=privileged`)).toEqual([]);
+    // The summary counts both cases, the repeated one once, judged by the same SLA as the queue.
+    const summary = await ledger.get(`/v1/reviews/summary?minPosition=${fresh.position}`);
+    expect(summary.status).toBe(200);
+    const unresolved: any[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: any = await ledger.get(`/v1/reviews?status=open&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      unresolved.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    }
+    for (const status of ['acknowledged', 'escalated'])
+      unresolved.push(...(await ledger.get(`/v1/reviews?status=${status}&limit=500`)).body.items);
+    expect(summary.body).toMatchObject({
+      open: unresolved.length,
+      overdue: unresolved.filter((candidate) => candidate.slaStatus === 'overdue').length,
+      oldestOpenedAt: unresolved.map((candidate) => candidate.occurredAt).sort()[0],
+      bySeverity: {
+        critical: {
+          open: unresolved.filter((candidate) => candidate.severity === 'critical').length,
+          overdue: unresolved.filter((candidate) => candidate.severity === 'critical' && candidate.slaStatus === 'overdue').length,
+        },
+      },
+    });
+    // The fresh case opened a minute ago; the resolutions earlier in this file were recorded just now.
+    expect(summary.body.trend.days7.opened).toBeGreaterThanOrEqual(1);
+    expect(summary.body.trend.days7.resolved).toBeGreaterThanOrEqual(1);
+    expect(summary.body.trend.days30.opened).toBeGreaterThanOrEqual(summary.body.trend.days7.opened);
+
     for (const [query, field] of [
       ['channel=email', 'channel'],
       ['minAgeDays=-1', 'minAgeDays'],

@@ -27,6 +27,17 @@ async function failureOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Everything a caller of the port can see, read through the port. */
+/** Cut-offs inside the seeded estate's days, so some cases fall on each side. */
+const SUMMARY_QUERY = {
+  overdueAtOrBefore: {
+    critical: '2026-11-05T00:00:00.000Z',
+    high: '2026-11-04T00:00:00.000Z',
+    medium: '2026-11-03T00:00:00.000Z',
+    low: '2026-11-01T00:00:00.000Z',
+  },
+  since: { days7: '2026-11-04T00:00:00.000Z', days30: '2026-11-02T00:00:00.000Z' },
+};
+
 async function everythingVisible(store: ReadModelStore) {
   const now = new Date('2026-11-10T00:00:00Z');
   return {
@@ -46,6 +57,7 @@ async function everythingVisible(store: ReadModelStore) {
       openedAtOrBefore: '2026-11-03T00:00:00.000Z',
       limit: 5,
     }),
+    summary: await store.reviewSummary(SUMMARY_QUERY),
     reviewCount: await store.countReviewItems({ status: ['open'], subjectId: 'subject-003' }),
     openCounts: await store.openReviewCounts(),
     posture: await store.posture({}, now),
@@ -164,6 +176,53 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
       expect(aged.map((item) => item.itemId)).toEqual(all.filter((item) => item.occurredAt <= cutoff).map((item) => item.itemId));
       // Not vacuous: each filter keeps some cases and leaves some out.
       expect([web.length, aged.length].every((n) => n > 0 && n < all.length)).toBe(true);
+    });
+
+    it('summarises the queue: unresolved and overdue by severity, the oldest, and the opened and resolved trend', async () => {
+      await new ProjectionRunner(events, store).catchUp();
+      const [item] = (await store.listReviewItems({ status: 'open', order: 'oldest-first', limit: 1 })).value;
+      const position = (await store.checksums()).position;
+      // One case resolved inside the 7-day trend, so the resolved counts are not vacuous.
+      const resolvedAt = '2026-11-05T00:00:00.000Z';
+      const resolution = {
+        action: 'resolved',
+        by: 'spec',
+        at: resolvedAt,
+        outcome: 'remediated',
+        note: 'spec',
+        position: position + 1,
+      } as const;
+      await store.commit({
+        subjects: [],
+        reviewItems: [{ ...item, status: 'resolved', actions: [resolution] }],
+        postureDeltas: [],
+        subjectApplications: [],
+        checkpoint: { position: position + 1, recordedAt: resolvedAt },
+        eventsRead: 1,
+      });
+      const every = (
+        await store.listReviewItems({ status: ['open', 'acknowledged', 'escalated', 'resolved'], order: 'oldest-first', limit: 10_000 })
+      ).value;
+      const unresolved = every.filter((candidate) => candidate.status !== 'resolved');
+      const overdue = (candidate: ReviewItem) => candidate.occurredAt <= SUMMARY_QUERY.overdueAtOrBefore[candidate.severity];
+      const { value: summary } = await store.reviewSummary(SUMMARY_QUERY);
+      expect(summary).toEqual({
+        open: unresolved.length,
+        overdue: unresolved.filter(overdue).length,
+        oldestOpenedAt: unresolved.map((candidate) => candidate.occurredAt).sort()[0],
+        bySeverity: Object.fromEntries(
+          REVIEW_SEVERITIES.map((severity) => {
+            const of = unresolved.filter((candidate) => candidate.severity === severity);
+            return [severity, { open: of.length, overdue: of.filter(overdue).length }];
+          }),
+        ),
+        trend: {
+          days7: { opened: every.filter((c) => c.occurredAt >= SUMMARY_QUERY.since.days7).length, resolved: 1 },
+          days30: { opened: every.filter((c) => c.occurredAt >= SUMMARY_QUERY.since.days30).length, resolved: 1 },
+        },
+      });
+      expect(summary.overdue).toBeGreaterThan(0);
+      expect(summary.overdue).toBeLessThan(summary.open);
     });
 
     it('commits a batch with its checkpoint or not at all, and refuses to apply events twice', async () => {

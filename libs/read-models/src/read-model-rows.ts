@@ -1,4 +1,4 @@
-import { reviewSeverityRank, type Channel } from '@ledger/domain';
+import { REVIEW_SEVERITIES, reviewSeverityRank, type Channel, type ReviewSeverity } from '@ledger/domain';
 import type {
   AuthenticationEvaluation,
   AuthenticationRecord,
@@ -6,7 +6,7 @@ import type {
   SubjectDocument,
   SubjectShareCounts,
 } from '@ledger/domain/projections';
-import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearch } from './read-model-store.port';
+import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearch, ReviewSummary } from './read-model-store.port';
 
 /**
  * The one description of the read-model tables, which both adapters (SQLite and PostgreSQL)
@@ -92,6 +92,8 @@ export const READ_MODEL_TABLES: TableSpec[] = [
       text('severity'),
       // 0 (low) to 3 (critical): the queue's first sort key.
       integer('severity_rank'),
+      // When a resolved case was resolved; null while unresolved. What the summary's trend counts.
+      text('resolved_at', true),
     ],
     primaryKey: ['item_id'],
   },
@@ -267,6 +269,7 @@ export interface ReviewRow {
   sources: string;
   severity: string;
   severity_rank: number;
+  resolved_at: string | null;
 }
 
 /**
@@ -298,6 +301,8 @@ export function reviewItemRow(item: ReviewItem): ReviewRow {
     sources: JSON.stringify(item.sources),
     severity: item.severity,
     severity_rank: reviewSeverityRank(item.severity),
+    resolved_at:
+      item.status === 'resolved' ? ([...item.actions].reverse().find((action) => action.action === 'resolved')?.at ?? null) : null,
   };
 }
 
@@ -470,6 +475,62 @@ export function reviewItemsQuery(search: ReviewSearch) {
   return {
     sql: `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT @limit`,
     parameters,
+  };
+}
+
+/**
+ * The queue's summary in two statements, the same in both dialects: per severity the unresolved
+ * cases, how many are overdue (opened at or before the severity's cut-off) and the oldest; and how
+ * many cases opened (or re-opened) and were resolved since each trend start.
+ */
+export function reviewSummaryQueries(overdueAtOrBefore: Record<ReviewSeverity, string>, since: { days7: string; days30: string }) {
+  const cutoff = `CASE severity ${REVIEW_SEVERITIES.map((severity) => `WHEN '${severity}' THEN @cutoff_${severity}`).join(' ')} END`;
+  const parameters: Record<string, unknown> = { since7: since.days7, since30: since.days30 };
+  for (const severity of REVIEW_SEVERITIES) parameters[`cutoff_${severity}`] = overdueAtOrBefore[severity];
+  return {
+    bySeverity: `SELECT severity, count(*) AS open, sum(CASE WHEN occurred_at <= ${cutoff} THEN 1 ELSE 0 END) AS overdue,
+                        min(occurred_at) AS oldest
+                   FROM review_items WHERE status <> 'resolved' GROUP BY severity`,
+    trend: `SELECT sum(CASE WHEN occurred_at >= @since7 THEN 1 ELSE 0 END) AS opened7,
+                   sum(CASE WHEN occurred_at >= @since30 THEN 1 ELSE 0 END) AS opened30,
+                   sum(CASE WHEN resolved_at >= @since7 THEN 1 ELSE 0 END) AS resolved7,
+                   sum(CASE WHEN resolved_at >= @since30 THEN 1 ELSE 0 END) AS resolved30
+              FROM review_items`,
+    parameters,
+  };
+}
+
+export interface ReviewSummaryRows {
+  bySeverity: Array<{ severity: string; open: number | string; overdue: number | string | null; oldest: string | null }>;
+  trend: {
+    opened7: number | string | null;
+    opened30: number | string | null;
+    resolved7: number | string | null;
+    resolved30: number | string | null;
+  };
+}
+
+/** Both dialects' rows as one answer; PostgreSQL returns counts and sums as text. */
+export function toReviewSummary(rows: ReviewSummaryRows): ReviewSummary {
+  const bySeverity = Object.fromEntries(
+    REVIEW_SEVERITIES.map((severity) => [severity, { open: 0, overdue: 0 }]),
+  ) as ReviewSummary['bySeverity'];
+  let oldest: string | null = null;
+  for (const row of rows.bySeverity) {
+    if (!(REVIEW_SEVERITIES as readonly string[]).includes(row.severity)) continue;
+    bySeverity[row.severity as ReviewSeverity] = { open: Number(row.open), overdue: Number(row.overdue ?? 0) };
+    if (row.oldest !== null && (oldest === null || row.oldest < oldest)) oldest = row.oldest;
+  }
+  const count = (value: number | string | null) => Number(value ?? 0);
+  return {
+    open: Object.values(bySeverity).reduce((n, entry) => n + entry.open, 0),
+    overdue: Object.values(bySeverity).reduce((n, entry) => n + entry.overdue, 0),
+    oldestOpenedAt: oldest,
+    bySeverity,
+    trend: {
+      days7: { opened: count(rows.trend.opened7), resolved: count(rows.trend.resolved7) },
+      days30: { opened: count(rows.trend.opened30), resolved: count(rows.trend.resolved30) },
+    },
   };
 }
 

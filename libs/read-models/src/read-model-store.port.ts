@@ -85,6 +85,25 @@ export interface ReviewSearch {
   limit: number;
 }
 
+/** What the summary is asked for: each severity's overdue cut-off and the trend starts, all `toISOString()` times. */
+export interface ReviewSummaryQuery {
+  /** Unresolved cases of a severity opened at or before its time are overdue (`overdueIfOpenedAtOrBefore`). */
+  overdueAtOrBefore: Record<ReviewSeverity, string>;
+  since: { days7: string; days30: string };
+}
+
+/** The top of the review queue (issue 16). */
+export interface ReviewSummary {
+  /** Unresolved cases (open, acknowledged, escalated). */
+  open: number;
+  overdue: number;
+  /** When the longest-waiting unresolved case opened (or re-opened); null when none is. */
+  oldestOpenedAt: string | null;
+  bySeverity: Record<ReviewSeverity, { open: number; overdue: number }>;
+  /** Cases whose current round opened since the start, and cases resolved since it (by their last resolution). */
+  trend: { days7: { opened: number; resolved: number }; days30: { opened: number; resolved: number } };
+}
+
 /** Filters of the auditor's authentications query; every one is optional. */
 export interface AuthenticationFilter {
   applicationId?: string;
@@ -133,6 +152,7 @@ export interface ReadModelStore {
   listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
   getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>>;
   countReviewItems(search: { status: readonly ReviewItemStatus[]; subjectId: string }): Promise<AtPosition<number>>;
+  reviewSummary(query: ReviewSummaryQuery): Promise<AtPosition<ReviewSummary>>;
   posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
   /** Authentications in time order (then position), filtered. */
   listAuthentications(search: AuthenticationSearch): Promise<AtPosition<AuthenticationRecord[]>>;

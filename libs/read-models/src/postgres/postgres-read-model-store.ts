@@ -24,6 +24,8 @@ import {
   ReadModelStore,
   ReadModelUnavailableError,
   ReviewSearch,
+  ReviewSummary,
+  ReviewSummaryQuery,
   SubjectListing,
   SubjectSearch,
 } from '../read-model-store.port';
@@ -47,6 +49,9 @@ import {
   REPLACE_REVIEW_ITEM,
   reviewItemRow,
   reviewItemsQuery,
+  reviewSummaryQueries,
+  ReviewSummaryRows,
+  toReviewSummary,
   ReviewRow,
   ShareRow,
   subjectRow,
@@ -527,6 +532,17 @@ export class PostgresReadModelStore implements ReadModelStore {
       position: await this.consistentPosition(client),
       value: (await this.all<ReviewRow>(client, sql, parameters)).map(toReviewItem),
     }));
+  }
+
+  async reviewSummary(query: ReviewSummaryQuery): Promise<AtPosition<ReviewSummary>> {
+    const { bySeverity, trend, parameters } = reviewSummaryQueries(query.overdueAtOrBefore, query.since);
+    return this.snapshot(async (client) => {
+      const rows: ReviewSummaryRows = {
+        bySeverity: await this.all<ReviewSummaryRows['bySeverity'][number]>(client, bySeverity, parameters),
+        trend: (await this.all<ReviewSummaryRows['trend']>(client, trend, parameters))[0],
+      };
+      return { position: await this.consistentPosition(client), value: toReviewSummary(rows) };
+    });
   }
 
   async getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>> {

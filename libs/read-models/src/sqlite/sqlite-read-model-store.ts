@@ -32,6 +32,9 @@ import {
   REPLACE_REVIEW_ITEM,
   reviewItemRow,
   reviewItemsQuery,
+  reviewSummaryQueries,
+  ReviewSummaryRows,
+  toReviewSummary,
   ReviewRow,
   ShareRow,
   subjectRow,
@@ -51,6 +54,8 @@ import {
   ReadModelChanges,
   ReadModelStore,
   ReviewSearch,
+  ReviewSummary,
+  ReviewSummaryQuery,
   SubjectListing,
   SubjectSearch,
 } from '../read-model-store.port';
@@ -298,6 +303,17 @@ export class SqliteReadModelStore implements ReadModelStore {
       const counts: Record<string, number> = {};
       for (const row of this.statements.openReviewCounts.all()) counts[row.kind] = row.open;
       return { position: this.position(), value: counts };
+    });
+  }
+
+  async reviewSummary(query: ReviewSummaryQuery): Promise<AtPosition<ReviewSummary>> {
+    return this.snapshot(() => {
+      const { bySeverity, trend, parameters } = reviewSummaryQueries(query.overdueAtOrBefore, query.since);
+      const rows: ReviewSummaryRows = {
+        bySeverity: this.cachedStatement<ReviewSummaryRows['bySeverity'][number]>(bySeverity).all(parameters),
+        trend: this.cachedStatement<ReviewSummaryRows['trend']>(trend).get(parameters)!,
+      };
+      return { position: this.position(), value: toReviewSummary(rows) };
     });
   }
 

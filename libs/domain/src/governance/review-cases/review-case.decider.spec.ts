@@ -4,6 +4,7 @@ import {
   ReviewCaseRuleViolation,
   ReviewCaseRuleViolationCode,
   reviewCaseStream,
+  overdueIfOpenedAtOrBefore,
   reviewDueAt,
   reviewSlaStatus,
 } from '@ledger/domain';
@@ -213,5 +214,21 @@ describe('a resolved case that occurred again (re-opened by the projection)', ()
     ])
       .when({ ...acknowledge('rita'), ...seen(2) })
       .thenThrows(ReviewCaseRuleViolation, (error) => error.code === 'case-already-acknowledged' && /sam/.test(error.message));
+  });
+});
+
+describe('the overdue cut-off a summary counts with', () => {
+  it.each([
+    ['a Wednesday', '2026-11-11T12:00:00.000Z', 1],
+    ['a Monday, across the weekend', '2026-11-09T08:30:00.000Z', 3],
+    ['a Sunday', '2026-11-08T20:00:00.000Z', 5],
+    ['a Tuesday, two weeks of SLA', '2026-11-17T00:00:00.000Z', 10],
+  ])('splits overdue from within-SLA exactly, at %s', (_, now, days) => {
+    const cutoff = overdueIfOpenedAtOrBefore(new Date(now), days);
+    const statusIfOpenedAt = (ms: number) => reviewSlaStatus(reviewDueAt(new Date(ms).toISOString(), days), new Date(now));
+    const at = new Date(cutoff).getTime();
+    expect(statusIfOpenedAt(at)).toBe('overdue');
+    expect(statusIfOpenedAt(at + 1)).toBe('within-sla');
+    expect(statusIfOpenedAt(at - 3 * 86_400_000)).toBe('overdue');
   });
 });
