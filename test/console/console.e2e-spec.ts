@@ -25,6 +25,7 @@ interface ReviewItem {
   subjectId: string;
   kind: string;
   status: string;
+  severity: string;
 }
 
 interface AuthenticatorView {
@@ -216,7 +217,25 @@ describe('help-desk console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
     const row = page.locator(`tr[data-item-id="${caseToResolve.itemId}"]`);
     await row.waitFor();
+    // Issue 16: the summary on top agrees with the API, each row shows its severity, most severe first.
+    const summary = await api<{ open: number; overdue: number; bySeverity: Record<string, { open: number }> }>('/v1/reviews/summary');
+    await expect(page.getByTestId('summary-open').textContent()).resolves.toBe(String(summary.open));
+    await expect(page.getByTestId('summary-overdue').textContent()).resolves.toBe(String(summary.overdue));
+    await expect(page.getByTestId('summary-medium').textContent()).resolves.toContain(String(summary.bySeverity.medium.open));
+    const ranks = ['critical', 'high', 'medium', 'low'];
+    const severities = await page.getByTestId('review-queue').getByTestId('severity').allTextContents();
+    expect(severities.length).toBeGreaterThan(0);
+    expect(severities.map((severity) => ranks.indexOf(severity))).toEqual(
+      severities.map((severity) => ranks.indexOf(severity)).sort((a, b) => a - b),
+    );
+    await expect(row.getByTestId('severity').textContent()).resolves.toBe(caseToResolve.severity);
     await screenshot('console-review-queue');
+    await page.getByLabel('Severity').selectOption(caseToResolve.severity);
+    // The rows are replaced when the filtered page arrives: wait for a page of one severity.
+    const shownSeverities = () => page.getByTestId('review-queue').getByTestId('severity').allTextContents();
+    for (let tries = 0; tries < 50 && new Set(await shownSeverities()).size !== 1; tries++) await page.waitForTimeout(100);
+    expect(new Set(await shownSeverities())).toEqual(new Set([caseToResolve.severity]));
+    await row.waitFor();
 
     await row.getByRole('button', { name: /^Resolve/ }).click();
     await row.getByLabel('Outcome').selectOption('false-positive');
