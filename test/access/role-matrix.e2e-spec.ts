@@ -37,6 +37,7 @@ const MATRIX: Record<Route, Role[] | 'public'> = {
   'GET /v1/subjects': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/reviews': ['helpdesk', 'reviewer', 'auditor'],
   'GET /v1/reviews/summary': ['helpdesk', 'reviewer', 'auditor'],
+  'POST /v1/reviews/bulk': ['reviewer', 'admin'],
   'POST /v1/reviews/:id/acknowledge': ['reviewer', 'admin'],
   'POST /v1/reviews/:id/resolve': ['reviewer', 'admin'],
   'POST /v1/reviews/:id/escalate': ['reviewer', 'admin'],

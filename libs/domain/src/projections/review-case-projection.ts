@@ -30,7 +30,7 @@ export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdat
   const { position } = event;
   switch (caseEvent.type) {
     case 'assurance.review.acknowledged': {
-      const { acknowledgedBy, note, at, occurrences } = caseEvent.data;
+      const { acknowledgedBy, note, at, occurrences, batchId } = caseEvent.data;
       return {
         itemId,
         status: 'acknowledged',
@@ -40,24 +40,42 @@ export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdat
           at,
           ...(note !== undefined && { note }),
           ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
           position,
         },
       };
     }
     case 'assurance.review.escalated': {
-      const { escalatedBy, reason, at, occurrences } = caseEvent.data;
+      const { escalatedBy, reason, at, occurrences, batchId } = caseEvent.data;
       return {
         itemId,
         status: 'escalated',
-        action: { action: 'escalated', by: escalatedBy, at, reason, ...occurrencesOf(occurrences), position },
+        action: {
+          action: 'escalated',
+          by: escalatedBy,
+          at,
+          reason,
+          ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
+          position,
+        },
       };
     }
     case 'assurance.review.resolved': {
-      const { resolvedBy, outcome, note, at, occurrences } = caseEvent.data;
+      const { resolvedBy, outcome, note, at, occurrences, batchId } = caseEvent.data;
       return {
         itemId,
         status: 'resolved',
-        action: { action: 'resolved', by: resolvedBy, at, outcome, note, ...occurrencesOf(occurrences), position },
+        action: {
+          action: 'resolved',
+          by: resolvedBy,
+          at,
+          outcome,
+          note,
+          ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
+          position,
+        },
       };
     }
     default:

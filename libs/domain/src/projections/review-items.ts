@@ -40,6 +40,8 @@ export interface ReviewCaseActionRecord {
   outcome?: ReviewCaseOutcome;
   /** Occurrences of the case the reviewer acted on; absent on actions recorded before cases were grouped. */
   occurrences?: number;
+  /** The bulk action this was one of. */
+  batchId?: string;
   /** Global position of the action event. */
   position: number;
 }

@@ -28,6 +28,8 @@ export interface ReviewCaseAcknowledgedData {
   /** Server time of the action. */
   at: string;
   occurrences?: number;
+  /** Set when the action was one of a bulk action: every case it acted on records the same id. */
+  batchId?: string;
 }
 
 export interface ReviewCaseResolvedData {
@@ -38,6 +40,7 @@ export interface ReviewCaseResolvedData {
   at: string;
   /** The occurrences this resolution covers: a later one re-opens the case. */
   occurrences?: number;
+  batchId?: string;
 }
 
 export interface ReviewCaseEscalatedData {
@@ -46,6 +49,8 @@ export interface ReviewCaseEscalatedData {
   reason: string;
   at: string;
   occurrences?: number;
+  /** Set when the action was one of a bulk action: every case it acted on records the same id. */
+  batchId?: string;
 }
 
 export type ReviewCaseEvent =

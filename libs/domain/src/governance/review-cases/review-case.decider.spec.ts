@@ -232,3 +232,27 @@ describe('the overdue cut-off a summary counts with', () => {
     expect(statusIfOpenedAt(at - 3 * 86_400_000)).toBe('overdue');
   });
 });
+
+describe('one case of a bulk action', () => {
+  it('records the batch id in the event, under the single action rules', () => {
+    given([])
+      .when({ ...resolve('rita'), occurrences: 1, batchId: 'batch-1' })
+      .then([
+        {
+          type: 'assurance.review.resolved',
+          data: {
+            caseId: CASE,
+            resolvedBy: 'rita',
+            outcome: 'remediated',
+            note: 'key replaced, user notified',
+            at: at(5),
+            occurrences: 1,
+            batchId: 'batch-1',
+          },
+        },
+      ]);
+    given([acknowledged('sam')])
+      .when({ ...acknowledge('rita'), batchId: 'batch-1' })
+      .thenThrows(refusedWith('case-already-acknowledged'));
+  });
+});

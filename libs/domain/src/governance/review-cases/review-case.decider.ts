@@ -20,10 +20,14 @@ export interface ReviewCaseState {
  * resolved case, more occurrences than the resolution covered mean the case
  * was re-opened.
  */
-export type ReviewCaseCommand =
+export type ReviewCaseCommand = (
   | { type: 'AcknowledgeCase'; caseId: string; by: string; note?: string; at: string; occurrences?: number }
   | { type: 'ResolveCase'; caseId: string; by: string; outcome: ReviewCaseOutcome; note: string; at: string; occurrences?: number }
-  | { type: 'EscalateCase'; caseId: string; by: string; reason: string; at: string; occurrences?: number };
+  | { type: 'EscalateCase'; caseId: string; by: string; reason: string; at: string; occurrences?: number }
+) & {
+  /** A bulk action acts on each case with its own command, all carrying the batch's id: the rules are the single action's. */
+  batchId?: string;
+};
 
 export type ReviewCaseRuleViolationCode = 'case-already-resolved' | 'case-already-acknowledged' | 'case-already-escalated';
 
@@ -54,7 +58,10 @@ export function initialReviewCaseState(): ReviewCaseState {
 export function decideReviewCase(command: ReviewCaseCommand, current: ReviewCaseState): ReviewCaseEvent[] {
   const reopened = current.status === 'resolved' && (command.occurrences ?? 0) > (current.resolution?.occurrences ?? Infinity);
   const state = reopened ? { ...initialReviewCaseState(), escalations: current.escalations } : current;
-  const occurrences = command.occurrences === undefined ? {} : { occurrences: command.occurrences };
+  const occurrences = {
+    ...(command.occurrences !== undefined && { occurrences: command.occurrences }),
+    ...(command.batchId !== undefined && { batchId: command.batchId }),
+  };
   if (state.status === 'resolved') {
     const { resolution } = state;
     throw new ReviewCaseRuleViolation(
