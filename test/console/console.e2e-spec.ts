@@ -251,6 +251,35 @@ describe('help-desk console in Chromium', () => {
     await screenshot('console-review-queue-resolved', false);
   });
 
+  it('resolves two selected cases with one bulk action, recorded with one batch id', async () => {
+    await page.getByLabel('Severity').selectOption('');
+    const open = (await api<{ items: ReviewItem[] }>('/v1/reviews?status=open&limit=500')).items;
+    const rows = page.getByTestId('review-queue').locator('tr[data-item-id]');
+    await rows.first().waitFor();
+    const ids: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const itemId = await rows.nth(i).getAttribute('data-item-id');
+      if (itemId && open.some((item) => item.itemId === itemId)) ids.push(itemId);
+    }
+    const chosen = ids.slice(0, 2);
+    expect(chosen).toHaveLength(2);
+    for (const itemId of chosen) await page.locator(`tr[data-item-id="${itemId}"]`).getByRole('checkbox').check();
+    const form = page.getByRole('form', { name: 'Act on the selected cases' });
+    await form.getByLabel('Action').selectOption('resolve');
+    await form.getByLabel('Outcome').selectOption('remediated');
+    await form.getByLabel('Note').fill('Users moved to passkeys.');
+    await form.getByRole('button', { name: 'Apply to 2 selected' }).click();
+    await page.getByText('Resolved 2 cases.').waitFor();
+    for (const itemId of chosen) await page.locator(`tr[data-item-id="${itemId}"]`).waitFor({ state: 'detached' });
+
+    const resolved = (
+      await api<{ items: Array<ReviewItem & { actions: Array<{ batchId?: string }> }> }>('/v1/reviews?status=resolved&limit=500')
+    ).items;
+    const batchIds = chosen.map((itemId) => resolved.find((item) => item.itemId === itemId)?.actions.at(-1)?.batchId);
+    expect(batchIds[0]).toEqual(expect.any(String));
+    expect(batchIds[1]).toBe(batchIds[0]);
+  });
+
   it('approves a help-desk exception request from the queue, as a reviewer other than the requester', async () => {
     if (!requestedException) return; // an external demo server has no request of this test's own
     const { exceptionId } = requestedException;

@@ -47,6 +47,7 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
   const [announcement, setAnnouncement] = useState('');
   const [actionError, setActionError] = useState<Error>();
   const [editing, setEditing] = useState<Editing>();
+  const [selected, setSelected] = useState<string[]>([]);
   const canAct = hasAnyRole(principal, CAN.actOnReviews);
 
   const queue = useLoad(() => {
@@ -79,6 +80,26 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
     }
   }
 
+  /** One bulk action over the selected cases: the API records one event per case with one batch id. */
+  async function actOnSelected(body: Record<string, unknown>, done: string) {
+    setActionError(undefined);
+    try {
+      const answer = await api<{ recorded: number; refused: number; batchId: string; position: number | null }>('/v1/reviews/bulk', {
+        method: 'POST',
+        body: { ...body, caseIds: selected },
+      });
+      setAnnouncement(`${done} ${answer.recorded} cases${answer.refused > 0 ? `, ${answer.refused} refused` : ''}.`);
+      setSelected([]);
+      if (answer.position !== null) setMinPosition(answer.position);
+      queue.reload();
+    } catch (error) {
+      setActionError(error as Error);
+    }
+  }
+
+  const toggle = (itemId: string) =>
+    setSelected(selected.includes(itemId) ? selected.filter((id) => id !== itemId) : [...selected, itemId]);
+
   return (
     <>
       <PageHeading>Review queue</PageHeading>
@@ -109,6 +130,7 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
       <p role="status" className="announcement">
         {announcement}
       </p>
+      {canAct && selected.length > 0 && <BulkActionForm count={selected.length} onSubmit={actOnSelected} />}
       <ErrorNotice error={actionError} what="record the action" />
       <ErrorNotice error={queue.error} what="load the queue" />
       {queue.loading && !queue.data && <Loading what="the queue" />}
@@ -117,6 +139,11 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
         <table className="data" aria-label={`${status} cases, most severe first`} data-testid="review-queue">
           <thead>
             <tr>
+              {canAct && (
+                <th scope="col">
+                  <span className="visually-hidden">Select</span>
+                </th>
+              )}
               <th scope="col">Severity</th>
               <th scope="col">Kind</th>
               <th scope="col">Subject</th>
@@ -129,6 +156,17 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
           <tbody>
             {queue.data.items.map((item) => (
               <tr key={item.itemId} data-item-id={item.itemId}>
+                {canAct && (
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(item.itemId)}
+                      onChange={() => toggle(item.itemId)}
+                      aria-label={`Select ${item.kind} for ${item.subjectId}`}
+                      disabled={item.status === 'resolved'}
+                    />
+                  </td>
+                )}
                 <td data-testid="severity">
                   {item.severity && (
                     <Badge
@@ -221,6 +259,53 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
       )}
       <ExceptionRequests canAct={canAct} />
     </>
+  );
+}
+
+/** Acknowledge, resolve with one outcome and note, or escalate with one reason, every selected case. */
+function BulkActionForm({ count, onSubmit }: { count: number; onSubmit: (body: Record<string, unknown>, done: string) => Promise<void> }) {
+  const [action, setAction] = useState<'acknowledge' | 'resolve' | 'escalate'>('resolve');
+  const [outcome, setOutcome] = useState(OUTCOMES[0].value);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const note = text.trim();
+    if (action === 'resolve') await onSubmit({ action, outcome, note }, 'Resolved');
+    else if (action === 'escalate') await onSubmit({ action, reason: note }, 'Escalated');
+    else await onSubmit({ action, ...(note && { note }) }, 'Acknowledged');
+    setBusy(false);
+  }
+
+  return (
+    <form onSubmit={submit} className="inline-form bulk-actions" aria-label="Act on the selected cases">
+      <strong>{count} selected</strong>
+      <label htmlFor="bulk-action">Action</label>
+      <select id="bulk-action" value={action} onChange={(event) => setAction(event.target.value as typeof action)}>
+        <option value="acknowledge">acknowledge</option>
+        <option value="resolve">resolve</option>
+        <option value="escalate">escalate</option>
+      </select>
+      {action === 'resolve' && (
+        <>
+          <label htmlFor="bulk-outcome">Outcome</label>
+          <select id="bulk-outcome" value={outcome} onChange={(event) => setOutcome(event.target.value)}>
+            {OUTCOMES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <label htmlFor="bulk-text">{action === 'escalate' ? 'Reason' : 'Note'}</label>
+      <input id="bulk-text" value={text} onChange={(event) => setText(event.target.value)} required={action !== 'acknowledge'} />
+      <button type="submit" disabled={busy}>
+        Apply to {count} selected
+      </button>
+    </form>
   );
 }
 
