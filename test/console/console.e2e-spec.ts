@@ -25,6 +25,7 @@ interface ReviewItem {
   subjectId: string;
   kind: string;
   status: string;
+  severity: string;
 }
 
 interface AuthenticatorView {
@@ -216,7 +217,25 @@ describe('help-desk console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
     const row = page.locator(`tr[data-item-id="${caseToResolve.itemId}"]`);
     await row.waitFor();
+    // Issue 16: the summary on top agrees with the API, each row shows its severity, most severe first.
+    const summary = await api<{ open: number; overdue: number; bySeverity: Record<string, { open: number }> }>('/v1/reviews/summary');
+    await expect(page.getByTestId('summary-open').textContent()).resolves.toBe(String(summary.open));
+    await expect(page.getByTestId('summary-overdue').textContent()).resolves.toBe(String(summary.overdue));
+    await expect(page.getByTestId('summary-medium').textContent()).resolves.toContain(String(summary.bySeverity.medium.open));
+    const ranks = ['critical', 'high', 'medium', 'low'];
+    const severities = await page.getByTestId('review-queue').getByTestId('severity').allTextContents();
+    expect(severities.length).toBeGreaterThan(0);
+    expect(severities.map((severity) => ranks.indexOf(severity))).toEqual(
+      severities.map((severity) => ranks.indexOf(severity)).sort((a, b) => a - b),
+    );
+    await expect(row.getByTestId('severity').textContent()).resolves.toBe(caseToResolve.severity);
     await screenshot('console-review-queue');
+    await page.getByLabel('Severity').selectOption(caseToResolve.severity);
+    // The rows are replaced when the filtered page arrives: wait for a page of one severity.
+    const shownSeverities = () => page.getByTestId('review-queue').getByTestId('severity').allTextContents();
+    for (let tries = 0; tries < 50 && new Set(await shownSeverities()).size !== 1; tries++) await page.waitForTimeout(100);
+    expect(new Set(await shownSeverities())).toEqual(new Set([caseToResolve.severity]));
+    await row.waitFor();
 
     await row.getByRole('button', { name: /^Resolve/ }).click();
     await row.getByLabel('Outcome').selectOption('false-positive');
@@ -230,6 +249,35 @@ describe('help-desk console in Chromium', () => {
     const stillOpen = await api<{ items: ReviewItem[] }>(`/v1/reviews?status=open&limit=500`);
     expect(stillOpen.items.map((item) => item.itemId)).not.toContain(caseToResolve.itemId);
     await screenshot('console-review-queue-resolved', false);
+  });
+
+  it('resolves two selected cases with one bulk action, recorded with one batch id', async () => {
+    await page.getByLabel('Severity').selectOption('');
+    const open = (await api<{ items: ReviewItem[] }>('/v1/reviews?status=open&limit=500')).items;
+    const rows = page.getByTestId('review-queue').locator('tr[data-item-id]');
+    await rows.first().waitFor();
+    const ids: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const itemId = await rows.nth(i).getAttribute('data-item-id');
+      if (itemId && open.some((item) => item.itemId === itemId)) ids.push(itemId);
+    }
+    const chosen = ids.slice(0, 2);
+    expect(chosen).toHaveLength(2);
+    for (const itemId of chosen) await page.locator(`tr[data-item-id="${itemId}"]`).getByRole('checkbox').check();
+    const form = page.getByRole('form', { name: 'Act on the selected cases' });
+    await form.getByLabel('Action').selectOption('resolve');
+    await form.getByLabel('Outcome').selectOption('remediated');
+    await form.getByLabel('Note').fill('Users moved to passkeys.');
+    await form.getByRole('button', { name: 'Apply to 2 selected' }).click();
+    await page.getByText('Resolved 2 cases.').waitFor();
+    for (const itemId of chosen) await page.locator(`tr[data-item-id="${itemId}"]`).waitFor({ state: 'detached' });
+
+    const resolved = (
+      await api<{ items: Array<ReviewItem & { actions: Array<{ batchId?: string }> }> }>('/v1/reviews?status=resolved&limit=500')
+    ).items;
+    const batchIds = chosen.map((itemId) => resolved.find((item) => item.itemId === itemId)?.actions.at(-1)?.batchId);
+    expect(batchIds[0]).toEqual(expect.any(String));
+    expect(batchIds[1]).toBe(batchIds[0]);
   });
 
   it('approves a help-desk exception request from the queue, as a reviewer other than the requester', async () => {

@@ -68,7 +68,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       }),
     ]);
     const assisted = state.body.openReviewItems.find((item: any) => item.kind === 'assisted-recovery');
-    expect(assisted).toMatchObject({ itemId: `subject-${subject}@${revisions[2]}:assisted-recovery`, status: 'open' });
+    expect(assisted).toMatchObject({ itemId: `${subject}~assisted-recovery`, status: 'open' });
     expect(state.body.openCases).toEqual({ count: state.body.openReviewItems.length, href: `/v1/reviews?subjectId=${subject}` });
 
     const selfApproval = await ledger.post(
@@ -95,11 +95,11 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       verifiedBy: 'sms-gateway',
       userNotified: true,
     });
-    const { revisions, position } = await record(...withSecurityKey(subject), recovery);
+    const { position } = await record(...withSecurityKey(subject), recovery);
     const cases = await casesOf(subject, position);
     expect(cases.map((item) => item.kind).sort()).toEqual(['recovery', 'recovery-weaker-than-primary']);
     expect(cases.find((item) => item.kind === 'recovery-weaker-than-primary')).toMatchObject({
-      itemId: `subject-${subject}@${revisions[2]}:recovery-weaker-than-primary`,
+      itemId: `${subject}~recovery-weaker-than-primary`,
       detail: { method: 'sms', strongestActiveAal: 3, governance: 'verified' },
     });
   });
@@ -113,11 +113,11 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
 
     it('opens enrollment-below-required-assurance with no authentication in the window', async () => {
       const subject = `enroll-bare-${randomUUID()}`;
-      const { revisions, position } = await record(...withSecurityKey(subject), secondKey(subject, '2026-11-05T10:00:00Z'));
+      const { position } = await record(...withSecurityKey(subject), secondKey(subject, '2026-11-05T10:00:00Z'));
       const cases = await casesOf(subject, position);
       expect(cases).toEqual([
         expect.objectContaining({
-          itemId: `subject-${subject}@${revisions[2]}:enrollment-below-required-assurance`,
+          itemId: `${subject}~enrollment-below-required-assurance`,
           kind: 'enrollment-below-required-assurance',
           detail: expect.objectContaining({
             basis: 'authentication',
@@ -152,11 +152,11 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
   describe('acting on a case', () => {
     async function openCase(): Promise<{ caseId: string; subject: string }> {
       const subject = `act-${randomUUID()}`;
-      const { revisions, position } = await record(
+      const { position } = await record(
         event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'IdP outage' }),
       );
       const [item] = await casesOf(subject, position);
-      expect(item.itemId).toBe(`subject-${subject}@${revisions[0]}`);
+      expect(item.itemId).toBe(`${subject}~breakglass`);
       return { caseId: item.itemId, subject };
     }
 
@@ -195,6 +195,40 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
       ]);
       const state = await ledger.get(`/v1/subjects/${subject}?minPosition=${resolved.body.position}`);
       expect(state.body.openCases.count).toBe(0);
+    });
+
+    it('adds a repeated break-glass use to its open case, and re-opens the resolved case with its history', async () => {
+      const { caseId, subject } = await openCase();
+      const again = (time: string) =>
+        record(event(subject, 'breakglass.used', time, { accountId: 'emergency-admin', reason: 'IdP outage again' }));
+      const second = await again('2026-11-03T03:00:00Z');
+      const [grown] = await casesOf(subject, second.position);
+      expect(grown).toMatchObject({
+        itemId: caseId,
+        occurrences: 2,
+        firstOccurredAt: '2026-11-02T03:00:00.000Z',
+        lastOccurredAt: '2026-11-03T03:00:00.000Z',
+        sources: [expect.objectContaining({ revision: 0 }), expect.objectContaining({ revision: second.revisions[0] })],
+      });
+
+      const resolved = await act(caseId, 'resolve', { outcome: 'remediated', note: 'break-glass account rotated' });
+      expect(resolved.status).toBe(200);
+      // The resolution covers the two occurrences the queue showed; acting again on them is refused.
+      expect((await act(caseId, 'acknowledge', {})).body.code).toBe('case-already-resolved');
+
+      const third = await again('2026-11-09T03:00:00Z');
+      const reopened = await casesOf(subject, third.position);
+      expect(reopened).toEqual([
+        expect.objectContaining({
+          itemId: caseId,
+          status: 'open',
+          occurrences: 3,
+          occurredAt: '2026-11-09T03:00:00.000Z',
+          actions: [expect.objectContaining({ action: 'resolved', occurrences: 2 })],
+        }),
+      ]);
+      const acknowledged = await act(caseId, 'acknowledge', { note: 'third use: asking why' });
+      expect(acknowledged.body).toMatchObject({ status: 'acknowledged', stream: reviewCaseStream(caseId), revision: 1 });
     });
 
     it('refuses to resolve a case twice, keeping the first outcome', async () => {
@@ -254,7 +288,7 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
     });
 
     it('answers 404 for a case the queue does not hold, and 400 naming the field for a bad request', async () => {
-      const missing = await act('subject-nobody@0', 'resolve', { outcome: 'remediated', note: 'x' });
+      const missing = await act('nobody~breakglass', 'resolve', { outcome: 'remediated', note: 'x' });
       expect(missing.status).toBe(404);
       const { caseId } = await openCase();
       const badRequests: Array<[string, unknown, string]> = [
@@ -295,17 +329,70 @@ describe('review cases: governance kinds, reviewer actions, SLA', () => {
     }
   });
 
-  it('shows each item its due time and SLA status, five business days by default', async () => {
+  it('shows each case its severity, due time and SLA status: one business day for a critical case by default', async () => {
     const subject = `sla-${randomUUID()}`;
-    // A Monday: five business days later is the next Monday, long before this test runs.
+    // Break-glass is critical. A Monday: one business day later is the Tuesday, long before this test runs.
     const { position } = await record(
       event(subject, 'breakglass.used', '2026-11-02T03:00:00Z', { accountId: 'emergency-admin', reason: 'drill' }),
     );
     const [item] = await casesOf(subject, position);
-    expect(item).toMatchObject({ status: 'open', dueAt: '2026-11-09T03:00:00.000Z', slaStatus: 'overdue' });
+    expect(item).toMatchObject({ status: 'open', severity: 'critical', dueAt: '2026-11-03T03:00:00.000Z', slaStatus: 'overdue' });
     const recent = new Date(Date.now() - 60_000).toISOString();
-    const fresh = await record(event(subject, 'breakglass.used', recent, { accountId: 'emergency-admin', reason: 'drill' }));
-    const items = await casesOf(subject, fresh.position);
-    expect(items.map((candidate) => candidate.slaStatus)).toEqual(['overdue', 'within-sla']);
+    // A new occurrence adds to the open case, whose SLA still runs from when it opened.
+    const repeated = await record(event(subject, 'breakglass.used', recent, { accountId: 'emergency-admin', reason: 'drill' }));
+    expect(await casesOf(subject, repeated.position)).toEqual([
+      expect.objectContaining({ occurrences: 2, dueAt: '2026-11-03T03:00:00.000Z', slaStatus: 'overdue' }),
+    ]);
+    const critical = await ledger.get(`/v1/reviews?subjectId=${subject}&severity=critical`);
+    expect(critical.body.items.map((candidate: any) => candidate.itemId)).toEqual([item.itemId]);
+    expect((await ledger.get(`/v1/reviews?subjectId=${subject}&severity=low`)).body.items).toEqual([]);
+    const unknown = await ledger.get(`/v1/reviews?severity=urgent`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((error: any) => error.field)).toContain('severity');
+    const other = `sla-fresh-${randomUUID()}`;
+    const fresh = await record(event(other, 'breakglass.used', recent, { accountId: 'emergency-admin', reason: 'drill' }));
+    expect((await casesOf(other, fresh.position)).map((candidate) => candidate.slaStatus)).toEqual(['within-sla']);
+
+    // Filters by minimum age (from when the case opened) and by channel; a bad value is a 400 naming its field.
+    const ids = async (query: string) => (await ledger.get(`/v1/reviews?${query}`)).body.items.map((candidate: any) => candidate.itemId);
+    expect(await ids(`subjectId=${subject}&minAgeDays=3`)).toEqual([item.itemId]);
+    expect(await ids(`subjectId=${other}&minAgeDays=1`)).toEqual([]);
+    expect(await ids(`subjectId=${other}&minAgeDays=0`)).toHaveLength(1);
+    expect(await ids(`subjectId=${subject}&channel=privileged`)).toEqual([]);
+    // The summary counts both cases, the repeated one once, judged by the same SLA as the queue.
+    const summary = await ledger.get(`/v1/reviews/summary?minPosition=${fresh.position}`);
+    expect(summary.status).toBe(200);
+    const unresolved: any[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: any = await ledger.get(`/v1/reviews?status=open&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      unresolved.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    }
+    for (const status of ['acknowledged', 'escalated'])
+      unresolved.push(...(await ledger.get(`/v1/reviews?status=${status}&limit=500`)).body.items);
+    expect(summary.body).toMatchObject({
+      open: unresolved.length,
+      overdue: unresolved.filter((candidate) => candidate.slaStatus === 'overdue').length,
+      oldestOpenedAt: unresolved.map((candidate) => candidate.occurredAt).sort()[0],
+      bySeverity: {
+        critical: {
+          open: unresolved.filter((candidate) => candidate.severity === 'critical').length,
+          overdue: unresolved.filter((candidate) => candidate.severity === 'critical' && candidate.slaStatus === 'overdue').length,
+        },
+      },
+    });
+    // The fresh case opened a minute ago; the resolutions earlier in this file were recorded just now.
+    expect(summary.body.trend.days7.opened).toBeGreaterThanOrEqual(1);
+    expect(summary.body.trend.days7.resolved).toBeGreaterThanOrEqual(1);
+    expect(summary.body.trend.days30.opened).toBeGreaterThanOrEqual(summary.body.trend.days7.opened);
+
+    for (const [query, field] of [
+      ['channel=email', 'channel'],
+      ['minAgeDays=-1', 'minAgeDays'],
+    ]) {
+      const refused = await ledger.get(`/v1/reviews?${query}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors.map((error: any) => error.field)).toContain(field);
+    }
   });
 });

@@ -168,7 +168,24 @@ export interface ReviewItem {
   /** With governance: when the case is due, and whether it is overdue. */
   dueAt?: string;
   slaStatus?: string;
+  /** One case per subject, rule and application: how severe it is and how often it occurred. */
+  severity?: ReviewSeverity;
+  occurrences?: number;
+  lastOccurredAt?: string;
   detail: Record<string, unknown>;
+}
+
+export const REVIEW_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type ReviewSeverity = (typeof REVIEW_SEVERITIES)[number];
+
+/** `GET /v1/reviews/summary`: the top of the queue. */
+export interface ReviewSummary {
+  at: string;
+  open: number;
+  overdue: number;
+  oldestOpenedAt: string | null;
+  bySeverity: Record<ReviewSeverity, { open: number; overdue: number }>;
+  trend: { days7: { opened: number; resolved: number }; days30: { opened: number; resolved: number } };
 }
 
 /** Governance's exceptions; only the fields the console shows are relied on. */

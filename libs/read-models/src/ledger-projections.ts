@@ -1,22 +1,29 @@
 import type { RecordedEvent } from '@ledger/event-store';
-import { initialPolicyHistory, PolicyHistory } from '@ledger/domain';
+import { initialPolicyHistory, PolicyHistory, REVIEW_CASE_CATEGORY } from '@ledger/domain';
 import {
   authenticationKey,
   AuthenticationEvaluated,
   AuthenticationRecord,
   AuthenticationRecordChange,
   authenticationRecordChangeOf,
+  applyReviewAction,
   postureCounterKey,
   PostureDelta,
   projectReviewCaseEvent,
   projectSubjectEvent,
   ReviewItem,
-  ReviewItemUpdate,
   SubjectDocument,
+  subjectIdOfReviewCase,
   subjectIdOfStream,
   withPolicyPublication,
 } from '@ledger/domain/projections';
 import { ReadModelStore } from './read-model-store.port';
+
+const CASE_STREAM_PREFIX = `${REVIEW_CASE_CATEGORY}-`;
+
+function subjectIdOfCaseStream(streamId: string): string | undefined {
+  return streamId.startsWith(CASE_STREAM_PREFIX) ? subjectIdOfReviewCase(streamId.slice(CASE_STREAM_PREFIX.length)) : undefined;
+}
 
 export interface SkippedEvent {
   position: number;
@@ -33,8 +40,8 @@ export interface LedgerProjectionsOptions {
 
 interface PendingChanges {
   subjects: Map<string, SubjectDocument>;
-  reviewItems: ReviewItem[];
-  reviewItemUpdates: ReviewItemUpdate[];
+  /** By case id: a case touched by several events in a batch is written once, as it ends. */
+  reviewItems: Map<string, ReviewItem>;
   postureDeltas: Map<string, PostureDelta>;
   subjectApplications: Map<string, { subjectId: string; applicationId: string }>;
   /** Keyed by `<stream>@<revision>`, so a verdict in the same batch completes its row before it is written. */
@@ -48,8 +55,7 @@ interface PendingChanges {
 function noPendingChanges(): PendingChanges {
   return {
     subjects: new Map(),
-    reviewItems: [],
-    reviewItemUpdates: [],
+    reviewItems: new Map(),
     postureDeltas: new Map(),
     subjectApplications: new Map(),
     authentications: new Map(),
@@ -101,7 +107,8 @@ export class LedgerProjections {
     const pending = this.pending;
     const missing = new Set<string>();
     for (const event of events) {
-      const subjectId = subjectIdOfStream(event.streamId);
+      // A reviewer action changes the case in its subject's document, so that subject is loaded too.
+      const subjectId = subjectIdOfStream(event.streamId) ?? subjectIdOfCaseStream(event.streamId);
       if (subjectId !== undefined && !pending.subjects.has(subjectId) && !this.cache.has(subjectId)) missing.add(subjectId);
     }
     const loaded = missing.size > 0 ? await this.readModels.loadSubjects([...missing]) : undefined;
@@ -112,7 +119,7 @@ export class LedgerProjections {
       const subjectId = subjectIdOfStream(event.streamId);
       if (subjectId === undefined) {
         this.policies = withPolicyPublication(this.policies, event);
-        this.addReviewCaseAction(event);
+        this.addReviewCaseAction(event, loaded);
         continue;
       }
       const current = pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId);
@@ -129,7 +136,7 @@ export class LedgerProjections {
       if (authentication) this.addAuthentication(authentication);
       if (!step) continue;
       pending.subjects.set(subjectId, step.document);
-      for (const item of step.reviewItems) pending.reviewItems.push(item);
+      for (const item of step.reviewItems) pending.reviewItems.set(item.itemId, item);
       for (const delta of step.postureDeltas) {
         const key = postureCounterKey(delta);
         const existing = pending.postureDeltas.get(key);
@@ -142,10 +149,19 @@ export class LedgerProjections {
     }
   }
 
-  private addReviewCaseAction(event: RecordedEvent): void {
+  private addReviewCaseAction(event: RecordedEvent, loaded: Map<string, SubjectDocument> | undefined): void {
     try {
       const update = projectReviewCaseEvent(event);
-      if (update) this.pending.reviewItemUpdates.push(update);
+      if (!update) return;
+      const subjectId = subjectIdOfReviewCase(update.itemId);
+      const pending = this.pending;
+      const document =
+        subjectId === undefined ? undefined : (pending.subjects.get(subjectId) ?? this.cache.get(subjectId) ?? loaded?.get(subjectId));
+      // An action on a case this code never opened changes nothing, identically on every replay.
+      const applied = document && applyReviewAction(document, update);
+      if (!applied) return;
+      pending.subjects.set(applied.document.subjectId, applied.document);
+      pending.reviewItems.set(applied.reviewItem.itemId, applied.reviewItem);
     } catch (error) {
       this.options.onSkipped?.({ position: event.position, streamId: event.streamId, type: event.type, reason: String(error) });
     }
@@ -157,8 +173,7 @@ export class LedgerProjections {
     if (!pending.last) return undefined;
     await this.readModels.commit({
       subjects: [...pending.subjects.values()],
-      reviewItems: pending.reviewItems,
-      reviewItemUpdates: pending.reviewItemUpdates,
+      reviewItems: [...pending.reviewItems.values()],
       postureDeltas: [...pending.postureDeltas.values()].filter((delta) => delta.delta !== 0),
       subjectApplications: [...pending.subjectApplications.values()],
       authentications: [...pending.authentications.values()],

@@ -1,4 +1,4 @@
-import type { Channel } from '@ledger/domain';
+import { REVIEW_SEVERITIES, reviewSeverityRank, type Channel, type ReviewSeverity } from '@ledger/domain';
 import type {
   AuthenticationEvaluation,
   AuthenticationRecord,
@@ -6,7 +6,7 @@ import type {
   SubjectDocument,
   SubjectShareCounts,
 } from '@ledger/domain/projections';
-import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearch } from './read-model-store.port';
+import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearch, ReviewSummary } from './read-model-store.port';
 
 /**
  * The one description of the read-model tables, which both adapters (SQLite and PostgreSQL)
@@ -15,7 +15,7 @@ import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearc
  * READ_MODEL_SCHEMA_VERSION with any change: read models of another version are dropped by the
  * projector and rebuilt from the events, and refused by readers.
  */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+export const READ_MODEL_SCHEMA_VERSION = 5;
 
 /** `json` columns hold JSON text, hashed in canonical form; `bigint` holds positions and counts. */
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'json';
@@ -84,6 +84,16 @@ export const READ_MODEL_TABLES: TableSpec[] = [
       bigint('position'),
       json('detail'),
       json('actions'),
+      // Version 5 (issue 16): one row per case, which every occurrence of its rule adds to.
+      bigint('occurrences'),
+      text('first_occurred_at'),
+      text('last_occurred_at'),
+      json('sources'),
+      text('severity'),
+      // 0 (low) to 3 (critical): the queue's first sort key.
+      integer('severity_rank'),
+      // When a resolved case was resolved; null while unresolved. What the summary's trend counts.
+      text('resolved_at', true),
     ],
     primaryKey: ['item_id'],
   },
@@ -137,6 +147,7 @@ export interface IndexSpec {
  */
 export const READ_INDEXES: IndexSpec[] = [
   { name: 'review_items_by_age', table: 'review_items', columns: ['status', 'occurred_at', 'item_id'] },
+  { name: 'review_items_by_severity', table: 'review_items', columns: ['status', 'severity_rank', 'occurred_at', 'item_id'] },
   { name: 'review_items_by_subject', table: 'review_items', columns: ['subject_id', 'status'] },
   { name: 'authentications_by_time', table: 'authentications', columns: ['occurred_at'] },
   { name: 'authentications_by_application', table: 'authentications', columns: ['application_id', 'occurred_at'] },
@@ -252,7 +263,23 @@ export interface ReviewRow {
   position: number;
   detail: string;
   actions: string;
+  occurrences: number;
+  first_occurred_at: string;
+  last_occurred_at: string;
+  sources: string;
+  severity: string;
+  severity_rank: number;
+  resolved_at: string | null;
 }
+
+/**
+ * A case row is written whole: the subject document holds the case as its occurrences and
+ * actions left it, so the latest write is the truth. Same SQL in both dialects.
+ */
+export const REPLACE_REVIEW_ITEM = `ON CONFLICT (item_id) DO UPDATE SET ${columnsOf('review_items')
+  .filter((column) => column !== 'item_id')
+  .map((column) => `${column} = excluded.${column}`)
+  .join(', ')}`;
 
 export function reviewItemRow(item: ReviewItem): ReviewRow {
   return {
@@ -268,6 +295,14 @@ export function reviewItemRow(item: ReviewItem): ReviewRow {
     position: item.source.position,
     detail: JSON.stringify(item.detail),
     actions: JSON.stringify(item.actions),
+    occurrences: item.occurrences,
+    first_occurred_at: item.firstOccurredAt,
+    last_occurred_at: item.lastOccurredAt,
+    sources: JSON.stringify(item.sources),
+    severity: item.severity,
+    severity_rank: reviewSeverityRank(item.severity),
+    resolved_at:
+      item.status === 'resolved' ? ([...item.actions].reverse().find((action) => action.action === 'resolved')?.at ?? null) : null,
   };
 }
 
@@ -283,6 +318,11 @@ export function toReviewItem(row: ReviewRow): ReviewItem {
     source: { stream: row.stream_id, revision: Number(row.stream_revision), position: Number(row.position) },
     detail: JSON.parse(row.detail),
     actions: JSON.parse(row.actions),
+    occurrences: Number(row.occurrences),
+    firstOccurredAt: row.first_occurred_at,
+    lastOccurredAt: row.last_occurred_at,
+    sources: JSON.parse(row.sources),
+    severity: row.severity as ReviewItem['severity'],
   };
 }
 
@@ -394,25 +434,103 @@ export function authenticationQuery(mode: 'page' | 'count', search: Authenticati
   };
 }
 
-/** The review-queue query of a search: statuses, optional filters, a keyset cursor, either order. */
+/**
+ * The review-queue query of a search: statuses, optional filters, a keyset cursor, in one of three
+ * orders. `severity-first`: the most severe first, then the oldest (issue 16); its cursor carries
+ * the severity rank too, and the keyset mixes directions, so it is spelled out rather than a tuple.
+ */
 export function reviewItemsQuery(search: ReviewSearch) {
-  const oldestFirst = search.order === 'oldest-first';
   const statuses = typeof search.status === 'string' ? [search.status] : [...search.status];
   const where = [`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`];
   if (search.kind !== undefined) where.push('kind = @kind');
   if (search.applicationId !== undefined) where.push('application_id = @applicationId');
   if (search.subjectId !== undefined) where.push('subject_id = @subjectId');
-  if (search.after !== undefined) where.push(`(occurred_at, item_id) ${oldestFirst ? '>' : '<'} (@afterOccurredAt, @afterItemId)`);
-  const direction = oldestFirst ? 'ASC' : 'DESC';
+  if (search.severity !== undefined) where.push('severity = @severity');
+  if (search.channel !== undefined) where.push('channel = @channel');
+  if (search.openedAtOrBefore !== undefined) where.push('occurred_at <= @openedAtOrBefore');
   const parameters: Record<string, unknown> = { limit: search.limit };
   statuses.forEach((status, i) => (parameters[`status${i}`] = status));
   if (search.kind !== undefined) parameters.kind = search.kind;
   if (search.applicationId !== undefined) parameters.applicationId = search.applicationId;
   if (search.subjectId !== undefined) parameters.subjectId = search.subjectId;
+  if (search.severity !== undefined) parameters.severity = search.severity;
+  if (search.channel !== undefined) parameters.channel = search.channel;
+  if (search.openedAtOrBefore !== undefined) parameters.openedAtOrBefore = search.openedAtOrBefore;
   if (search.after !== undefined) Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
+  let orderBy: string;
+  if (search.order === 'severity-first') {
+    if (search.after !== undefined) {
+      where.push(
+        '(severity_rank < @afterRank OR (severity_rank = @afterRank AND (occurred_at, item_id) > (@afterOccurredAt, @afterItemId)))',
+      );
+      parameters.afterRank = search.after.severityRank ?? 0;
+    }
+    orderBy = 'severity_rank DESC, occurred_at ASC, item_id ASC';
+  } else {
+    const oldestFirst = search.order === 'oldest-first';
+    if (search.after !== undefined) where.push(`(occurred_at, item_id) ${oldestFirst ? '>' : '<'} (@afterOccurredAt, @afterItemId)`);
+    const direction = oldestFirst ? 'ASC' : 'DESC';
+    orderBy = `occurred_at ${direction}, item_id ${direction}`;
+  }
   return {
-    sql: `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE ${where.join(' AND ')} ORDER BY occurred_at ${direction}, item_id ${direction} LIMIT @limit`,
+    sql: `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT @limit`,
     parameters,
+  };
+}
+
+/**
+ * The queue's summary in two statements, the same in both dialects: per severity the unresolved
+ * cases, how many are overdue (opened at or before the severity's cut-off) and the oldest; and how
+ * many cases opened (or re-opened) and were resolved since each trend start.
+ */
+export function reviewSummaryQueries(overdueAtOrBefore: Record<ReviewSeverity, string>, since: { days7: string; days30: string }) {
+  const cutoff = `CASE severity ${REVIEW_SEVERITIES.map((severity) => `WHEN '${severity}' THEN @cutoff_${severity}`).join(' ')} END`;
+  const parameters: Record<string, unknown> = { since7: since.days7, since30: since.days30 };
+  for (const severity of REVIEW_SEVERITIES) parameters[`cutoff_${severity}`] = overdueAtOrBefore[severity];
+  return {
+    bySeverity: `SELECT severity, count(*) AS open, sum(CASE WHEN occurred_at <= ${cutoff} THEN 1 ELSE 0 END) AS overdue,
+                        min(occurred_at) AS oldest
+                   FROM review_items WHERE status <> 'resolved' GROUP BY severity`,
+    trend: `SELECT sum(CASE WHEN occurred_at >= @since7 THEN 1 ELSE 0 END) AS opened7,
+                   sum(CASE WHEN occurred_at >= @since30 THEN 1 ELSE 0 END) AS opened30,
+                   sum(CASE WHEN resolved_at >= @since7 THEN 1 ELSE 0 END) AS resolved7,
+                   sum(CASE WHEN resolved_at >= @since30 THEN 1 ELSE 0 END) AS resolved30
+              FROM review_items`,
+    parameters,
+  };
+}
+
+export interface ReviewSummaryRows {
+  bySeverity: Array<{ severity: string; open: number | string; overdue: number | string | null; oldest: string | null }>;
+  trend: {
+    opened7: number | string | null;
+    opened30: number | string | null;
+    resolved7: number | string | null;
+    resolved30: number | string | null;
+  };
+}
+
+/** Both dialects' rows as one answer; PostgreSQL returns counts and sums as text. */
+export function toReviewSummary(rows: ReviewSummaryRows): ReviewSummary {
+  const bySeverity = Object.fromEntries(
+    REVIEW_SEVERITIES.map((severity) => [severity, { open: 0, overdue: 0 }]),
+  ) as ReviewSummary['bySeverity'];
+  let oldest: string | null = null;
+  for (const row of rows.bySeverity) {
+    if (!(REVIEW_SEVERITIES as readonly string[]).includes(row.severity)) continue;
+    bySeverity[row.severity as ReviewSeverity] = { open: Number(row.open), overdue: Number(row.overdue ?? 0) };
+    if (row.oldest !== null && (oldest === null || row.oldest < oldest)) oldest = row.oldest;
+  }
+  const count = (value: number | string | null) => Number(value ?? 0);
+  return {
+    open: Object.values(bySeverity).reduce((n, entry) => n + entry.open, 0),
+    overdue: Object.values(bySeverity).reduce((n, entry) => n + entry.overdue, 0),
+    oldestOpenedAt: oldest,
+    bySeverity,
+    trend: {
+      days7: { opened: count(rows.trend.opened7), resolved: count(rows.trend.resolved7) },
+      days30: { opened: count(rows.trend.opened30), resolved: count(rows.trend.resolved30) },
+    },
   };
 }
 

@@ -7,11 +7,11 @@ import type {
   PostureDelta,
   ReviewItem,
   ReviewItemKind,
-  ReviewItemUpdate,
   ReviewItemStatus,
   SubjectDocument,
   SubjectShareCounts,
 } from '@ledger/domain/projections';
+import type { ReviewSeverity } from '@ledger/domain';
 
 /** The read models the runner maintains; each has its own checkpoint and checksum. */
 export const PROJECTION_NAMES = ['subject-state', 'review-queue', 'estate-posture', 'authentications'] as const;
@@ -30,9 +30,11 @@ export interface ProjectionCheckpoint {
 /** Everything one batch of events changes, committed with the new checkpoint or not at all. */
 export interface ReadModelChanges {
   subjects: SubjectDocument[];
+  /**
+   * Review cases as they stand after the batch, each once, written whole (insert or replace):
+   * occurrences and reviewers' actions are folded in order into the subject document first.
+   */
   reviewItems: ReviewItem[];
-  /** Applied after `reviewItems`, in order: an item opened and acted on in one batch ends in the right status. */
-  reviewItemUpdates: ReviewItemUpdate[];
   postureDeltas: PostureDelta[];
   subjectApplications: Array<{ subjectId: string; applicationId: string }>;
   /** New authentication rows, with their verdict when it came in the same batch. */
@@ -65,7 +67,7 @@ export interface SubjectSearch {
   limit: number;
 }
 
-export type ReviewSortOrder = 'oldest-first' | 'newest-first';
+export type ReviewSortOrder = 'severity-first' | 'oldest-first' | 'newest-first';
 
 export interface ReviewSearch {
   /** One status, or any of several. */
@@ -73,10 +75,33 @@ export interface ReviewSearch {
   kind?: ReviewItemKind;
   applicationId?: string;
   subjectId?: string;
+  severity?: ReviewSeverity;
+  channel?: string;
+  /** Only cases opened (or re-opened) at or before this `toISOString()` time: a minimum age, resolved against now by the caller. */
+  openedAtOrBefore?: string;
   order: ReviewSortOrder;
-  /** Exclusive keyset cursor: the last item of the previous page. */
-  after?: { occurredAt: string; itemId: string };
+  /** Exclusive keyset cursor: the last item of the previous page (its severity rank for `severity-first`). */
+  after?: { occurredAt: string; itemId: string; severityRank?: number };
   limit: number;
+}
+
+/** What the summary is asked for: each severity's overdue cut-off and the trend starts, all `toISOString()` times. */
+export interface ReviewSummaryQuery {
+  /** Unresolved cases of a severity opened at or before its time are overdue (`overdueIfOpenedAtOrBefore`). */
+  overdueAtOrBefore: Record<ReviewSeverity, string>;
+  since: { days7: string; days30: string };
+}
+
+/** The top of the review queue (issue 16). */
+export interface ReviewSummary {
+  /** Unresolved cases (open, acknowledged, escalated). */
+  open: number;
+  overdue: number;
+  /** When the longest-waiting unresolved case opened (or re-opened); null when none is. */
+  oldestOpenedAt: string | null;
+  bySeverity: Record<ReviewSeverity, { open: number; overdue: number }>;
+  /** Cases whose current round opened since the start, and cases resolved since it (by their last resolution). */
+  trend: { days7: { opened: number; resolved: number }; days30: { opened: number; resolved: number } };
 }
 
 /** Filters of the auditor's authentications query; every one is optional. */
@@ -127,6 +152,7 @@ export interface ReadModelStore {
   listReviewItems(search: ReviewSearch): Promise<AtPosition<ReviewItem[]>>;
   getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>>;
   countReviewItems(search: { status: readonly ReviewItemStatus[]; subjectId: string }): Promise<AtPosition<number>>;
+  reviewSummary(query: ReviewSummaryQuery): Promise<AtPosition<ReviewSummary>>;
   posture(window: PostureWindow, now: Date): Promise<AtPosition<PostureData>>;
   /** Authentications in time order (then position), filtered. */
   listAuthentications(search: AuthenticationSearch): Promise<AtPosition<AuthenticationRecord[]>>;

@@ -105,8 +105,8 @@ const signIn = (applicationId: string, time: string, evaluated: boolean): Fact[]
 
 /**
  * A small estate with something in every read model: subjects (ids in mixed case, so that byte
- * order matters), sign-ins with and without verdicts, fallbacks that open review items and move
- * posture counters, and event types the projections skip. Answers the number of events.
+ * order matters), sign-ins with and without verdicts, fallbacks and break-glass uses that open review
+ * items, posture counters, and event types the projections skip. Answers the number of events.
  */
 export async function seedEstate(store: SqliteEventStore, subjects: number): Promise<number> {
   let count = 0;
@@ -117,6 +117,8 @@ export async function seedEstate(store: SqliteEventStore, subjects: number): Pro
       ...signIn(i % 2 ? 'payroll' : 'crm', time, i % 3 !== 1),
     ];
     if (i % 3 === 0) facts.push(...fallback('crm', time));
+    // Cases of a second severity (break-glass is critical), so the queue's severity order has something to order.
+    if (i % 7 === 3) facts.push({ type: 'assurance.breakglass.used', data: { accountId: 'root', reason: 'outage' }, time });
     if (i % 4 === 0) facts.push({ type: 'vendor.custom.thing', data: { anything: i }, time });
     const name = i % 5 === 0 ? `Subject-${String(i).padStart(3, '0')}` : `subject-${String(i).padStart(3, '0')}`;
     await append(store, `subject-${name}`, facts);

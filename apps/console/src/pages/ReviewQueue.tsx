@@ -1,5 +1,18 @@
 import { FormEvent, useState } from 'react';
-import { api, ApiError, CAN, describeScope, ExceptionRecord, hasAnyRole, Principal, ReviewItem, ReviewStatus, segment } from '../api';
+import {
+  api,
+  ApiError,
+  CAN,
+  describeScope,
+  ExceptionRecord,
+  hasAnyRole,
+  Principal,
+  REVIEW_SEVERITIES,
+  ReviewItem,
+  ReviewStatus,
+  ReviewSummary,
+  segment,
+} from '../api';
 import { Badge, Empty, ErrorNotice, Loading, Section } from '../components';
 import { formatAge, formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -28,11 +41,13 @@ type Editing = { itemId: string; action: 'resolve' | 'escalate' } | undefined;
 export function ReviewQueue({ principal }: { principal: Principal }) {
   const [status, setStatus] = useState<ReviewStatus>('open');
   const [kind, setKind] = useState('');
+  const [severity, setSeverity] = useState('');
   const [minPosition, setMinPosition] = useState<number>();
   const [shown, setShown] = useState(PAGE_SIZE);
   const [announcement, setAnnouncement] = useState('');
   const [actionError, setActionError] = useState<Error>();
   const [editing, setEditing] = useState<Editing>();
+  const [selected, setSelected] = useState<string[]>([]);
   const canAct = hasAnyRole(principal, CAN.actOnReviews);
 
   const queue = useLoad(() => {
@@ -40,10 +55,15 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
       status,
       limit: String(shown),
       ...(kind && { kind }),
+      ...(severity && { severity }),
       ...(minPosition !== undefined && { minPosition: String(minPosition) }),
     });
     return api<{ items: ReviewItem[]; nextCursor: string | null }>(`/v1/reviews?${query}`);
-  }, [status, kind, minPosition, shown]);
+  }, [status, kind, severity, minPosition, shown]);
+  const summary = useLoad(
+    () => api<ReviewSummary>(`/v1/reviews/summary${minPosition !== undefined ? `?minPosition=${minPosition}` : ''}`),
+    [minPosition],
+  );
 
   if (!hasAnyRole(principal, CAN.readReviews)) return <NotAllowed what="reading the review queue" />;
 
@@ -60,9 +80,31 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
     }
   }
 
+  /** One bulk action over the selected cases: the API records one event per case with one batch id. */
+  async function actOnSelected(body: Record<string, unknown>, done: string) {
+    setActionError(undefined);
+    try {
+      const answer = await api<{ recorded: number; refused: number; batchId: string; position: number | null }>('/v1/reviews/bulk', {
+        method: 'POST',
+        body: { ...body, caseIds: selected },
+      });
+      setAnnouncement(`${done} ${answer.recorded} cases${answer.refused > 0 ? `, ${answer.refused} refused` : ''}.`);
+      setSelected([]);
+      if (answer.position !== null) setMinPosition(answer.position);
+      queue.reload();
+    } catch (error) {
+      setActionError(error as Error);
+    }
+  }
+
+  const toggle = (itemId: string) =>
+    setSelected(selected.includes(itemId) ? selected.filter((id) => id !== itemId) : [...selected, itemId]);
+
   return (
     <>
       <PageHeading>Review queue</PageHeading>
+      <ErrorNotice error={summary.error} what="load the queue summary" />
+      {summary.data && <QueueSummary summary={summary.data} />}
       <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter the queue">
         <label htmlFor="review-status">Status</label>
         <select id="review-status" value={status} onChange={(event) => setStatus(event.target.value as ReviewStatus)}>
@@ -77,18 +119,32 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
             <option key={value}>{value}</option>
           ))}
         </select>
+        <label htmlFor="review-severity">Severity</label>
+        <select id="review-severity" value={severity} onChange={(event) => setSeverity(event.target.value)}>
+          <option value="">any</option>
+          {REVIEW_SEVERITIES.map((value) => (
+            <option key={value}>{value}</option>
+          ))}
+        </select>
       </form>
       <p role="status" className="announcement">
         {announcement}
       </p>
+      {canAct && selected.length > 0 && <BulkActionForm count={selected.length} onSubmit={actOnSelected} />}
       <ErrorNotice error={actionError} what="record the action" />
       <ErrorNotice error={queue.error} what="load the queue" />
       {queue.loading && !queue.data && <Loading what="the queue" />}
       {queue.data && queue.data.items.length === 0 && <Empty>No {status} case.</Empty>}
       {queue.data && queue.data.items.length > 0 && (
-        <table className="data" aria-label={`${status} cases, oldest first`} data-testid="review-queue">
+        <table className="data" aria-label={`${status} cases, most severe first`} data-testid="review-queue">
           <thead>
             <tr>
+              {canAct && (
+                <th scope="col">
+                  <span className="visually-hidden">Select</span>
+                </th>
+              )}
+              <th scope="col">Severity</th>
               <th scope="col">Kind</th>
               <th scope="col">Subject</th>
               <th scope="col">Application</th>
@@ -100,8 +156,36 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
           <tbody>
             {queue.data.items.map((item) => (
               <tr key={item.itemId} data-item-id={item.itemId}>
+                {canAct && (
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(item.itemId)}
+                      onChange={() => toggle(item.itemId)}
+                      aria-label={`Select ${item.kind} for ${item.subjectId}`}
+                      disabled={item.status === 'resolved'}
+                    />
+                  </td>
+                )}
+                <td data-testid="severity">
+                  {item.severity && (
+                    <Badge
+                      tone={
+                        item.severity === 'critical' || item.severity === 'high' ? 'bad' : item.severity === 'medium' ? 'warn' : 'neutral'
+                      }
+                    >
+                      {item.severity}
+                    </Badge>
+                  )}
+                </td>
                 <td>
                   <Badge tone={item.kind === 'breakglass' || item.kind === 'policy-violation' ? 'bad' : 'warn'}>{item.kind}</Badge>
+                  {item.occurrences !== undefined && item.occurrences > 1 && (
+                    <span className="muted small" title={`last ${item.lastOccurredAt ? formatTime(item.lastOccurredAt) : ''}`}>
+                      {' '}
+                      ×{item.occurrences}
+                    </span>
+                  )}
                 </td>
                 <th scope="row">
                   <a href={hrefs.subject(item.subjectId)}>{item.subjectId}</a>
@@ -175,6 +259,98 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
       )}
       <ExceptionRequests canAct={canAct} />
     </>
+  );
+}
+
+/** Acknowledge, resolve with one outcome and note, or escalate with one reason, every selected case. */
+function BulkActionForm({ count, onSubmit }: { count: number; onSubmit: (body: Record<string, unknown>, done: string) => Promise<void> }) {
+  const [action, setAction] = useState<'acknowledge' | 'resolve' | 'escalate'>('resolve');
+  const [outcome, setOutcome] = useState(OUTCOMES[0].value);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const note = text.trim();
+    if (action === 'resolve') await onSubmit({ action, outcome, note }, 'Resolved');
+    else if (action === 'escalate') await onSubmit({ action, reason: note }, 'Escalated');
+    else await onSubmit({ action, ...(note && { note }) }, 'Acknowledged');
+    setBusy(false);
+  }
+
+  return (
+    <form onSubmit={submit} className="inline-form bulk-actions" aria-label="Act on the selected cases">
+      <strong>{count} selected</strong>
+      <label htmlFor="bulk-action">Action</label>
+      <select id="bulk-action" value={action} onChange={(event) => setAction(event.target.value as typeof action)}>
+        <option value="acknowledge">acknowledge</option>
+        <option value="resolve">resolve</option>
+        <option value="escalate">escalate</option>
+      </select>
+      {action === 'resolve' && (
+        <>
+          <label htmlFor="bulk-outcome">Outcome</label>
+          <select id="bulk-outcome" value={outcome} onChange={(event) => setOutcome(event.target.value)}>
+            {OUTCOMES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <label htmlFor="bulk-text">{action === 'escalate' ? 'Reason' : 'Note'}</label>
+      <input id="bulk-text" value={text} onChange={(event) => setText(event.target.value)} required={action !== 'acknowledge'} />
+      <button type="submit" disabled={busy}>
+        Apply to {count} selected
+      </button>
+    </form>
+  );
+}
+
+/** What a team reads before the rows: how much is open and overdue, how severe, and whether it is shrinking. */
+function QueueSummary({ summary }: { summary: ReviewSummary }) {
+  return (
+    <section className="queue-summary" aria-label="Queue summary" data-testid="queue-summary">
+      <dl>
+        <div>
+          <dt>Unresolved</dt>
+          <dd data-testid="summary-open">{summary.open}</dd>
+        </div>
+        <div>
+          <dt>Overdue</dt>
+          <dd data-testid="summary-overdue">{summary.overdue}</dd>
+        </div>
+        <div>
+          <dt>Oldest</dt>
+          <dd>{summary.oldestOpenedAt ? formatAge(summary.oldestOpenedAt) : '—'}</dd>
+        </div>
+        {REVIEW_SEVERITIES.map((severity) => (
+          <div key={severity}>
+            <dt>{severity}</dt>
+            <dd data-testid={`summary-${severity}`}>
+              {summary.bySeverity[severity].open}
+              {summary.bySeverity[severity].overdue > 0 && (
+                <span className="muted small"> ({summary.bySeverity[severity].overdue} overdue)</span>
+              )}
+            </dd>
+          </div>
+        ))}
+        <div>
+          <dt>Last 7 days</dt>
+          <dd data-testid="summary-trend-7">
+            +{summary.trend.days7.opened} opened, −{summary.trend.days7.resolved} resolved
+          </dd>
+        </div>
+        <div>
+          <dt>Last 30 days</dt>
+          <dd data-testid="summary-trend-30">
+            +{summary.trend.days30.opened} opened, −{summary.trend.days30.resolved} resolved
+          </dd>
+        </div>
+      </dl>
+    </section>
   );
 }
 

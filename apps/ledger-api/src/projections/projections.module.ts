@@ -10,6 +10,8 @@ import { ListProjectionsController } from './list-projections/list-projections.c
 import { ListProjectionsHandler } from './list-projections/list-projections.handler';
 import { ListReviewsController } from './list-reviews/list-reviews.controller';
 import { ListReviewsHandler } from './list-reviews/list-reviews.handler';
+import { ReviewSummaryController } from './review-summary/review-summary.controller';
+import { ReviewSummaryHandler } from './review-summary/review-summary.handler';
 import { ReadModelsModule } from './read-models.module';
 import { SearchSubjectsController } from './search-subjects/search-subjects.controller';
 import { SearchSubjectsHandler } from './search-subjects/search-subjects.handler';
@@ -24,6 +26,7 @@ import { ExceptionRegistryModule } from '../governance/exceptions/exception-regi
     GetProjectionChecksumsController,
     SearchSubjectsController,
     GetSubjectStateController,
+    ReviewSummaryController,
     ListReviewsController,
     GetPostureController,
   ],
@@ -33,6 +36,7 @@ import { ExceptionRegistryModule } from '../governance/exceptions/exception-regi
     GetSubjectStateHandler,
     SearchSubjectsHandler,
     ListReviewsHandler,
+    ReviewSummaryHandler,
     GetPostureHandler,
   ],
 })

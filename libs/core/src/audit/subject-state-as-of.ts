@@ -1,6 +1,6 @@
 import { EventStore, readStreamPaged, RecordedEvent, StreamNotFoundError } from '@ledger/event-store';
 import { initialPolicyHistory, policyStream, subjectStream } from '@ledger/domain';
-import { occurredAtOf, projectSubjectEvent, ReviewItem, SubjectDocument, withPolicyPublication } from '@ledger/domain/projections';
+import { occurredAtOf, projectSubjectEvent, SubjectDocument, withPolicyPublication } from '@ledger/domain/projections';
 import { NotFoundError } from '../shared/api-errors';
 import { SubjectStateView, toSubjectStateView } from '../views/subject-state.view';
 
@@ -23,7 +23,6 @@ export class SubjectStateAsOf {
         ? (event: Parameters<typeof occurredAtOf>[0]) => Date.parse(occurredAtOf(event)) <= at.asOf.getTime()
         : (event: Parameters<typeof occurredAtOf>[0]) => event.position <= at.atPosition;
     let document: SubjectDocument | undefined;
-    const raised: ReviewItem[] = [];
     let position = -1;
     // Each event is judged by the policy versions published before it, as the projection runner does.
     const publications = await this.readAll(policyStream());
@@ -36,7 +35,6 @@ export class SubjectStateAsOf {
         const step = projectSubjectEvent(document, event, policies);
         if (!step) continue;
         document = step.document;
-        raised.push(...step.reviewItems);
         position = Math.max(position, event.position);
       }
     } catch (error) {
@@ -46,6 +44,7 @@ export class SubjectStateAsOf {
     if (!document) throw new NotFoundError(`subject ${subjectId} had no events as of ${when}`);
     // The view measures ages against "now": the moment asked for, or the last event included.
     // Reviewers' actions live in the case streams, which this replay does not read: every case it raised is shown as opened.
+    const raised = Object.values(document.reviewCases);
     return toSubjectStateView(document, position, raised, raised.length, 'asOf' in at ? at.asOf : new Date(document.lastEventAt));
   }
 

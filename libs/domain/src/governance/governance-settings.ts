@@ -1,4 +1,5 @@
 import { AssurancePolicy, DEFAULT_GOVERNANCE_SETTINGS, GovernanceSettings } from '../policy/policy-document';
+import { DEFAULT_REVIEW_SLA_BUSINESS_DAYS_BY_SEVERITY, ReviewSeverity } from './review-cases/review-severity';
 
 /**
  * The one place governance settings are read from a policy document. Versions
@@ -7,4 +8,9 @@ import { AssurancePolicy, DEFAULT_GOVERNANCE_SETTINGS, GovernanceSettings } from
  */
 export function governanceSettingsOf(policy?: AssurancePolicy): GovernanceSettings {
   return { ...DEFAULT_GOVERNANCE_SETTINGS, ...policy?.governance };
+}
+
+/** The business days a review case of `severity` may stay unresolved under these settings. */
+export function reviewSlaBusinessDaysFor(settings: GovernanceSettings, severity: ReviewSeverity): number {
+  return settings.reviewSlaBusinessDaysBySeverity?.[severity] ?? DEFAULT_REVIEW_SLA_BUSINESS_DAYS_BY_SEVERITY[severity];
 }

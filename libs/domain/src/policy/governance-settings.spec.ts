@@ -1,4 +1,11 @@
-import { DEFAULT_POLICY, evolvePolicyHistory, initialPolicyHistory, validatePolicyDocument } from '@ledger/domain';
+import {
+  DEFAULT_POLICY,
+  evolvePolicyHistory,
+  governanceSettingsOf,
+  initialPolicyHistory,
+  reviewSlaBusinessDaysFor,
+  validatePolicyDocument,
+} from '@ledger/domain';
 
 const { governance: _omitted, ...withoutGovernance } = DEFAULT_POLICY;
 
@@ -34,5 +41,38 @@ describe('governance settings in the policy', () => {
       data: { version: 2, policy: withoutGovernance as never, publishedAt: '2026-01-01T00:00:00Z' },
     });
     expect(history.versions[1].policy.governance).toEqual({ reviewSlaBusinessDays: 5, enrollmentReauthenticationWindowMinutes: 10 });
+  });
+
+  describe('review SLA by severity', () => {
+    it('defaults to 1, 3, 5 and 10 business days from critical to low, for a policy that names none', () => {
+      const settings = governanceSettingsOf(DEFAULT_POLICY);
+      expect(['critical', 'high', 'medium', 'low'].map((severity) => reviewSlaBusinessDaysFor(settings, severity as never))).toEqual([
+        1, 3, 5, 10,
+      ]);
+    });
+
+    it('takes the days a policy names, severity by severity, the others defaulted', () => {
+      const result = validatePolicyDocument({
+        ...DEFAULT_POLICY,
+        governance: { reviewSlaBusinessDaysBySeverity: { critical: 2, low: 20 } },
+      });
+      expect(result.valid).toBe(true);
+      const settings = governanceSettingsOf(result.valid ? result.policy : undefined);
+      expect(['critical', 'high', 'medium', 'low'].map((severity) => reviewSlaBusinessDaysFor(settings, severity as never))).toEqual([
+        2, 3, 5, 20,
+      ]);
+    });
+
+    it('names each invalid or unknown severity', () => {
+      const result = validatePolicyDocument({
+        ...DEFAULT_POLICY,
+        governance: { reviewSlaBusinessDaysBySeverity: { critical: 0, high: 61, urgent: 1 } },
+      });
+      expect(!result.valid && result.issues.map((issue) => issue.field).sort()).toEqual([
+        'governance.reviewSlaBusinessDaysBySeverity.critical',
+        'governance.reviewSlaBusinessDaysBySeverity.high',
+        'governance.reviewSlaBusinessDaysBySeverity.urgent',
+      ]);
+    });
   });
 });

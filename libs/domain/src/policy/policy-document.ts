@@ -9,6 +9,7 @@ import {
   RiskLevel,
 } from '../event-catalog/vocabulary';
 import { AssuranceLevel } from '../ledger-events/ledger-events';
+import { REVIEW_SEVERITIES, type ReviewSeverity } from '../governance/review-cases/review-severity';
 
 /** Durations are whole seconds, the unit of RFC 9470 `max_age`. */
 export interface SessionLimits {
@@ -58,6 +59,13 @@ export interface GovernanceSettings {
   reviewSlaBusinessDays: number;
   /** SP 800-63B-4 §4: binding a new authenticator needs an authentication within this many minutes before it. */
   enrollmentReauthenticationWindowMinutes: number;
+  /**
+   * Business days a review case of each severity may stay unresolved (issue 16); a severity left
+   * out takes DEFAULT_REVIEW_SLA_BUSINESS_DAYS_BY_SEVERITY. Optional, and absent from the defaults,
+   * so the policies published before it read and hash as they did. `reviewSlaBusinessDays` remains
+   * the SLA of pending exceptions.
+   */
+  reviewSlaBusinessDaysBySeverity?: Partial<Record<ReviewSeverity, number>>;
 }
 
 export const DEFAULT_GOVERNANCE_SETTINGS: GovernanceSettings = Object.freeze({
@@ -235,8 +243,23 @@ export function validatePolicyDocument(document: unknown): PolicyValidation {
   if (exceptions) check.duration(exceptions.maxDurationSeconds, 'exceptions.maxDurationSeconds');
 
   if (root.governance !== undefined) {
-    const governance = check.object(root.governance, 'governance', ['reviewSlaBusinessDays', 'enrollmentReauthenticationWindowMinutes']);
+    const governance = check.object(root.governance, 'governance', [
+      'reviewSlaBusinessDays',
+      'enrollmentReauthenticationWindowMinutes',
+      'reviewSlaBusinessDaysBySeverity',
+    ]);
     if (governance) {
+      if (governance.reviewSlaBusinessDaysBySeverity !== undefined) {
+        const bySeverity = check.object(
+          governance.reviewSlaBusinessDaysBySeverity,
+          'governance.reviewSlaBusinessDaysBySeverity',
+          REVIEW_SEVERITIES,
+        );
+        for (const severity of REVIEW_SEVERITIES) {
+          if (bySeverity)
+            check.wholeNumber(bySeverity[severity], `governance.reviewSlaBusinessDaysBySeverity.${severity}`, 1, 60, { optional: true });
+        }
+      }
       check.wholeNumber(governance.reviewSlaBusinessDays, 'governance.reviewSlaBusinessDays', 1, 60, { optional: true });
       check.wholeNumber(
         governance.enrollmentReauthenticationWindowMinutes,

@@ -93,7 +93,7 @@ describe('enrollment governance cases', () => {
     ]);
     expect(enrollmentCases(items)).toEqual([
       expect.objectContaining({
-        itemId: 'subject-gina@2:enrollment-below-required-assurance',
+        itemId: 'gina~enrollment-below-required-assurance',
         status: 'open',
         detail: expect.objectContaining({
           authenticatorId: 'key-2',
@@ -184,7 +184,7 @@ describe('recovery governance cases', () => {
   it('opens recovery-weaker-than-primary for a recovery by SMS when the primary is a security key', () => {
     const { items } = project([...withSecurityKey, recovery(2, 'sms')]);
     expect(items.find((item) => item.kind === 'recovery-weaker-than-primary')).toMatchObject({
-      itemId: 'subject-gina@2:recovery-weaker-than-primary',
+      itemId: 'gina~recovery-weaker-than-primary',
       detail: { method: 'sms', strongestActiveAal: 3 },
     });
   });
@@ -254,8 +254,8 @@ describe('hidden password dependence of fallbacks', () => {
   it('opens a case next to the fallback case when an uncovered fallback used a password', () => {
     const { items } = project([fallback(0, 'password'), evaluation(1, 'password')]);
     expect(items.map((item) => [item.kind, item.itemId, item.applicationId])).toEqual([
-      ['fallback', 'subject-gina@0', 'crm'],
-      ['hidden-password-dependence', 'subject-gina@0:hidden-password-dependence', 'crm'],
+      ['fallback', 'gina~fallback~crm', 'crm'],
+      ['hidden-password-dependence', 'gina~hidden-password-dependence~crm', 'crm'],
     ]);
   });
 

@@ -12,6 +12,11 @@ export interface ReviewItemUpdate {
 
 const CASE_STREAM_PREFIX = `${REVIEW_CASE_CATEGORY}-`;
 
+/** Actions recorded before cases were grouped carry no count; a malformed one is left out rather than trusted. */
+function occurrencesOf(occurrences: unknown): { occurrences?: number } {
+  return typeof occurrences === 'number' && Number.isInteger(occurrences) && occurrences > 0 ? { occurrences } : {};
+}
+
 /**
  * A reviewer action read back from a case stream. The decider already refused
  * every transition that is not allowed, so the status follows from the action
@@ -25,20 +30,53 @@ export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdat
   const { position } = event;
   switch (caseEvent.type) {
     case 'assurance.review.acknowledged': {
-      const { acknowledgedBy, note, at } = caseEvent.data;
+      const { acknowledgedBy, note, at, occurrences, batchId } = caseEvent.data;
       return {
         itemId,
         status: 'acknowledged',
-        action: { action: 'acknowledged', by: acknowledgedBy, at, ...(note !== undefined && { note }), position },
+        action: {
+          action: 'acknowledged',
+          by: acknowledgedBy,
+          at,
+          ...(note !== undefined && { note }),
+          ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
+          position,
+        },
       };
     }
     case 'assurance.review.escalated': {
-      const { escalatedBy, reason, at } = caseEvent.data;
-      return { itemId, status: 'escalated', action: { action: 'escalated', by: escalatedBy, at, reason, position } };
+      const { escalatedBy, reason, at, occurrences, batchId } = caseEvent.data;
+      return {
+        itemId,
+        status: 'escalated',
+        action: {
+          action: 'escalated',
+          by: escalatedBy,
+          at,
+          reason,
+          ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
+          position,
+        },
+      };
     }
     case 'assurance.review.resolved': {
-      const { resolvedBy, outcome, note, at } = caseEvent.data;
-      return { itemId, status: 'resolved', action: { action: 'resolved', by: resolvedBy, at, outcome, note, position } };
+      const { resolvedBy, outcome, note, at, occurrences, batchId } = caseEvent.data;
+      return {
+        itemId,
+        status: 'resolved',
+        action: {
+          action: 'resolved',
+          by: resolvedBy,
+          at,
+          outcome,
+          note,
+          ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
+          position,
+        },
+      };
     }
     default:
       return undefined;

@@ -1,6 +1,7 @@
 import { Channel } from '../event-catalog';
 import { REVIEW_CASE_STATUSES, ReviewCaseStatus } from '../governance/review-cases/review-case.decider';
 import { ReviewCaseOutcome } from '../governance/review-cases/review-case-events';
+import type { ReviewSeverity } from '../governance/review-cases/review-severity';
 import { AccessDecidedData, AuthenticationEvaluatedData } from '../ledger-events';
 import { SubjectState } from '../subject';
 import { activeAuthenticators } from './subject-summary';
@@ -37,6 +38,10 @@ export interface ReviewCaseActionRecord {
   note?: string;
   reason?: string;
   outcome?: ReviewCaseOutcome;
+  /** Occurrences of the case the reviewer acted on; absent on actions recorded before cases were grouped. */
+  occurrences?: number;
+  /** The bulk action this was one of. */
+  batchId?: string;
   /** Global position of the action event. */
   position: number;
 }
@@ -48,26 +53,81 @@ export interface SourceEventLink {
   position: number;
 }
 
+/**
+ * One review case: every occurrence of one rule for one subject and one
+ * application (issue 16). The first occurrence opens it, later ones add to it;
+ * a resolved case that occurs again is re-opened, its history kept.
+ */
 export interface ReviewItem {
-  /** `<stream>@<revision>`: one event raises at most one item, and a replay raises the same one. */
+  /** `reviewCaseId(subjectId, kind, applicationId)`: deterministic, so a rebuild opens the same cases. */
   itemId: string;
   kind: ReviewItemKind;
   status: ReviewItemStatus;
+  subjectId: string;
+  applicationId: string | null;
+  /** The channel of the latest occurrence. */
+  channel: Channel | null;
+  /** When the case was opened, or re-opened after a resolution: what its age and SLA run from. */
+  occurredAt: string;
+  /** As severe as the most severe occurrence since the case was opened or re-opened (`reviewSeverityOf`). */
+  severity: ReviewSeverity;
+  /** Every occurrence since the first, the resolved rounds included. */
+  occurrences: number;
+  firstOccurredAt: string;
+  lastOccurredAt: string;
+  /** The latest occurrence's event. */
+  source: SourceEventLink;
+  /** The events behind the latest occurrences, oldest first, at most `RECENT_OCCURRENCE_LIMIT`; `occurrences` counts them all. */
+  sources: SourceEventLink[];
+  /** What the rule found at the latest occurrence. */
+  detail: Record<string, unknown>;
+  /** Oldest first; empty until a reviewer acts. */
+  actions: ReviewCaseActionRecord[];
+}
+
+/** One event breaking one rule: what the subject projection finds before it is grouped into a case. */
+export interface ReviewOccurrence {
+  kind: ReviewItemKind;
   subjectId: string;
   applicationId: string | null;
   channel: Channel | null;
   occurredAt: string;
   source: SourceEventLink;
   detail: Record<string, unknown>;
-  /** Oldest first; empty while the item is open. */
-  actions: ReviewCaseActionRecord[];
 }
 
 /**
- * `<stream>@<revision>` for the kinds one event raises alone; an event can
- * raise several governance cases (a help-desk recovery can be assisted,
- * weaker than the primary and knowledge-based at once), so those add
- * `:<kind>`. Both are deterministic, so a replay raises the same ids.
+ * `<subjectId>~<kind>` and, for a rule broken in an application, `~<applicationId>`.
+ * A subject id cannot hold `~` (see the subject id alphabet), so the subject is
+ * everything before the first one.
+ */
+export function reviewCaseId(subjectId: string, kind: ReviewItemKind, applicationId: string | null): string {
+  return applicationId === null ? `${subjectId}~${kind}` : `${subjectId}~${kind}~${applicationId}`;
+}
+
+/** The subject of a case id, or of a per-event item id from before cases were grouped (`subject-<id>@<revision>[:<kind>]`). */
+export function subjectIdOfReviewCase(caseId: string): string | undefined {
+  const separator = caseId.indexOf('~');
+  if (separator > 0) return caseId.slice(0, separator);
+  return parseLegacyReviewItemId(caseId)?.subjectId;
+}
+
+/** The parts of a per-event item id, `subject-<id>@<revision>[:<kind>]`, which case streams were named after before issue 16. */
+export function parseLegacyReviewItemId(
+  itemId: string,
+): { subjectId: string; stream: string; revision: number; kind?: ReviewItemKind } | undefined {
+  const match = /^(subject-(.+))@(\d+)(?::([a-z-]+))?$/.exec(itemId);
+  if (!match || itemId.includes('~')) return undefined;
+  const kind = match[4] as ReviewItemKind | undefined;
+  if (kind !== undefined && !(REVIEW_ITEM_KINDS as readonly string[]).includes(kind)) return undefined;
+  return { subjectId: match[2], stream: match[1], revision: Number(match[3]), ...(kind !== undefined && { kind }) };
+}
+
+/**
+ * The per-event id items had before cases were grouped: `<stream>@<revision>`
+ * for the kinds one event raises alone, with `:<kind>` for the governance
+ * kinds, several of which one event can raise. Case streams of that time are
+ * named after it; `reviewCaseOfLegacyItem` maps them onto grouped cases.
  */
 export function reviewItemId(stream: string, revision: number, kind?: ReviewItemKind): string {
   const base = `${stream}@${revision}`;

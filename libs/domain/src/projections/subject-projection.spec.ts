@@ -106,14 +106,15 @@ describe('projectSubjectEvent', () => {
     ]);
     const items = steps.flatMap((step) => step.reviewItems);
     expect(items.map((item) => [item.kind, item.itemId, item.source.revision, item.applicationId])).toEqual([
-      ['fallback', 'subject-carol@0', 0, 'crm'],
-      ['hidden-password-dependence', 'subject-carol@0:hidden-password-dependence', 0, 'crm'],
-      ['recovery', 'subject-carol@5', 5, null],
-      // A help-desk recovery is also assisted and knowledge-based: one case per rule, each with its own id.
-      ['assisted-recovery', 'subject-carol@5:assisted-recovery', 5, null],
-      ['hidden-password-dependence', 'subject-carol@5:hidden-password-dependence', 5, null],
-      ['breakglass', 'subject-carol@6', 6, null],
-      ['policy-violation', 'subject-carol@8', 8, 'payroll'],
+      ['fallback', 'carol~fallback~crm', 0, 'crm'],
+      ['hidden-password-dependence', 'carol~hidden-password-dependence~crm', 0, 'crm'],
+      ['recovery', 'carol~recovery', 5, null],
+      // A help-desk recovery is also assisted and knowledge-based: one case per rule, each with its own id;
+      // its password dependence is not the fallback's, which was in an application.
+      ['assisted-recovery', 'carol~assisted-recovery', 5, null],
+      ['hidden-password-dependence', 'carol~hidden-password-dependence', 5, null],
+      ['breakglass', 'carol~breakglass', 6, null],
+      ['policy-violation', 'carol~policy-violation~payroll', 8, 'payroll'],
     ]);
     expect(items[0].detail).toEqual({
       intendedMethod: 'passkey-synced',

@@ -15,9 +15,11 @@ import {
   isDeniedForLackOfEnrolledMethod,
   ReviewItem,
   ReviewItemKind,
-  reviewItemId,
+  ReviewOccurrence,
   SourceEventLink,
 } from './review-items';
+import { reviewCaseOfAction, SubjectReviewCases, withOccurrences, withReviewAction } from './review-case-grouping';
+import type { ReviewItemUpdate } from './review-case-projection';
 import { activeAuthenticators, SubjectSummary, summarizeSubject } from './subject-summary';
 
 /**
@@ -39,11 +41,14 @@ export interface SubjectDocument {
   firstEventAt: string;
   lastEventAt: string;
   lastPosition: number;
+  /** The subject's review cases, open and resolved, by case id: where a new occurrence finds the case it adds to. */
+  reviewCases: SubjectReviewCases;
 }
 
 /** What one event changes across all read models. */
 export interface SubjectProjectionStep {
   document: SubjectDocument;
+  /** The review cases this event opened or added to, as they stand after it. */
   reviewItems: ReviewItem[];
   postureDeltas: PostureDelta[];
   /** Applications the subject authenticated to with this event. */
@@ -72,6 +77,7 @@ export function newSubjectDocument(subjectId: string, stream: string, at: string
     firstEventAt: at,
     lastEventAt: at,
     lastPosition: -1,
+    reviewCases: {},
   };
 }
 
@@ -104,6 +110,7 @@ export function projectSubjectEvent(
   };
   const step: SubjectProjectionStep = { document, reviewItems: [], postureDeltas: [], applicationsUsed: [] };
   const bucket = hourBucketOf(at);
+  const occurrences: ReviewOccurrence[] = [];
   const raise: Raise = (
     kind,
     applicationId,
@@ -111,19 +118,7 @@ export function projectSubjectEvent(
     detail,
     occurredAt = at,
     source = { stream: event.streamId, revision: event.revision, position: event.position },
-  ) =>
-    step.reviewItems.push({
-      itemId: reviewItemId(source.stream, source.revision, kind),
-      kind,
-      status: 'open',
-      subjectId,
-      applicationId,
-      channel,
-      occurredAt,
-      source,
-      detail,
-      actions: [],
-    });
+  ) => occurrences.push({ kind, subjectId, applicationId, channel, occurredAt, source, detail });
 
   const data = subjectEvent.data as Record<string, any>;
   switch (event.type) {
@@ -269,7 +264,25 @@ export function projectSubjectEvent(
       break;
     }
   }
+  const grouped = withOccurrences(before.reviewCases, occurrences);
+  document.reviewCases = grouped.cases;
+  step.reviewItems = grouped.changed;
   return step;
+}
+
+/**
+ * A reviewer action (read from a case stream) applied to the subject's case.
+ * `undefined` when the subject has no such case, which changes nothing (see
+ * `reviewCaseOfAction` for actions recorded before cases were grouped).
+ */
+export function applyReviewAction(
+  document: SubjectDocument,
+  update: ReviewItemUpdate,
+): { document: SubjectDocument; reviewItem: ReviewItem } | undefined {
+  const existing = reviewCaseOfAction(document.reviewCases, update.itemId);
+  if (!existing) return undefined;
+  const reviewItem = withReviewAction(existing, update);
+  return { document: { ...document, reviewCases: { ...document.reviewCases, [reviewItem.itemId]: reviewItem } }, reviewItem };
 }
 
 /** Only an uncovered fallback: an exception that waives the fallback case waives its password dependence too. */

@@ -24,6 +24,8 @@ import {
   ReadModelStore,
   ReadModelUnavailableError,
   ReviewSearch,
+  ReviewSummary,
+  ReviewSummaryQuery,
   SubjectListing,
   SubjectSearch,
 } from '../read-model-store.port';
@@ -44,8 +46,12 @@ import {
   READ_MODEL_SCHEMA_VERSION,
   READ_MODEL_TABLE_NAMES,
   READ_MODEL_TABLES,
+  REPLACE_REVIEW_ITEM,
   reviewItemRow,
   reviewItemsQuery,
+  reviewSummaryQueries,
+  ReviewSummaryRows,
+  toReviewSummary,
   ReviewRow,
   ShareRow,
   subjectRow,
@@ -443,15 +449,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       changes.subjectApplications.map(({ subjectId, applicationId }) => ({ application_id: applicationId, subject_id: subjectId })),
       'ON CONFLICT DO NOTHING',
     );
-    // A plain INSERT: an event applied twice would collide here and abort its whole batch.
-    await this.insertRows(client, 'review_items', changes.reviewItems.map(reviewItemRow));
-    // In order: an item opened and acted on in one batch ends in the right status.
-    for (const update of changes.reviewItemUpdates) {
-      await client.query(
-        'UPDATE review_items SET status = $2, actions = (actions::jsonb || jsonb_build_array($3::jsonb))::text WHERE item_id = $1',
-        [update.itemId, update.status, JSON.stringify(update.action)],
-      );
-    }
+    await this.insertRows(client, 'review_items', changes.reviewItems.map(reviewItemRow), REPLACE_REVIEW_ITEM);
     await this.insertRows(
       client,
       'posture_counters',
@@ -534,6 +532,17 @@ export class PostgresReadModelStore implements ReadModelStore {
       position: await this.consistentPosition(client),
       value: (await this.all<ReviewRow>(client, sql, parameters)).map(toReviewItem),
     }));
+  }
+
+  async reviewSummary(query: ReviewSummaryQuery): Promise<AtPosition<ReviewSummary>> {
+    const { bySeverity, trend, parameters } = reviewSummaryQueries(query.overdueAtOrBefore, query.since);
+    return this.snapshot(async (client) => {
+      const rows: ReviewSummaryRows = {
+        bySeverity: await this.all<ReviewSummaryRows['bySeverity'][number]>(client, bySeverity, parameters),
+        trend: (await this.all<ReviewSummaryRows['trend']>(client, trend, parameters))[0],
+      };
+      return { position: await this.consistentPosition(client), value: toReviewSummary(rows) };
+    });
   }
 
   async getReviewItem(itemId: string): Promise<AtPosition<ReviewItem | undefined>> {

@@ -29,8 +29,12 @@ import {
   prefixUpperBound,
   READ_MODEL_SCHEMA_VERSION,
   READ_MODEL_TABLE_NAMES,
+  REPLACE_REVIEW_ITEM,
   reviewItemRow,
   reviewItemsQuery,
+  reviewSummaryQueries,
+  ReviewSummaryRows,
+  toReviewSummary,
   ReviewRow,
   ShareRow,
   subjectRow,
@@ -50,6 +54,8 @@ import {
   ReadModelChanges,
   ReadModelStore,
   ReviewSearch,
+  ReviewSummary,
+  ReviewSummaryQuery,
   SubjectListing,
   SubjectSearch,
 } from '../read-model-store.port';
@@ -156,11 +162,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       ),
       linkSubjectApplication: db.prepare('INSERT OR IGNORE INTO subject_applications (application_id, subject_id) VALUES (?, ?)'),
       // A plain INSERT: an event applied twice would collide here and abort its whole batch.
-      insertReviewItem: db.prepare(insertSql('review_items')),
-      // An action on an item this code never opened (none today) changes nothing, identically on every replay.
-      updateReviewItem: db.prepare<{ itemId: string; status: string; action: string }>(
-        `UPDATE review_items SET status = @status, actions = json_insert(actions, '$[#]', json(@action)) WHERE item_id = @itemId`,
-      ),
+      upsertReviewItem: db.prepare(`${insertSql('review_items')} ${REPLACE_REVIEW_ITEM}`),
       selectReviewItem: db.prepare<[string], ReviewRow>(
         `SELECT ${columnsOf('review_items').join(', ')} FROM review_items WHERE item_id = ?`,
       ),
@@ -249,10 +251,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     }
     for (const document of changes.subjects) statements.upsertSubject.run(subjectRow(document));
     for (const { subjectId, applicationId } of changes.subjectApplications) statements.linkSubjectApplication.run(applicationId, subjectId);
-    for (const item of changes.reviewItems) statements.insertReviewItem.run(reviewItemRow(item));
-    for (const update of changes.reviewItemUpdates) {
-      statements.updateReviewItem.run({ itemId: update.itemId, status: update.status, action: JSON.stringify(update.action) });
-    }
+    for (const item of changes.reviewItems) statements.upsertReviewItem.run(reviewItemRow(item));
     for (const delta of changes.postureDeltas) statements.addToPostureCounter.run(delta);
     for (const record of changes.authentications ?? []) statements.insertAuthentication.run(authenticationRow(record));
     for (const { stream, revision, evaluation } of changes.authenticationEvaluations ?? []) {
@@ -304,6 +303,17 @@ export class SqliteReadModelStore implements ReadModelStore {
       const counts: Record<string, number> = {};
       for (const row of this.statements.openReviewCounts.all()) counts[row.kind] = row.open;
       return { position: this.position(), value: counts };
+    });
+  }
+
+  async reviewSummary(query: ReviewSummaryQuery): Promise<AtPosition<ReviewSummary>> {
+    return this.snapshot(() => {
+      const { bySeverity, trend, parameters } = reviewSummaryQueries(query.overdueAtOrBefore, query.since);
+      const rows: ReviewSummaryRows = {
+        bySeverity: this.cachedStatement<ReviewSummaryRows['bySeverity'][number]>(bySeverity).all(parameters),
+        trend: this.cachedStatement<ReviewSummaryRows['trend']>(trend).get(parameters)!,
+      };
+      return { position: this.position(), value: toReviewSummary(rows) };
     });
   }
 

@@ -1,13 +1,23 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional } from 'class-validator';
-import { OptionalIdParam, PageParams } from '../../shared/query-params';
+import { OptionalIdParam, OptionalIntParam, PageParams } from '../../shared/query-params';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import { ListReviewsQuery } from './list-reviews.query';
 import { RequireRoles } from '../../access/roles';
+import { Channel, CHANNELS, REVIEW_SEVERITIES, ReviewSeverity } from '@ledger/domain';
+import type { ReviewSortOrder } from '@ledger/read-models';
 
-/** `-age`: oldest first (the default, what a reviewer works through); `age`: newest first. */
-export const REVIEW_SORTS = ['-age', 'age'] as const;
+/**
+ * `severity`: the most severe first, then the oldest (the default, what a team works through);
+ * `-age`: oldest first; `age`: newest first.
+ */
+export const REVIEW_SORTS = ['severity', '-age', 'age'] as const;
+const SORT_ORDERS: Record<(typeof REVIEW_SORTS)[number], ReviewSortOrder> = {
+  severity: 'severity-first',
+  '-age': 'oldest-first',
+  age: 'newest-first',
+};
 
 export class ListReviewsParams extends PageParams {
   @IsOptional()
@@ -23,6 +33,18 @@ export class ListReviewsParams extends PageParams {
 
   @OptionalIdParam(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/, '$property must be a subject id')
   subjectId?: string;
+
+  @IsOptional()
+  @IsIn(REVIEW_SEVERITIES)
+  severity?: ReviewSeverity;
+
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
+
+  /** Only cases open (since they opened or re-opened) at least this many days. */
+  @OptionalIntParam(0, 3650)
+  minAgeDays?: number;
 
   @IsOptional()
   @IsIn(REVIEW_SORTS)
@@ -46,7 +68,10 @@ export class ListReviewsController {
         params.kind,
         params.applicationId,
         params.subjectId,
-        params.sort === 'age' ? 'newest-first' : 'oldest-first',
+        params.severity,
+        params.channel,
+        params.minAgeDays,
+        SORT_ORDERS[params.sort ?? 'severity'],
         params.limit ?? 50,
         params.cursor,
         params.minPosition,

@@ -1,6 +1,6 @@
 import type { ExceptionView } from '../../governance/exceptions/exception-view';
 import { Query } from '@nestjs/cqrs';
-import type { ReviewSlaStatus } from '@ledger/domain';
+import type { Channel, ReviewSeverity, ReviewSlaStatus } from '@ledger/domain';
 import type { ReviewItem, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import type { ReviewSortOrder } from '@ledger/read-models';
 
@@ -9,7 +9,7 @@ export interface ReviewItemView extends ReviewItem {
   ageSeconds: number;
   /** Where to read the source event: the subject's events from its revision. */
   sourceHref: string;
-  /** `reviewSlaBusinessDays` business days after the fact occurred, by the current policy. */
+  /** The business days the current policy gives the case's severity, counted from when the case opened or re-opened. */
   dueAt: string;
   /** `overdue` once past `dueAt` unresolved, or resolved after it. */
   slaStatus: ReviewSlaStatus;
@@ -29,6 +29,9 @@ export class ListReviewsQuery extends Query<ReviewQueuePage> {
     readonly kind: ReviewItemKind | undefined,
     readonly applicationId: string | undefined,
     readonly subjectId: string | undefined,
+    readonly severity: ReviewSeverity | undefined,
+    readonly channel: Channel | undefined,
+    readonly minAgeDays: number | undefined,
     readonly order: ReviewSortOrder,
     readonly limit: number,
     readonly cursor: string | undefined,

@@ -3,6 +3,11 @@
  * in the case's own stream, `reviewcase-<caseId>`: the case itself is opened
  * by the projections from the subject stream, so the stream starts with the
  * first action and a rebuild opens the same cases again.
+ *
+ * Since issue 16 a case groups every occurrence of one rule for one subject
+ * and application, and each action records `occurrences`, how many the case
+ * had when the reviewer acted. That is what lets a re-opened case be acted on
+ * again (see `decideReviewCase`). Actions recorded before carry none.
  */
 export const REVIEW_CASE_CATEGORY = 'reviewcase';
 
@@ -22,6 +27,9 @@ export interface ReviewCaseAcknowledgedData {
   note?: string;
   /** Server time of the action. */
   at: string;
+  occurrences?: number;
+  /** Set when the action was one of a bulk action: every case it acted on records the same id. */
+  batchId?: string;
 }
 
 export interface ReviewCaseResolvedData {
@@ -30,6 +38,9 @@ export interface ReviewCaseResolvedData {
   outcome: ReviewCaseOutcome;
   note: string;
   at: string;
+  /** The occurrences this resolution covers: a later one re-opens the case. */
+  occurrences?: number;
+  batchId?: string;
 }
 
 export interface ReviewCaseEscalatedData {
@@ -37,6 +48,9 @@ export interface ReviewCaseEscalatedData {
   escalatedBy: string;
   reason: string;
   at: string;
+  occurrences?: number;
+  /** Set when the action was one of a bulk action: every case it acted on records the same id. */
+  batchId?: string;
 }
 
 export type ReviewCaseEvent =

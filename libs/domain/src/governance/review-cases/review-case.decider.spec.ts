@@ -4,6 +4,7 @@ import {
   ReviewCaseRuleViolation,
   ReviewCaseRuleViolationCode,
   reviewCaseStream,
+  overdueIfOpenedAtOrBefore,
   reviewDueAt,
   reviewSlaStatus,
 } from '@ledger/domain';
@@ -152,5 +153,106 @@ describe('review SLA in business days', () => {
     expect(reviewSlaStatus(due, new Date('2026-11-13T09:59:59Z'))).toBe('within-sla');
     expect(reviewSlaStatus(due, new Date('2026-11-13T10:00:01Z'))).toBe('overdue');
     expect(reviewSlaStatus(due, new Date('2026-12-01T00:00:00Z'), '2026-11-12T00:00:00.000Z')).toBe('within-sla');
+  });
+});
+
+describe('a resolved case that occurred again (re-opened by the projection)', () => {
+  const seen = (occurrences: number) => ({ occurrences });
+  const resolvedCovering = (occurrences: number): ReviewCaseEvent => ({
+    type: 'assurance.review.resolved',
+    data: { caseId: CASE, resolvedBy: 'rita', outcome: 'remediated', note: 'key replaced, user notified', at: at(5), occurrences },
+  });
+
+  it('is acted on again when the reviewer sees more occurrences than the resolution covered, the count recorded', () => {
+    given([resolvedCovering(2)])
+      .when({ ...acknowledge('sam'), ...seen(3) })
+      .then([{ type: 'assurance.review.acknowledged', data: { caseId: CASE, acknowledgedBy: 'sam', at: at(1), occurrences: 3 } }]);
+    given([acknowledged(), resolvedCovering(2)])
+      .when({ ...resolve('sam', 'accepted-risk'), ...seen(4) })
+      .then([
+        {
+          type: 'assurance.review.resolved',
+          data: {
+            caseId: CASE,
+            resolvedBy: 'sam',
+            outcome: 'accepted-risk',
+            note: 'key replaced, user notified',
+            at: at(5),
+            occurrences: 4,
+          },
+        },
+      ]);
+  });
+
+  it('refuses an action on the occurrences the resolution already covered', () => {
+    given([resolvedCovering(2)])
+      .when({ ...acknowledge('sam'), ...seen(2) })
+      .thenThrows(refusedWith('case-already-resolved'));
+    given([resolvedCovering(2)])
+      .when(escalate())
+      .thenThrows(refusedWith('case-already-resolved'));
+  });
+
+  it('counts a resolution recorded before cases were grouped as covering its one event', () => {
+    given([resolved()])
+      .when({ ...escalate(), ...seen(2) })
+      .then([
+        {
+          type: 'assurance.review.escalated',
+          data: { caseId: CASE, escalatedBy: 'rita', reason: 'second recovery this month', at: at(3), occurrences: 2 },
+        },
+      ]);
+  });
+
+  it('starts a new round: the acknowledgement before the resolution no longer holds, the new one does', () => {
+    given([acknowledged('rita'), resolvedCovering(1)])
+      .when({ ...acknowledge('sam'), ...seen(2) })
+      .then([{ type: 'assurance.review.acknowledged', data: { caseId: CASE, acknowledgedBy: 'sam', at: at(1), occurrences: 2 } }]);
+    given([
+      resolvedCovering(1),
+      { type: 'assurance.review.acknowledged', data: { caseId: CASE, acknowledgedBy: 'sam', at: at(1), occurrences: 2 } },
+    ])
+      .when({ ...acknowledge('rita'), ...seen(2) })
+      .thenThrows(ReviewCaseRuleViolation, (error) => error.code === 'case-already-acknowledged' && /sam/.test(error.message));
+  });
+});
+
+describe('the overdue cut-off a summary counts with', () => {
+  it.each([
+    ['a Wednesday', '2026-11-11T12:00:00.000Z', 1],
+    ['a Monday, across the weekend', '2026-11-09T08:30:00.000Z', 3],
+    ['a Sunday', '2026-11-08T20:00:00.000Z', 5],
+    ['a Tuesday, two weeks of SLA', '2026-11-17T00:00:00.000Z', 10],
+  ])('splits overdue from within-SLA exactly, at %s', (_, now, days) => {
+    const cutoff = overdueIfOpenedAtOrBefore(new Date(now), days);
+    const statusIfOpenedAt = (ms: number) => reviewSlaStatus(reviewDueAt(new Date(ms).toISOString(), days), new Date(now));
+    const at = new Date(cutoff).getTime();
+    expect(statusIfOpenedAt(at)).toBe('overdue');
+    expect(statusIfOpenedAt(at + 1)).toBe('within-sla');
+    expect(statusIfOpenedAt(at - 3 * 86_400_000)).toBe('overdue');
+  });
+});
+
+describe('one case of a bulk action', () => {
+  it('records the batch id in the event, under the single action rules', () => {
+    given([])
+      .when({ ...resolve('rita'), occurrences: 1, batchId: 'batch-1' })
+      .then([
+        {
+          type: 'assurance.review.resolved',
+          data: {
+            caseId: CASE,
+            resolvedBy: 'rita',
+            outcome: 'remediated',
+            note: 'key replaced, user notified',
+            at: at(5),
+            occurrences: 1,
+            batchId: 'batch-1',
+          },
+        },
+      ]);
+    given([acknowledged('sam')])
+      .when({ ...acknowledge('rita'), batchId: 'batch-1' })
+      .thenThrows(refusedWith('case-already-acknowledged'));
   });
 });

@@ -2,7 +2,7 @@ import { Decider, DomainRuleViolation } from '../../decider';
 import { streamName } from '../../event-catalog/stream-names';
 import { REVIEW_CASE_CATEGORY, ReviewCaseEvent, ReviewCaseOutcome } from './review-case-events';
 
-/** `open` until someone acts; `resolved` is final. */
+/** `open` until someone acts; `resolved` until the case occurs again (see `decideReviewCase`). */
 export const REVIEW_CASE_STATUSES = ['open', 'acknowledged', 'escalated', 'resolved'] as const;
 export type ReviewCaseStatus = (typeof REVIEW_CASE_STATUSES)[number];
 
@@ -10,13 +10,24 @@ export interface ReviewCaseState {
   status: ReviewCaseStatus;
   acknowledgedBy?: string;
   escalations: number;
-  resolution?: { resolvedBy: string; outcome: ReviewCaseOutcome; at: string };
+  /** `occurrences`: how many the resolution covered; 1 for one recorded before cases were grouped, which covered its one event. */
+  resolution?: { resolvedBy: string; outcome: ReviewCaseOutcome; at: string; occurrences: number };
 }
 
-export type ReviewCaseCommand =
-  | { type: 'AcknowledgeCase'; caseId: string; by: string; note?: string; at: string }
-  | { type: 'ResolveCase'; caseId: string; by: string; outcome: ReviewCaseOutcome; note: string; at: string }
-  | { type: 'EscalateCase'; caseId: string; by: string; reason: string; at: string };
+/**
+ * `occurrences`: how many occurrences the case has as the reviewer acts on it
+ * (the handler reads it from the review queue). Recorded in the event; on a
+ * resolved case, more occurrences than the resolution covered mean the case
+ * was re-opened.
+ */
+export type ReviewCaseCommand = (
+  | { type: 'AcknowledgeCase'; caseId: string; by: string; note?: string; at: string; occurrences?: number }
+  | { type: 'ResolveCase'; caseId: string; by: string; outcome: ReviewCaseOutcome; note: string; at: string; occurrences?: number }
+  | { type: 'EscalateCase'; caseId: string; by: string; reason: string; at: string; occurrences?: number }
+) & {
+  /** A bulk action acts on each case with its own command, all carrying the batch's id: the rules are the single action's. */
+  batchId?: string;
+};
 
 export type ReviewCaseRuleViolationCode = 'case-already-resolved' | 'case-already-acknowledged' | 'case-already-escalated';
 
@@ -32,12 +43,25 @@ export function initialReviewCaseState(): ReviewCaseState {
 
 /**
  * Rules: a resolved case takes no further action (resolving it again would
- * record two outcomes). Acknowledging says "I am on it": it is refused on a
- * case already acknowledged, and on an escalated one, where it would hide the
- * escalation from the queue; whoever took over an escalation resolves it, or
- * escalates it further.
+ * record two outcomes) until it is re-opened. Acknowledging says "I am on it":
+ * it is refused on a case already acknowledged, and on an escalated one, where
+ * it would hide the escalation from the queue; whoever took over an escalation
+ * resolves it, or escalates it further.
+ *
+ * Re-opening: the case is opened and re-opened by the projection, from the
+ * subject's events, which this stream does not hold. The command says how many
+ * occurrences the case has now; when that is more than the resolution covered,
+ * the case has occurred again since, and the command is decided as on a case
+ * nobody has acted on yet (a new round: the earlier acknowledgement no longer
+ * holds). The case stream stays one history across rounds.
  */
-export function decideReviewCase(command: ReviewCaseCommand, state: ReviewCaseState): ReviewCaseEvent[] {
+export function decideReviewCase(command: ReviewCaseCommand, current: ReviewCaseState): ReviewCaseEvent[] {
+  const reopened = current.status === 'resolved' && (command.occurrences ?? 0) > (current.resolution?.occurrences ?? Infinity);
+  const state = reopened ? { ...initialReviewCaseState(), escalations: current.escalations } : current;
+  const occurrences = {
+    ...(command.occurrences !== undefined && { occurrences: command.occurrences }),
+    ...(command.batchId !== undefined && { batchId: command.batchId }),
+  };
   if (state.status === 'resolved') {
     const { resolution } = state;
     throw new ReviewCaseRuleViolation(
@@ -60,28 +84,34 @@ export function decideReviewCase(command: ReviewCaseCommand, state: ReviewCaseSt
         );
       }
       const { caseId, by, note, at } = command;
-      return [{ type: 'assurance.review.acknowledged', data: { caseId, acknowledgedBy: by, ...(note !== undefined && { note }), at } }];
+      return [
+        {
+          type: 'assurance.review.acknowledged',
+          data: { caseId, acknowledgedBy: by, ...(note !== undefined && { note }), at, ...occurrences },
+        },
+      ];
     }
     case 'ResolveCase': {
       const { caseId, by, outcome, note, at } = command;
-      return [{ type: 'assurance.review.resolved', data: { caseId, resolvedBy: by, outcome, note, at } }];
+      return [{ type: 'assurance.review.resolved', data: { caseId, resolvedBy: by, outcome, note, at, ...occurrences } }];
     }
     case 'EscalateCase': {
       const { caseId, by, reason, at } = command;
-      return [{ type: 'assurance.review.escalated', data: { caseId, escalatedBy: by, reason, at } }];
+      return [{ type: 'assurance.review.escalated', data: { caseId, escalatedBy: by, reason, at, ...occurrences } }];
     }
   }
 }
 
 export function evolveReviewCase(state: ReviewCaseState, event: ReviewCaseEvent): ReviewCaseState {
   switch (event.type) {
+    // An action after a resolution starts a new round (the decider allowed it because the case re-opened).
     case 'assurance.review.acknowledged':
-      return { ...state, status: 'acknowledged', acknowledgedBy: event.data.acknowledgedBy };
+      return { ...state, status: 'acknowledged', acknowledgedBy: event.data.acknowledgedBy, resolution: undefined };
     case 'assurance.review.escalated':
-      return { ...state, status: 'escalated', escalations: state.escalations + 1 };
+      return { ...state, status: 'escalated', escalations: state.escalations + 1, resolution: undefined };
     case 'assurance.review.resolved': {
-      const { resolvedBy, outcome, at } = event.data;
-      return { ...state, status: 'resolved', resolution: { resolvedBy, outcome, at } };
+      const { resolvedBy, outcome, at, occurrences } = event.data;
+      return { ...state, status: 'resolved', resolution: { resolvedBy, outcome, at, occurrences: occurrences ?? 1 } };
     }
     default:
       // A type this code does not know is history it cannot interpret; it changes nothing.

@@ -4,10 +4,12 @@ import { REVIEW_CASE_OUTCOMES, ReviewCaseOutcome } from '@ledger/domain';
 const NOTE_LIMIT = 4000;
 
 export class ReviewCaseIdParams {
-  /** `<stream>@<revision>`, optionally `:<kind>`, as `GET /v1/reviews` lists it. */
+  /** `<subjectId>~<kind>`, with `~<applicationId>` for a rule broken in an application, as `GET /v1/reviews` lists it. */
   @IsString()
-  @MaxLength(300)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*@\d+(:[a-z-]+)?$/, { message: '$property must be a review item id as GET /v1/reviews lists it' })
+  @MaxLength(500)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*~[a-z-]+(~[A-Za-z0-9][A-Za-z0-9._:@+/-]*)?$/, {
+    message: '$property must be a review case id as GET /v1/reviews lists it',
+  })
   id: string;
 }
 

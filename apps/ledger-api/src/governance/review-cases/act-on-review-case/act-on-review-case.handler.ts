@@ -12,8 +12,8 @@ import {
   evolveRecorded,
 } from '@ledger/domain';
 import { READ_MODEL_STORE, ReadModelStore } from '@ledger/read-models';
-import { LedgerConflictError, ledgerEventToAppend, NotFoundError } from '@ledger/core';
-import { ActOnReviewCaseCommand, ReviewCaseActionResult } from './act-on-review-case.command';
+import { LedgerConflictError, ledgerEventToAppend, NotFoundError, WriteContext } from '@ledger/core';
+import { ActOnReviewCaseCommand, ReviewCaseAction, ReviewCaseActionResult } from './act-on-review-case.command';
 
 const evolveRecordedCaseEvent = evolveRecorded(isReviewCaseEvent, evolveReviewCase);
 
@@ -45,6 +45,11 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
    * never records two outcomes, in one process or across several.
    */
   async execute({ caseId, action, context }: ActOnReviewCaseCommand): Promise<ReviewCaseActionResult> {
+    return this.actOn(caseId, action, context);
+  }
+
+  /** One action on one case; a bulk action calls this for each of its cases with the batch's id. */
+  async actOn(caseId: string, action: ReviewCaseAction, context: WriteContext, batchId?: string): Promise<ReviewCaseActionResult> {
     const { position, value: item } = await this.readModels.getReviewItem(caseId);
     if (!item) throw new NotFoundError(`review case ${caseId} is not in the review queue at position ${position}`);
     const stream = reviewCaseStream(caseId);
@@ -53,7 +58,19 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
       stream,
       (loaded) => ({
         result: undefined,
-        events: decideReviewCase({ ...action, caseId, by: context.writtenBy ?? UNNAMED_REVIEWER, at }, loaded.state).map((event, index) =>
+        // The occurrences the queue shows are what the reviewer acts on: a resolution covers them, and a
+        // case that occurred again after its resolution can be acted on again (see decideReviewCase).
+        events: decideReviewCase(
+          {
+            ...action,
+            caseId,
+            by: context.writtenBy ?? UNNAMED_REVIEWER,
+            at,
+            occurrences: item.occurrences,
+            ...(batchId !== undefined && { batchId }),
+          },
+          loaded.state,
+        ).map((event, index) =>
           ledgerEventToAppend({
             type: event.type,
             data: event.data,
