@@ -6,14 +6,14 @@ import { BenchContext } from '../harness/bench-context';
 import { capabilityScenario } from '../harness/capability-scenario';
 import { ingestedLedger } from '../harness/ingested-ledger';
 import { snapshotBuild } from '../harness/ledger-server';
-import { ScenarioResult } from '../harness/scenario';
+import { Figure, ScenarioResult } from '../harness/scenario';
 
 const TARGET_RATIO = 0.35;
 const TARGET_EVENTS = 1_000_000;
 /** The package.json script `projections:rebuild` runs this entry point. */
 const REBUILD_ENTRY = 'apps/ledger-cli/src/rebuild-projections.js';
 
-interface RebuildReport {
+export interface RebuildReport {
   eventsApplied: number;
   elapsedMs: number;
 }
@@ -40,9 +40,13 @@ async function measureRebuild(context: BenchContext): Promise<ScenarioResult> {
     maxBuffer: 16 * 1024 * 1024,
   });
   const report = JSON.parse(stdout.trim().split('\n').pop()!) as RebuildReport;
+  return rebuildResult(report, ceilingValue);
+}
+
+/** A rebuild's figures against a ceiling in events or rows per second, and its verdict against B4's target; B4 and B4-PG share it. */
+export function rebuildResult(report: RebuildReport, ceiling: Figure, notes: string[] = []): ScenarioResult {
   const rate = report.eventsApplied / (report.elapsedMs / 1000);
-  const ratio = rate / ceilingValue.value;
-  const notes: string[] = [];
+  const ratio = rate / ceiling.value;
   if (report.eventsApplied < TARGET_EVENTS)
     notes.push(
       `rebuilt from ${report.eventsApplied.toLocaleString('en-US')} of the target's ${TARGET_EVENTS.toLocaleString('en-US')} events`,
@@ -51,7 +55,7 @@ async function measureRebuild(context: BenchContext): Promise<ScenarioResult> {
   return {
     status: 'measured',
     ratio,
-    ceiling: ceilingValue,
+    ceiling,
     figures: [
       { name: 'rebuilt', value: rate, unit: 'events/s' },
       { name: 'events', value: report.eventsApplied, unit: 'events', inTable: true },
