@@ -88,6 +88,71 @@ describe('bulk actions on review cases (issue 16)', () => {
     );
   });
 
+  it('lets a reviewer take a case, another take it over, and the queue filter by who holds it', async () => {
+    const [first, second] = await openCases(`take-${randomUUID().slice(0, 8)}`, 2);
+    const take = (caseId: string, as: 'reviewer' | 'admin' | 'helpdesk') =>
+      ledger.request('POST', `/v1/reviews/${encodeURIComponent(caseId)}/take`, { body: {}, as });
+
+    const taken = await take(first, 'reviewer');
+    expect(taken.status).toBe(200);
+    // The assignee is the caller's key, whatever the body says.
+    expect(taken.body).toMatchObject({ caseId: first, status: 'open', assignee: 'test-reviewer' });
+    const again = await take(first, 'reviewer');
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('case-already-assigned');
+
+    const mine = await ledger.get(`/v1/reviews?assignee=test-reviewer&limit=500&minPosition=${taken.body.position}`);
+    expect(mine.body.items.map((item: { itemId: string }) => item.itemId)).toContain(first);
+    expect(mine.body.items.every((item: { assignee: string }) => item.assignee === 'test-reviewer')).toBe(true);
+    const nobodys = await ledger.get(`/v1/reviews?unassigned=true&kind=breakglass&limit=500`);
+    const unassignedIds = nobodys.body.items.map((item: { itemId: string }) => item.itemId);
+    expect(unassignedIds).toContain(second);
+    expect(unassignedIds).not.toContain(first);
+
+    const takenOver = await take(first, 'admin');
+    expect(takenOver.body).toMatchObject({ assignee: 'test-admin' });
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const history = await store.readStream(reviewCaseStream(first));
+    expect(history.map((event) => [event.type, event.data])).toEqual([
+      ['assurance.review.assigned', expect.objectContaining({ assignee: 'test-reviewer' })],
+      ['assurance.review.assigned', expect.objectContaining({ assignee: 'test-admin', previousAssignee: 'test-reviewer' })],
+    ]);
+    const admins = await ledger.get(`/v1/reviews?assignee=test-admin&limit=500&minPosition=${takenOver.body.position}`);
+    expect(admins.body.items.map((item: { itemId: string }) => item.itemId)).toContain(first);
+
+    // Acknowledging a case nobody holds makes it the acknowledger's.
+    const acknowledged = await ledger.request('POST', `/v1/reviews/${encodeURIComponent(second)}/acknowledge`, {
+      body: {},
+      as: 'reviewer',
+    });
+    expect(acknowledged.body).toMatchObject({ status: 'acknowledged', assignee: 'test-reviewer' });
+
+    expect((await take(second, 'helpdesk')).status).toBe(403);
+    const both = await ledger.get('/v1/reviews?assignee=test-reviewer&unassigned=true');
+    expect(both.status).toBe(400);
+    expect(both.body.errors.map((error: { field: string }) => error.field)).toContain('unassigned');
+  });
+
+  it('takes every selected case for the caller in one bulk action', async () => {
+    const caseIds = await openCases(`bulktake-${randomUUID().slice(0, 8)}`, 3);
+    const answer = await bulk({ action: 'take', caseIds }, 'reviewer');
+    expect(answer.body).toMatchObject({ recorded: 3, refused: 0 });
+    expect(answer.body.results.map((result: { assignee?: string; status: string }) => result.status)).toEqual(['open', 'open', 'open']);
+    const held = await ledger.get(`/v1/reviews?assignee=test-reviewer&limit=500&minPosition=${answer.body.position}`);
+    expect(held.body.items.map((item: { itemId: string }) => item.itemId)).toEqual(expect.arrayContaining(caseIds));
+  });
+
+  it('refuses a filter that selects more than 500 cases, recording nothing', async () => {
+    await openCases(`many-${randomUUID().slice(0, 8)}`, 501);
+    const acknowledgedCount = async () => (await ledger.get('/v1/reviews?status=acknowledged&limit=500')).body.items.length;
+    const acknowledgedBefore = await acknowledgedCount();
+    const answer = await bulk({ action: 'acknowledge', filter: { status: 'open', kind: 'breakglass' } });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(answer.body.errors).toEqual([expect.objectContaining({ field: 'filter', reason: expect.stringMatching(/more than 500/) })]);
+    expect(await acknowledgedCount()).toBe(acknowledgedBefore);
+  });
+
   it('refuses a malformed or oversized request with a 400 naming the field, and the help desk with 403', async () => {
     const cases: Array<[unknown, string]> = [
       [{ action: 'resolve', caseIds: ['a~breakglass'], note: 'x' }, 'outcome'],

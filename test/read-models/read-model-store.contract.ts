@@ -178,6 +178,27 @@ export function describeReadModelStoreContract(name: string, underTest: () => Re
       expect([web.length, aged.length].every((n) => n > 0 && n < all.length)).toBe(true);
     });
 
+    it('filters the queue by the reviewer who holds a case, and by cases nobody holds', async () => {
+      await new ProjectionRunner(events, store).catchUp();
+      const all = (await store.listReviewItems({ status: 'open', order: 'oldest-first', limit: 10_000 })).value;
+      const [taken] = all;
+      const position = (await store.checksums()).position;
+      const takeAction = { action: 'assigned', by: 'rita', at: '2026-11-05T00:00:00.000Z', position: position + 1 } as const;
+      await store.commit({
+        subjects: [],
+        reviewItems: [{ ...taken, assignee: 'rita', actions: [...taken.actions, takeAction] }],
+        postureDeltas: [],
+        subjectApplications: [],
+        checkpoint: { position: position + 1, recordedAt: takeAction.at },
+        eventsRead: 1,
+      });
+      const held = (await store.listReviewItems({ status: 'open', order: 'oldest-first', assignee: 'rita', limit: 10_000 })).value;
+      expect(held.map((item) => [item.itemId, item.assignee])).toEqual([[taken.itemId, 'rita']]);
+      const nobodys = (await store.listReviewItems({ status: 'open', order: 'oldest-first', assignee: null, limit: 10_000 })).value;
+      expect(nobodys.map((item) => item.itemId)).toEqual(all.slice(1).map((item) => item.itemId));
+      expect((await store.listReviewItems({ status: 'open', order: 'oldest-first', assignee: 'sam', limit: 10 })).value).toEqual([]);
+    });
+
     it('summarises the queue: unresolved and overdue by severity, the oldest, and the opened and resolved trend', async () => {
       await new ProjectionRunner(events, store).catchUp();
       const [item] = (await store.listReviewItems({ status: 'open', order: 'oldest-first', limit: 1 })).value;

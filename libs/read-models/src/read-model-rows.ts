@@ -15,7 +15,7 @@ import { AuthenticationFilter, AuthenticationSearch, ProjectionName, ReviewSearc
  * READ_MODEL_SCHEMA_VERSION with any change: read models of another version are dropped by the
  * projector and rebuilt from the events, and refused by readers.
  */
-export const READ_MODEL_SCHEMA_VERSION = 5;
+export const READ_MODEL_SCHEMA_VERSION = 6;
 
 /** `json` columns hold JSON text, hashed in canonical form; `bigint` holds positions and counts. */
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'json';
@@ -94,6 +94,8 @@ export const READ_MODEL_TABLES: TableSpec[] = [
       integer('severity_rank'),
       // When a resolved case was resolved; null while unresolved. What the summary's trend counts.
       text('resolved_at', true),
+      // Version 6: the reviewer who holds the case; null while nobody does.
+      text('assignee', true),
     ],
     primaryKey: ['item_id'],
   },
@@ -270,6 +272,7 @@ export interface ReviewRow {
   severity: string;
   severity_rank: number;
   resolved_at: string | null;
+  assignee: string | null;
 }
 
 /**
@@ -303,6 +306,7 @@ export function reviewItemRow(item: ReviewItem): ReviewRow {
     severity_rank: reviewSeverityRank(item.severity),
     resolved_at:
       item.status === 'resolved' ? ([...item.actions].reverse().find((action) => action.action === 'resolved')?.at ?? null) : null,
+    assignee: item.assignee,
   };
 }
 
@@ -311,6 +315,7 @@ export function toReviewItem(row: ReviewRow): ReviewItem {
     itemId: row.item_id,
     kind: row.kind as ReviewItem['kind'],
     status: row.status as ReviewItem['status'],
+    assignee: row.assignee,
     subjectId: row.subject_id,
     applicationId: row.application_id,
     channel: row.channel as Channel | null,
@@ -448,6 +453,8 @@ export function reviewItemsQuery(search: ReviewSearch) {
   if (search.severity !== undefined) where.push('severity = @severity');
   if (search.channel !== undefined) where.push('channel = @channel');
   if (search.openedAtOrBefore !== undefined) where.push('occurred_at <= @openedAtOrBefore');
+  if (search.assignee === null) where.push('assignee IS NULL');
+  else if (search.assignee !== undefined) where.push('assignee = @assignee');
   const parameters: Record<string, unknown> = { limit: search.limit };
   statuses.forEach((status, i) => (parameters[`status${i}`] = status));
   if (search.kind !== undefined) parameters.kind = search.kind;
@@ -456,6 +463,7 @@ export function reviewItemsQuery(search: ReviewSearch) {
   if (search.severity !== undefined) parameters.severity = search.severity;
   if (search.channel !== undefined) parameters.channel = search.channel;
   if (search.openedAtOrBefore !== undefined) parameters.openedAtOrBefore = search.openedAtOrBefore;
+  if (typeof search.assignee === 'string') parameters.assignee = search.assignee;
   if (search.after !== undefined) Object.assign(parameters, { afterOccurredAt: search.after.occurredAt, afterItemId: search.after.itemId });
   let orderBy: string;
   if (search.order === 'severity-first') {

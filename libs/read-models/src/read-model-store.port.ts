@@ -79,6 +79,8 @@ export interface ReviewSearch {
   channel?: string;
   /** Only cases opened (or re-opened) at or before this `toISOString()` time: a minimum age, resolved against now by the caller. */
   openedAtOrBefore?: string;
+  /** The reviewer holding the case; null for cases nobody holds. */
+  assignee?: string | null;
   order: ReviewSortOrder;
   /** Exclusive keyset cursor: the last item of the previous page (its severity rank for `severity-first`). */
   after?: { occurredAt: string; itemId: string; severityRank?: number };

@@ -56,7 +56,7 @@ function fold(events: StoredEventFacts[], from?: SubjectDocument): { document: S
 }
 
 const action = (
-  kind: ReviewCaseActionRecord['action'],
+  kind: Exclude<ReviewCaseActionRecord['action'], 'assigned'>,
   at: string,
   occurrences?: number,
 ): { status: ReviewItem['status']; action: ReviewCaseActionRecord } => ({
@@ -161,6 +161,26 @@ describe('review cases grouped by subject, rule and application', () => {
     expect(document.reviewCases['dora~policy-violation~payroll'].severity).toBe('medium');
     const uses = fold([breakglass(minute(2))], document).document;
     expect(uses.reviewCases['dora~breakglass'].severity).toBe('critical');
+  });
+
+  it('shows who holds a case: taking assigns it, acknowledging assigns a case nobody holds, a re-opened case is nobody’s', () => {
+    const opened = fold([breakglass(minute(1))]).document;
+    expect(opened.reviewCases['dora~breakglass'].assignee).toBeNull();
+    const takenAction = { action: 'assigned' as const, by: 'sam', at: minute(2), occurrences: 1, position: 1000 + position++ };
+    const taken = applyReviewAction(opened, { itemId: 'dora~breakglass', action: takenAction })!;
+    // Taking leaves the status alone.
+    expect(taken.reviewItem).toMatchObject({ status: 'open', assignee: 'sam' });
+    const acknowledgedByAnother = applyReviewAction(taken.document, {
+      itemId: 'dora~breakglass',
+      ...action('acknowledged', minute(3), 1),
+    })!;
+    expect(acknowledgedByAnother.reviewItem).toMatchObject({ status: 'acknowledged', assignee: 'sam' });
+    const acknowledgedUntaken = applyReviewAction(opened, { itemId: 'dora~breakglass', ...action('acknowledged', minute(3), 1) })!;
+    expect(acknowledgedUntaken.reviewItem.assignee).toBe('rita');
+    const resolved = applyReviewAction(taken.document, { itemId: 'dora~breakglass', ...action('resolved', minute(4), 1) })!;
+    expect(resolved.reviewItem).toMatchObject({ status: 'resolved', assignee: 'sam' });
+    const reopened = fold([breakglass(minute(9))], resolved.document).document;
+    expect(reopened.reviewCases['dora~breakglass']).toMatchObject({ status: 'open', assignee: null });
   });
 
   describe('actions recorded before cases were grouped, in streams named after one event', () => {

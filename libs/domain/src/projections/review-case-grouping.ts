@@ -23,6 +23,7 @@ export function addOccurrence(existing: ReviewItem | undefined, occurrence: Revi
       itemId: reviewCaseId(subjectId, kind, applicationId),
       kind,
       status: 'open',
+      assignee: null,
       subjectId,
       applicationId,
       channel,
@@ -41,6 +42,8 @@ export function addOccurrence(existing: ReviewItem | undefined, occurrence: Revi
   return {
     ...existing,
     status: reopened ? 'open' : existing.status,
+    // A new round is nobody's until someone takes it: whoever resolved the last one may not be the one to look.
+    assignee: reopened ? null : existing.assignee,
     channel,
     occurredAt: reopened ? occurredAt : existing.occurredAt,
     // A re-opened case starts a new round, judged by what re-opened it.
@@ -103,6 +106,9 @@ export function reviewCaseOfAction(cases: SubjectReviewCases, itemId: string): R
 export function withReviewAction(existing: ReviewItem, update: ReviewItemUpdate): ReviewItem {
   const { action } = update;
   const coversAll = action.occurrences === undefined || action.occurrences >= existing.occurrences;
-  const status = update.status === 'resolved' && !coversAll ? 'open' : update.status;
-  return { ...existing, status, actions: [...existing.actions, action] };
+  const status = update.status === undefined ? existing.status : update.status === 'resolved' && !coversAll ? 'open' : update.status;
+  // As the decider has it: taking assigns, acknowledging assigns a case nobody holds.
+  const assignee =
+    action.action === 'assigned' ? action.by : action.action === 'acknowledged' ? (existing.assignee ?? action.by) : existing.assignee;
+  return { ...existing, status, assignee, actions: [...existing.actions, action] };
 }

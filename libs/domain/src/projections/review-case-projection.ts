@@ -6,7 +6,8 @@ import { ReviewCaseActionRecord, ReviewItemStatus } from './review-items';
 /** What one reviewer action changes on the review item it acts on. */
 export interface ReviewItemUpdate {
   itemId: string;
-  status: ReviewItemStatus;
+  /** Undefined when the action leaves the status as it is (taking a case). */
+  status?: ReviewItemStatus;
   action: ReviewCaseActionRecord;
 }
 
@@ -72,6 +73,21 @@ export function projectReviewCaseEvent(event: StoredEventFacts): ReviewItemUpdat
           at,
           outcome,
           note,
+          ...occurrencesOf(occurrences),
+          ...(typeof batchId === 'string' && { batchId }),
+          position,
+        },
+      };
+    }
+    case 'assurance.review.assigned': {
+      const { assignee, previousAssignee, at, occurrences, batchId } = caseEvent.data;
+      return {
+        itemId,
+        action: {
+          action: 'assigned',
+          by: assignee,
+          at,
+          ...(typeof previousAssignee === 'string' && { previousAssignee }),
           ...occurrencesOf(occurrences),
           ...(typeof batchId === 'string' && { batchId }),
           position,

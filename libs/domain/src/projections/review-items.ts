@@ -32,12 +32,15 @@ export const UNRESOLVED_REVIEW_STATUSES: readonly ReviewItemStatus[] = ['open', 
 
 /** One reviewer action on an item, as its case stream recorded it. */
 export interface ReviewCaseActionRecord {
-  action: 'acknowledged' | 'escalated' | 'resolved';
+  action: 'acknowledged' | 'escalated' | 'resolved' | 'assigned';
+  /** Who acted; for `assigned`, the reviewer who took the case. */
   by: string;
   at: string;
   note?: string;
   reason?: string;
   outcome?: ReviewCaseOutcome;
+  /** For `assigned`: who held the case before it was taken over. */
+  previousAssignee?: string;
   /** Occurrences of the case the reviewer acted on; absent on actions recorded before cases were grouped. */
   occurrences?: number;
   /** The bulk action this was one of. */
@@ -63,6 +66,8 @@ export interface ReviewItem {
   itemId: string;
   kind: ReviewItemKind;
   status: ReviewItemStatus;
+  /** The reviewer who took the case, or acknowledged it untaken; null while nobody holds it, and again once it re-opens. */
+  assignee: string | null;
   subjectId: string;
   applicationId: string | null;
   /** The channel of the latest occurrence. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { InvalidQueryError } from '@ledger/core';
 import { OptionalIdParam, OptionalIntParam, PageParams } from '../../shared/query-params';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import { ListReviewsQuery } from './list-reviews.query';
@@ -46,6 +47,18 @@ export class ListReviewsParams extends PageParams {
   @OptionalIntParam(0, 3650)
   minAgeDays?: number;
 
+  /** Cases the reviewer with this key name holds. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  assignee?: string;
+
+  /** `true`: only cases nobody holds. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  unassigned?: 'true' | 'false';
+
   @IsOptional()
   @IsIn(REVIEW_SORTS)
   sort?: (typeof REVIEW_SORTS)[number];
@@ -62,6 +75,9 @@ export class ListReviewsController {
    */
   @Get()
   list(@Query() params: ListReviewsParams) {
+    const unassigned = params.unassigned === 'true';
+    if (unassigned && params.assignee !== undefined)
+      throw new InvalidQueryError('unassigned', 'give assignee or unassigned=true, not both');
     return this.queryBus.execute(
       new ListReviewsQuery(
         params.status ?? 'open',
@@ -71,6 +87,7 @@ export class ListReviewsController {
         params.severity,
         params.channel,
         params.minAgeDays,
+        unassigned ? null : params.assignee,
         SORT_ORDERS[params.sort ?? 'severity'],
         params.limit ?? 50,
         params.cursor,

@@ -44,6 +44,7 @@ export class ListReviewsHandler implements IQueryHandler<ListReviewsQuery, Revie
       severity: query.severity,
       channel: query.channel,
       openedAtOrBefore: query.minAgeDays === undefined ? undefined : new Date(askedAt - query.minAgeDays * 86_400_000).toISOString(),
+      assignee: query.assignee,
       order: query.order,
       after: after && { occurredAt: after[0], itemId: after[1], ...(severityFirst && { severityRank: Number(after[2]) }) },
       limit: query.limit + 1,

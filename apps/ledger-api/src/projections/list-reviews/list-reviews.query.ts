@@ -32,6 +32,8 @@ export class ListReviewsQuery extends Query<ReviewQueuePage> {
     readonly severity: ReviewSeverity | undefined,
     readonly channel: Channel | undefined,
     readonly minAgeDays: number | undefined,
+    /** A reviewer's key name; null for cases nobody holds. */
+    readonly assignee: string | null | undefined,
     readonly order: ReviewSortOrder,
     readonly limit: number,
     readonly cursor: string | undefined,

@@ -15,6 +15,7 @@ export const REVIEW_CASE_EVENT_TYPES = {
   acknowledged: 'assurance.review.acknowledged',
   resolved: 'assurance.review.resolved',
   escalated: 'assurance.review.escalated',
+  assigned: 'assurance.review.assigned',
 } as const;
 export type ReviewCaseEventType = (typeof REVIEW_CASE_EVENT_TYPES)[keyof typeof REVIEW_CASE_EVENT_TYPES];
 
@@ -53,10 +54,23 @@ export interface ReviewCaseEscalatedData {
   batchId?: string;
 }
 
+/** A reviewer took the case (issue 16): it is theirs to work on until someone else takes it or it is resolved. */
+export interface ReviewCaseAssignedData {
+  caseId: string;
+  /** The key name of the reviewer who took the case: always the caller, never a name from the request body. */
+  assignee: string;
+  /** Who held it before, when the case was taken over. */
+  previousAssignee?: string;
+  at: string;
+  occurrences?: number;
+  batchId?: string;
+}
+
 export type ReviewCaseEvent =
   | { type: 'assurance.review.acknowledged'; data: ReviewCaseAcknowledgedData }
   | { type: 'assurance.review.resolved'; data: ReviewCaseResolvedData }
-  | { type: 'assurance.review.escalated'; data: ReviewCaseEscalatedData };
+  | { type: 'assurance.review.escalated'; data: ReviewCaseEscalatedData }
+  | { type: 'assurance.review.assigned'; data: ReviewCaseAssignedData };
 
 export function isReviewCaseEventType(type: string): type is ReviewCaseEventType {
   return Object.values(REVIEW_CASE_EVENT_TYPES).includes(type as ReviewCaseEventType);

@@ -256,3 +256,60 @@ describe('one case of a bulk action', () => {
       .thenThrows(refusedWith('case-already-acknowledged'));
   });
 });
+
+describe('taking a case (issue 16: "an assignee: a reviewer can take a case")', () => {
+  const take = (by: string, occurrences?: number) => ({
+    type: 'TakeCase' as const,
+    caseId: CASE,
+    by,
+    at: at(2),
+    ...(occurrences !== undefined && { occurrences }),
+  });
+  const taken = (assignee: string, previousAssignee?: string): ReviewCaseEvent => ({
+    type: 'assurance.review.assigned',
+    data: { caseId: CASE, assignee, ...(previousAssignee !== undefined && { previousAssignee }), at: at(2) },
+  });
+
+  it('given an open case, when a reviewer takes it, then it is assigned to them', () => {
+    given([])
+      .when(take('rita'))
+      .then([taken('rita')]);
+  });
+
+  it('given a case another reviewer holds, when a second takes it over, then the event names whom it was taken from', () => {
+    given([taken('rita')])
+      .when(take('sam'))
+      .then([taken('sam', 'rita')]);
+  });
+
+  it('given a case acknowledged by a reviewer, when another takes it, then it was held by the acknowledger', () => {
+    given([acknowledged('rita')])
+      .when(take('sam'))
+      .then([taken('sam', 'rita')]);
+  });
+
+  it('given a case a reviewer holds, when the same reviewer takes it again, then nothing is recorded twice', () => {
+    given([taken('rita')])
+      .when(take('rita'))
+      .thenThrows(refusedWith('case-already-assigned'));
+    given([acknowledged('rita')])
+      .when(take('rita'))
+      .thenThrows(refusedWith('case-already-assigned'));
+  });
+
+  it('given a resolved case, when a reviewer takes it, then it is refused', () => {
+    given([taken('rita'), resolved()])
+      .when(take('sam'))
+      .thenThrows(refusedWith('case-already-resolved'));
+  });
+
+  it('given a re-opened case, when its former holder takes it, then it is theirs again: a new round is nobody’s', () => {
+    given([taken('rita'), { type: 'assurance.review.resolved', data: { ...resolvedData(), occurrences: 1 } }])
+      .when(take('rita', 2))
+      .then([{ type: 'assurance.review.assigned', data: { caseId: CASE, assignee: 'rita', at: at(2), occurrences: 2 } }]);
+  });
+});
+
+function resolvedData() {
+  return (resolved() as Extract<ReviewCaseEvent, { type: 'assurance.review.resolved' }>).data;
+}

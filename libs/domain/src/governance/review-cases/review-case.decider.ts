@@ -9,6 +9,8 @@ export type ReviewCaseStatus = (typeof REVIEW_CASE_STATUSES)[number];
 export interface ReviewCaseState {
   status: ReviewCaseStatus;
   acknowledgedBy?: string;
+  /** The reviewer the case is with: who took it, or else who acknowledged it. Cleared when the case re-opens. */
+  assignee?: string;
   escalations: number;
   /** `occurrences`: how many the resolution covered; 1 for one recorded before cases were grouped, which covered its one event. */
   resolution?: { resolvedBy: string; outcome: ReviewCaseOutcome; at: string; occurrences: number };
@@ -24,12 +26,14 @@ export type ReviewCaseCommand = (
   | { type: 'AcknowledgeCase'; caseId: string; by: string; note?: string; at: string; occurrences?: number }
   | { type: 'ResolveCase'; caseId: string; by: string; outcome: ReviewCaseOutcome; note: string; at: string; occurrences?: number }
   | { type: 'EscalateCase'; caseId: string; by: string; reason: string; at: string; occurrences?: number }
+  | { type: 'TakeCase'; caseId: string; by: string; at: string; occurrences?: number }
 ) & {
   /** A bulk action acts on each case with its own command, all carrying the batch's id: the rules are the single action's. */
   batchId?: string;
 };
 
-export type ReviewCaseRuleViolationCode = 'case-already-resolved' | 'case-already-acknowledged' | 'case-already-escalated';
+export type ReviewCaseRuleViolationCode =
+  'case-already-resolved' | 'case-already-acknowledged' | 'case-already-escalated' | 'case-already-assigned';
 
 export class ReviewCaseRuleViolation extends DomainRuleViolation<ReviewCaseRuleViolationCode> {}
 
@@ -47,6 +51,12 @@ export function initialReviewCaseState(): ReviewCaseState {
  * it is refused on a case already acknowledged, and on an escalated one, where
  * it would hide the escalation from the queue; whoever took over an escalation
  * resolves it, or escalates it further.
+ *
+ * Taking a case makes the taker its assignee; a reviewer may take over a case
+ * another holds (teams reassign work; the event names whom it was taken
+ * from), but taking one's own case again is refused, so a double click records
+ * nothing twice. Acknowledging an unassigned case assigns it to the
+ * acknowledger: "I am on it" is what taking says too.
  *
  * Re-opening: the case is opened and re-opened by the projection, from the
  * subject's events, which this stream does not hold. The command says how many
@@ -99,16 +109,46 @@ export function decideReviewCase(command: ReviewCaseCommand, current: ReviewCase
       const { caseId, by, reason, at } = command;
       return [{ type: 'assurance.review.escalated', data: { caseId, escalatedBy: by, reason, at, ...occurrences } }];
     }
+    case 'TakeCase': {
+      const { caseId, by, at } = command;
+      if (state.assignee === by) {
+        throw new ReviewCaseRuleViolation('case-already-assigned', `case ${caseId} is already assigned to ${by}`);
+      }
+      return [
+        {
+          type: 'assurance.review.assigned',
+          data: { caseId, assignee: by, ...(state.assignee !== undefined && { previousAssignee: state.assignee }), at, ...occurrences },
+        },
+      ];
+    }
   }
 }
 
 export function evolveReviewCase(state: ReviewCaseState, event: ReviewCaseEvent): ReviewCaseState {
   switch (event.type) {
-    // An action after a resolution starts a new round (the decider allowed it because the case re-opened).
-    case 'assurance.review.acknowledged':
-      return { ...state, status: 'acknowledged', acknowledgedBy: event.data.acknowledgedBy, resolution: undefined };
-    case 'assurance.review.escalated':
-      return { ...state, status: 'escalated', escalations: state.escalations + 1, resolution: undefined };
+    // An action after a resolution starts a new round (the decider allowed it because the case re-opened), in
+    // which nobody holds the case until someone takes or acknowledges it.
+    case 'assurance.review.acknowledged': {
+      const assignee = state.status === 'resolved' ? undefined : state.assignee;
+      return {
+        ...state,
+        status: 'acknowledged',
+        acknowledgedBy: event.data.acknowledgedBy,
+        assignee: assignee ?? event.data.acknowledgedBy,
+        resolution: undefined,
+      };
+    }
+    case 'assurance.review.escalated': {
+      const assignee = state.status === 'resolved' ? undefined : state.assignee;
+      return { ...state, status: 'escalated', escalations: state.escalations + 1, assignee, resolution: undefined };
+    }
+    case 'assurance.review.assigned':
+      return {
+        ...state,
+        status: state.status === 'resolved' ? 'open' : state.status,
+        assignee: event.data.assignee,
+        resolution: undefined,
+      };
     case 'assurance.review.resolved': {
       const { resolvedBy, outcome, at, occurrences } = event.data;
       return { ...state, status: 'resolved', resolution: { resolvedBy, outcome, at, occurrences: occurrences ?? 1 } };

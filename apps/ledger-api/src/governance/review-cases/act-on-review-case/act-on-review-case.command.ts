@@ -6,11 +6,15 @@ import type { WriteContext } from '@ledger/core';
 export type ReviewCaseAction =
   | { type: 'AcknowledgeCase'; note?: string }
   | { type: 'ResolveCase'; outcome: 'accepted-risk' | 'remediated' | 'false-positive'; note: string }
-  | { type: 'EscalateCase'; reason: string };
+  | { type: 'EscalateCase'; reason: string }
+  /** The caller takes the case: the assignee is always the caller's key name. */
+  | { type: 'TakeCase' };
 
 export interface ReviewCaseActionResult {
   caseId: string;
   status: ReviewCaseStatus;
+  /** Who holds the case after the action; null when nobody does. */
+  assignee: string | null;
   stream: string;
   revision: number;
   /** Pass as `minPosition` to read the queue with this action applied. */

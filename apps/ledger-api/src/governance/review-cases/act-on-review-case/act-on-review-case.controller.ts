@@ -8,7 +8,7 @@ import { ActOnReviewCaseCommand } from './act-on-review-case.command';
 import { AcknowledgeCaseDto, EscalateCaseDto, ResolveCaseDto, ReviewCaseIdParams } from './act-on-review-case.dto';
 
 /**
- * Reviewers act on the cases `GET /v1/reviews` lists. Each action is recorded
+ * Reviewers take and act on the cases `GET /v1/reviews` lists. Each action is recorded
  * as an event under the caller's key name; 404 for a case the queue does not
  * hold, 409 when the case's history forbids the action or another reviewer
  * acted on it at the same moment.
@@ -32,6 +32,13 @@ export class ActOnReviewCaseController {
   resolve(@Param() { id }: ReviewCaseIdParams, @Body() body: unknown, @RequestWriteContext() context: WriteContext) {
     const { outcome, note } = validatedBody(ResolveCaseDto, body);
     return this.commandBus.execute(new ActOnReviewCaseCommand(id, { type: 'ResolveCase', outcome, note }, context));
+  }
+
+  /** The caller takes the case: it is assigned to the caller's key, never to a name in the body. */
+  @Post(':id/take')
+  @HttpCode(200)
+  take(@Param() { id }: ReviewCaseIdParams, @RequestWriteContext() context: WriteContext) {
+    return this.commandBus.execute(new ActOnReviewCaseCommand(id, { type: 'TakeCase' }, context));
   }
 
   @Post(':id/escalate')

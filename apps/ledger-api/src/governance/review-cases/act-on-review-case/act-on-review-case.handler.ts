@@ -98,6 +98,14 @@ export class ActOnReviewCaseHandler implements ICommandHandler<ActOnReviewCaseCo
     );
     const after = appended.reduce(evolveRecordedCaseEvent, before.state);
     const last = appended[appended.length - 1];
-    return { caseId, status: after.status, stream, revision: last.revision, position: last.position, hash: String(last.metadata.hash) };
+    return {
+      caseId,
+      status: after.status,
+      assignee: after.assignee ?? null,
+      stream,
+      revision: last.revision,
+      position: last.position,
+      hash: String(last.metadata.hash),
+    };
   }
 }

@@ -14,6 +14,8 @@ export interface BulkCaseFilter {
   applicationId?: string;
   channel?: Channel;
   severity?: ReviewSeverity;
+  assignee?: string;
+  unassigned?: boolean;
 }
 
 /** One case's answer: the action recorded, or why it was not. */

@@ -21,6 +21,11 @@ export class BulkActOnReviewCasesController {
   @HttpCode(200)
   act(@Body() body: unknown, @RequestWriteContext() context: WriteContext) {
     const request = validatedBody(BulkActionDto, body);
+    if (request.filter?.assignee !== undefined && request.filter.unassigned === true) {
+      throw new InvalidRequestError('invalid-request', 'a case cannot be held by someone and by nobody', [
+        { field: 'filter.unassigned', reason: 'give assignee or unassigned, not both' },
+      ]);
+    }
     if (request.caseIds !== undefined && request.filter !== undefined) {
       throw new InvalidRequestError('invalid-request', 'give caseIds or a filter, not both', [
         { field: 'filter', reason: 'give caseIds or a filter, not both' },
@@ -31,7 +36,9 @@ export class BulkActOnReviewCasesController {
         ? { type: 'ResolveCase', outcome: request.outcome!, note: request.note! }
         : request.action === 'escalate'
           ? { type: 'EscalateCase', reason: request.reason! }
-          : { type: 'AcknowledgeCase', ...(request.note !== undefined && { note: request.note }) };
+          : request.action === 'take'
+            ? { type: 'TakeCase' }
+            : { type: 'AcknowledgeCase', ...(request.note !== undefined && { note: request.note }) };
     const target = request.caseIds !== undefined ? { caseIds: request.caseIds } : { filter: { ...request.filter! } };
     return this.commandBus.execute(new BulkActOnReviewCasesCommand(target, action, context));
   }

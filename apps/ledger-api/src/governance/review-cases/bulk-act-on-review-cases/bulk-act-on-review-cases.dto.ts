@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -18,6 +19,9 @@ import { BULK_CASE_LIMIT, BulkCaseFilter } from './bulk-act-on-review-cases.comm
 
 const NOTE_LIMIT = 4000;
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*~[a-z-]+(~[A-Za-z0-9][A-Za-z0-9._:@+/-]*)?$/;
+
+/** `take`: the caller takes every case selected. */
+const BULK_ACTIONS = ['acknowledge', 'resolve', 'escalate', 'take'] as const;
 
 export class BulkCaseFilterDto implements BulkCaseFilter {
   @IsIn(['open', 'acknowledged', 'escalated'], { message: 'status must be one of: open, acknowledged, escalated' })
@@ -40,6 +44,18 @@ export class BulkCaseFilterDto implements BulkCaseFilter {
   @IsOptional()
   @IsIn(REVIEW_SEVERITIES)
   severity?: BulkCaseFilter['severity'];
+
+  /** The reviewer holding the cases, as their key is named. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  assignee?: string;
+
+  /** `true`: only cases nobody holds. */
+  @IsOptional()
+  @IsBoolean()
+  unassigned?: boolean;
 }
 
 /**
@@ -47,8 +63,8 @@ export class BulkCaseFilterDto implements BulkCaseFilter {
  * resolution one outcome and one note for every case, an escalation one reason.
  */
 export class BulkActionDto {
-  @IsIn(['acknowledge', 'resolve', 'escalate'], { message: 'action must be one of: acknowledge, resolve, escalate' })
-  action!: 'acknowledge' | 'resolve' | 'escalate';
+  @IsIn(BULK_ACTIONS, { message: `action must be one of: ${BULK_ACTIONS.join(', ')}` })
+  action!: (typeof BULK_ACTIONS)[number];
 
   @ValidateIf((body: BulkActionDto) => body.filter === undefined || body.caseIds !== undefined)
   @IsArray({ message: 'caseIds must be a list of case ids, or give a filter instead (not both)' })

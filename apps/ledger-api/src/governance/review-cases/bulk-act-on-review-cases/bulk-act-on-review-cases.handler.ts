@@ -47,8 +47,13 @@ export class BulkActOnReviewCasesHandler implements ICommandHandler<BulkActOnRev
     return { batchId, recorded, refused: results.length - recorded, results, position };
   }
 
-  private async selected(filter: BulkCaseFilter): Promise<string[]> {
-    const { value } = await this.readModels.listReviewItems({ ...filter, order: 'severity-first', limit: BULK_CASE_LIMIT + 1 });
+  private async selected({ unassigned, assignee, ...filter }: BulkCaseFilter): Promise<string[]> {
+    const { value } = await this.readModels.listReviewItems({
+      ...filter,
+      assignee: unassigned ? null : assignee,
+      order: 'severity-first',
+      limit: BULK_CASE_LIMIT + 1,
+    });
     if (value.length > BULK_CASE_LIMIT) {
       throw new InvalidRequestError('invalid-request', `the filter selects more than ${BULK_CASE_LIMIT} cases`, [
         { field: 'filter', reason: `selects more than ${BULK_CASE_LIMIT} cases; narrow it` },
