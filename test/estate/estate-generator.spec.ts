@@ -110,6 +110,33 @@ describe('generateEstate', () => {
     expect(fallbackRate(LEAKY_LEGACY_APPLICATION_ID)).toBeGreaterThan(5 * worstOther);
   });
 
+  it('looks like an organisation that rolled passkeys out: phishing-resistant from day one, notified bindings, few fallbacks', () => {
+    const subjects = [...eventsBySubject(estate).values()];
+    const enrollments = estate.filter((event) => event.type === 'assurance.authenticator.enrolled');
+    const firstEnrollments = subjects.map((events) => events.find((event) => event.type === 'assurance.authenticator.enrolled')!);
+    const data = (event: EstateCloudEvent) => event.data as unknown as Record<string, unknown>;
+    expect(firstEnrollments.filter((event) => data(event).phishingResistant).length).toBeGreaterThanOrEqual(0.85 * subjects.length);
+    expect(enrollments.filter((event) => data(event).userNotified).length).toBeGreaterThanOrEqual(0.9 * enrollments.length);
+
+    // A binding in a session follows the sign-in that opened it, within the 10 minutes enrollment governance allows by default.
+    for (const events of subjects) {
+      for (const enrollment of events.filter((event) => event.type === 'assurance.authenticator.enrolled' && data(event).sessionId)) {
+        const signIn = events.find(
+          (event) => event.type === 'assurance.authentication.succeeded' && data(event).sessionId === data(enrollment).sessionId,
+        );
+        if (!signIn) throw new Error(`${enrollment.id} names session ${String(data(enrollment).sessionId)}, which no sign-in opened`);
+        const elapsedMs = Date.parse(enrollment.time) - Date.parse(signIn.time);
+        expect(elapsedMs).toBeGreaterThan(0);
+        expect(elapsedMs).toBeLessThanOrEqual(10 * 60_000);
+      }
+    }
+
+    const summary = summarizeEstate(estate);
+    const fallbackShare = summary.byType['assurance.fallback.used']! / summary.byType['assurance.authentication.succeeded']!;
+    expect(fallbackShare).toBeGreaterThan(0.002);
+    expect(fallbackShare).toBeLessThan(0.05);
+  });
+
   it('grows a single subject to the requested number of sign-ins without breaking its lifecycle', () => {
     const heavy = generateSubjectHistory({ seed: SEED, subjects: 1, subjectIndex: 3, authenticationsPerSubject: { min: 2000, max: 2000 } });
     expect(heavy.filter((event) => event.type === 'assurance.authentication.succeeded')).toHaveLength(2000);

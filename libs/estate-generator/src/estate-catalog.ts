@@ -21,23 +21,37 @@ export interface EstateApplication {
 /** The one application that never learned WebAuthn: most of its sign-ins fall back to SMS or TOTP. */
 export const LEAKY_LEGACY_APPLICATION_ID = 'legacy-expenses';
 
+/** Where subjects manage their own authenticators: they sign in here just before they bind another one. */
+export const SELF_SERVICE_APPLICATION_ID = 'intranet-portal';
+
+/*
+ * Fallback rates of an organisation that has rolled passkeys out: one sign-in in a few hundred
+ * misses its passkey (a new device, a push that never arrived). Only the legacy application,
+ * which few people use, falls back on most sign-ins.
+ */
 export const ESTATE_APPLICATIONS: readonly EstateApplication[] = [
-  { applicationId: 'intranet-portal', channel: 'web', traffic: 18, source: 'https://idp.example.com', fallbackRate: 0.02 },
-  { applicationId: 'payroll', channel: 'web', traffic: 6, source: 'https://idp.example.com', fallbackRate: 0.02 },
-  { applicationId: LEAKY_LEGACY_APPLICATION_ID, channel: 'web', traffic: 7, source: 'https://legacy-sso.example.com', fallbackRate: 0.65 },
-  { applicationId: 'corp-vpn', channel: 'vpn', traffic: 16, source: 'https://vpn.example.com', fallbackRate: 0.04 },
-  { applicationId: 'crm-saas', channel: 'saas', traffic: 14, source: 'https://saas-connector.example.com', fallbackRate: 0.03 },
-  { applicationId: 'office-suite', channel: 'saas', traffic: 20, source: 'https://saas-connector.example.com', fallbackRate: 0.02 },
-  { applicationId: 'code-hosting', channel: 'saas', traffic: 8, source: 'https://saas-connector.example.com', fallbackRate: 0.02 },
+  { applicationId: SELF_SERVICE_APPLICATION_ID, channel: 'web', traffic: 18, source: 'https://idp.example.com', fallbackRate: 0.004 },
+  { applicationId: 'payroll', channel: 'web', traffic: 6, source: 'https://idp.example.com', fallbackRate: 0.004 },
+  {
+    applicationId: LEAKY_LEGACY_APPLICATION_ID,
+    channel: 'web',
+    traffic: 1.5,
+    source: 'https://legacy-sso.example.com',
+    fallbackRate: 0.65,
+  },
+  { applicationId: 'corp-vpn', channel: 'vpn', traffic: 16, source: 'https://vpn.example.com', fallbackRate: 0.006 },
+  { applicationId: 'crm-saas', channel: 'saas', traffic: 14, source: 'https://saas-connector.example.com', fallbackRate: 0.005 },
+  { applicationId: 'office-suite', channel: 'saas', traffic: 20, source: 'https://saas-connector.example.com', fallbackRate: 0.004 },
+  { applicationId: 'code-hosting', channel: 'saas', traffic: 8, source: 'https://saas-connector.example.com', fallbackRate: 0.004 },
   {
     applicationId: 'prod-bastion',
     channel: 'privileged',
     traffic: 6,
     source: 'https://pam.example.com',
-    fallbackRate: 0.01,
+    fallbackRate: 0.002,
     adminsOnly: true,
   },
-  { applicationId: 'deploy-api', channel: 'api', traffic: 5, source: 'https://api-gateway.example.com', fallbackRate: 0.01 },
+  { applicationId: 'deploy-api', channel: 'api', traffic: 5, source: 'https://api-gateway.example.com', fallbackRate: 0.002 },
 ];
 
 export const IDENTITY_SOURCE = 'https://idp.example.com';
@@ -108,34 +122,41 @@ export const AUTHENTICATOR_PROFILES: Partial<Record<AuthenticatorKind, Authentic
 
 export type Persona = 'passwordless' | 'mixed' | 'legacy' | 'administrator';
 
-/** Share of the workforce per persona. */
+/**
+ * Share of the workforce per persona: most people were onboarded with a passkey; a few still
+ * carry a password beside it, and a handful were never migrated off password and SMS.
+ */
 export const PERSONA_MIX: ReadonlyArray<readonly [Persona, number]> = [
-  ['passwordless', 35],
-  ['mixed', 40],
-  ['legacy', 18],
-  ['administrator', 7],
+  ['passwordless', 78],
+  ['mixed', 12],
+  ['legacy', 4],
+  ['administrator', 6],
 ];
 
-/** What each persona may enroll on day one, strongest first, with the chance that it does. */
+/**
+ * What each persona may enroll on day one, in the order it enrolls, with the chance that it does.
+ * The first is bound by the identity proofing, so it is certain for every persona; the others
+ * follow a sign-in with it, except for legacy subjects (see `SubjectHistory.onboard`).
+ */
 export const INITIAL_ENROLLMENTS: Record<Persona, ReadonlyArray<readonly [AuthenticatorKind, number]>> = {
   passwordless: [
     ['passkey-synced', 1],
-    ['passkey-device-bound', 0.5],
-    ['push-number-match', 0.7],
-    ['totp', 0.3],
+    ['passkey-device-bound', 0.4],
+    ['push-number-match', 0.6],
+    ['totp', 0.2],
   ],
   mixed: [
-    ['passkey-synced', 0.6],
-    ['push', 0.7],
+    ['passkey-synced', 1],
+    ['push-number-match', 0.5],
     ['totp', 0.5],
-    ['sms', 0.5],
+    ['sms', 0.3],
     ['password', 1],
   ],
   legacy: [
-    ['push', 0.3],
-    ['totp', 0.4],
-    ['sms', 1],
     ['password', 1],
+    ['sms', 1],
+    ['totp', 0.3],
+    ['push', 0.3],
   ],
   administrator: [
     ['security-key', 1],

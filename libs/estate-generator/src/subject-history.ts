@@ -11,6 +11,7 @@ import {
   Persona,
   PERSONA_MIX,
   PROOFING_SOURCE,
+  SELF_SERVICE_APPLICATION_ID,
 } from './estate-catalog';
 import { SeededRandom } from './seeded-random';
 
@@ -107,14 +108,23 @@ export class SubjectHistory {
     return history.events;
   }
 
+  /**
+   * Proofing binds the first authenticator; the subject then signs in with it and binds the
+   * rest in that session, notified of each, as SP 800-63B-4 §4 asks. Legacy subjects were
+   * imported from the old directory instead: bound in bulk, unnotified and without a sign-in,
+   * which is what the ledger's enrollment governance is there to find.
+   */
   private onboard(): void {
     this.proof();
     this.bindDevice('laptop');
     this.bindDevice('phone');
-    for (const [kind, probability] of INITIAL_ENROLLMENTS[this.persona]) {
-      if (this.random.chance(probability)) this.enroll(kind);
-    }
-    if (!this.activeAuthenticators().length) this.enroll('password');
+    const [[first], ...others] = INITIAL_ENROLLMENTS[this.persona];
+    const imported = this.persona === 'legacy';
+    this.enroll(first, { notified: !imported });
+    const kinds = others.filter(([, probability]) => this.random.chance(probability)).map(([kind]) => kind);
+    if (kinds.length === 0) return;
+    if (imported) for (const kind of kinds) this.enroll(kind, { notified: false });
+    else this.enrollAfterSigningIn(kinds);
   }
 
   private live(): void {
@@ -175,7 +185,32 @@ export class SubjectHistory {
     return device;
   }
 
-  private enroll(kind: AuthenticatorKind): Authenticator {
+  /**
+   * Binds `kinds` on the self-service portal, each after a sign-in with the strongest method
+   * active then (SP 800-63B-4 §4 asks for one at the lower of that and the new authenticator's
+   * AAL). One sign-in serves them all unless it was with a password or a code and a key or a
+   * number-matching push has been bound since: the subject signs in again with that. With
+   * nothing active, as after losing the only phone, the first needs no sign-in.
+   */
+  private enrollAfterSigningIn(kinds: readonly AuthenticatorKind[]): void {
+    const portal = ESTATE_APPLICATIONS.find((application) => application.applicationId === SELF_SERVICE_APPLICATION_ID)!;
+    let signedIn: { with: Authenticator; sessionId: string } | undefined;
+    for (const kind of kinds) {
+      const [strongest] = this.activeAuthenticators();
+      if (strongest && (!signedIn || (!standsAlone(signedIn.with.kind) && standsAlone(strongest.kind)))) {
+        const session = this.openSession(portal);
+        this.emit(portal.source, 'assurance.authentication.succeeded', {
+          ...this.authenticationContext(portal, this.signInMethods(strongest), this.currentDevice('laptop'), 'low'),
+          sessionId: session.sessionId,
+        });
+        this.emit(portal.source, 'assurance.session.started', { ...session, expiresAt: new Date(this.clockMs + 8 * HOUR).toISOString() });
+        signedIn = { with: strongest, sessionId: session.sessionId };
+      }
+      this.enroll(kind, { notified: true, sessionId: signedIn?.sessionId });
+    }
+  }
+
+  private enroll(kind: AuthenticatorKind, { notified, sessionId }: { notified: boolean; sessionId?: string }): Authenticator {
     const profile = AUTHENTICATOR_PROFILES[kind]!;
     const device = profile.livesOn && this.currentDevice(profile.livesOn);
     const authenticator: Authenticator = {
@@ -194,9 +229,8 @@ export class SubjectHistory {
       userVerification: profile.userVerification,
       ...(profile.aaguids && { aaguid: this.random.pick(profile.aaguids) }),
       ...(authenticator.deviceId && { deviceId: authenticator.deviceId }),
-      // Most identity providers notify on every binding; one in 25 here does not, so the estate keeps
-      // some ungoverned enrollments without drawing from the random stream (the rest stays as it was).
-      userNotified: this.authenticatorSequence % 25 !== 0,
+      ...(sessionId !== undefined && { sessionId }),
+      userNotified: notified,
     });
     return authenticator;
   }
@@ -210,11 +244,12 @@ export class SubjectHistory {
   private signIn(): void {
     const application = this.pickApplication();
     const [primary, secondChoice] = this.activeAuthenticators();
-    const chosen = secondChoice && this.random.chance(0.15) ? secondChoice : primary;
+    // Now and then another method that stands on its own; codes and SMS are used only when the first choice fails.
+    const chosen = secondChoice && standsAlone(secondChoice.kind) && this.random.chance(0.15) ? secondChoice : primary;
     const device = this.currentDevice(
       application.channel === 'vpn' || application.channel === 'privileged' ? 'laptop' : this.random.pick(['laptop', 'phone']),
     );
-    let methods = this.methodsFor(chosen);
+    let methods = this.signInMethods(chosen);
 
     const canFallBack = AUTHENTICATOR_PROFILES[chosen.kind]!.phishingResistant || chosen.kind.startsWith('push');
     if (canFallBack && this.random.chance(application.fallbackRate)) {
@@ -251,9 +286,16 @@ export class SubjectHistory {
     }
   }
 
+  /**
+   * The backup the identity provider offers: a number-matching push when the passkey is what
+   * failed, else a code; a subject with neither enrolled gets a code by SMS to the number on file.
+   */
   private fallBack(application: EstateApplication, intended: Authenticator): MethodUsed[] {
-    const otp = this.activeAuthenticators().find((candidate) => candidate.kind === 'sms' || candidate.kind === 'totp');
-    const usedMethod: AuthenticatorKind = otp?.kind ?? 'sms';
+    const active = this.activeAuthenticators();
+    const backup =
+      active.find((candidate) => candidate.kind === 'push-number-match' && candidate !== intended) ??
+      active.find((candidate) => candidate.kind === 'sms' || candidate.kind === 'totp');
+    const usedMethod: AuthenticatorKind = backup?.kind ?? 'sms';
     this.emit(application.source, 'assurance.fallback.used', {
       applicationId: application.applicationId,
       channel: application.channel,
@@ -266,9 +308,7 @@ export class SubjectHistory {
       ...(application.fallbackRate > 0.5 && { exceptionId: 'exc-legacy-expenses-2026' }),
     });
     this.advance(this.random.int(2, 20) * SECOND);
-    const password = this.activeAuthenticators().find((candidate) => candidate.kind === 'password');
-    const otpMethod: MethodUsed = otp ? this.methodsFor(otp)[0] : { kind: 'sms', amr: ['sms'] };
-    return password ? [...this.methodsFor(password), otpMethod] : [otpMethod];
+    return backup ? this.signInMethods(backup) : [{ kind: 'sms', amr: ['sms'] }];
   }
 
   private stepUp(application: EstateApplication): void {
@@ -315,8 +355,8 @@ export class SubjectHistory {
     this.advance(this.random.int(1, 48) * HOUR);
     this.bindDevice('phone');
     const replaced = new Set(this.authenticators.filter((candidate) => candidate.deviceId === phone.deviceId).map((lost) => lost.kind));
-    for (const kind of replaced) this.enroll(kind);
-    if (!this.activeAuthenticators().length) this.enroll('password');
+    if (replaced.size > 0) this.enrollAfterSigningIn([...replaced]);
+    if (!this.activeAuthenticators().length) this.enroll('password', { notified: true });
   }
 
   private recover(method: RecoveryMethod): void {
@@ -344,7 +384,7 @@ export class SubjectHistory {
   }
 
   private upgradeToPasskey(): void {
-    this.enroll('passkey-synced');
+    this.enrollAfterSigningIn(['passkey-synced']);
     const sms = this.activeAuthenticators().find((candidate) => candidate.kind === 'sms');
     if (sms && this.random.chance(0.5)) {
       this.advance(this.random.int(1, 72) * HOUR);
@@ -384,12 +424,15 @@ export class SubjectHistory {
     }
   }
 
-  private authenticationContext(application: EstateApplication, methods: MethodUsed[], device: Device) {
-    const level = this.random.weighted([
-      ['low', 85],
-      ['medium', 12],
-      ['high', 3],
-    ] as const);
+  /** Risk is drawn unless given; one sign-in in a few hundred looks like impossible travel, which the policy denies. */
+  private authenticationContext(application: EstateApplication, methods: MethodUsed[], device: Device, risk?: 'low') {
+    const level =
+      risk ??
+      this.random.weighted([
+        ['low', 90],
+        ['medium', 9.6],
+        ['high', 0.4],
+      ] as const);
     const signals = level === 'low' ? ['known-device'] : level === 'medium' ? ['new-location'] : ['impossible-travel', 'anonymising-proxy'];
     return {
       channel: application.channel,
@@ -399,6 +442,13 @@ export class SubjectHistory {
       ipAddress: this.ipAddress(application.channel),
       risk: { level, signals },
     };
+  }
+
+  /** A code, an SMS or an approve-only push is a second factor: the identity provider asks for the password first, if there is one. */
+  private signInMethods(authenticator: Authenticator): MethodUsed[] {
+    const password = this.activeAuthenticators().find((candidate) => candidate.kind === 'password');
+    const secondFactor = authenticator.kind === 'totp' || authenticator.kind === 'sms' || authenticator.kind === 'push';
+    return password && secondFactor ? [...this.methodsFor(password), ...this.methodsFor(authenticator)] : this.methodsFor(authenticator);
   }
 
   private methodsFor(authenticator: Authenticator): MethodUsed[] {
@@ -448,6 +498,11 @@ export class SubjectHistory {
     };
     this.events.push({ atMs: this.clockMs, event: event as EstateCloudEvent });
   }
+}
+
+/** Methods that reach AAL2 alone: phishing-resistant keys and number-matching push. */
+function standsAlone(kind: AuthenticatorKind): boolean {
+  return AUTHENTICATOR_PROFILES[kind]!.phishingResistant || kind === 'push-number-match';
 }
 
 function deviceData({ deviceId, platform, managed, compliant }: Device): EventData<'assurance.device.bound'> {
