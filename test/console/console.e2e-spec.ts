@@ -280,6 +280,61 @@ describe('help-desk console in Chromium', () => {
     expect(batchIds[1]).toBe(batchIds[0]);
   });
 
+  it('takes a case, and filters the queue by assignee, channel, application and age', async () => {
+    const { keyName } = await api<{ keyName: string }>('/v1/whoami');
+    const rows = page.getByTestId('review-queue').locator('tr[data-item-id]');
+    /** Waits until every row shown is one the API lists for the same filter, and at least one row is shown. */
+    const rowsMatch = async (query: string) => {
+      const expected = (await api<{ items: ReviewItem[] }>(`/v1/reviews?status=open&limit=500&${query}`)).items.map((item) => item.itemId);
+      expect(expected.length).toBeGreaterThan(0);
+      for (let attempt = 0; ; attempt++) {
+        // Attributes read in the page: the DOM types are not in the tests' compilation.
+        const shown = await rows.evaluateAll((elements) =>
+          elements.map((element) => (element as unknown as { dataset: { itemId?: string } }).dataset.itemId ?? null),
+        );
+        if (shown.length > 0 && shown.every((id) => id !== null && expected.includes(id))) return shown as string[];
+        if (attempt > 100) throw new Error(`the queue shows ${shown.join(', ')}, not only ${query}'s cases`);
+        await page.waitForTimeout(100);
+      }
+    };
+
+    await rows.first().waitFor();
+    const first = await rows.first().getAttribute('data-item-id');
+    const toTake = (await api<{ items: ReviewItem[] }>('/v1/reviews?status=open&limit=500')).items.find((item) => item.itemId === first)!;
+    await page.getByRole('button', { name: `Take ${toTake.kind} for ${toTake.subjectId}` }).click();
+    await page.getByText(`Taken: ${toTake.kind} for ${toTake.subjectId}.`).waitFor();
+    await expect(page.locator(`tr[data-item-id="${first}"]`).getByTestId('assignee').textContent()).resolves.toBe(keyName);
+
+    await page.getByLabel('Assignee').selectOption('me');
+    expect(await rowsMatch(`assignee=${encodeURIComponent(keyName)}`)).toContain(first);
+    await page.getByLabel('Assignee').selectOption('nobody');
+    expect(await rowsMatch('unassigned=true')).not.toContain(first);
+    await page.getByLabel('Assignee').selectOption('');
+
+    const open = (
+      await api<{ items: Array<ReviewItem & { channel: string | null; applicationId: string | null }> }>(
+        '/v1/reviews?status=open&limit=500',
+      )
+    ).items;
+    const withChannel = open.find((item) => item.channel !== null)!;
+    await page.getByLabel('Channel').selectOption(withChannel.channel!);
+    await rowsMatch(`channel=${withChannel.channel}`);
+    await page.getByLabel('Channel').selectOption('');
+
+    const withApplication = open.find((item) => item.applicationId !== null)!;
+    await page.getByLabel('Application').fill(withApplication.applicationId!);
+    await page.getByLabel('Application').press('Enter');
+    await rowsMatch(`applicationId=${encodeURIComponent(withApplication.applicationId!)}`);
+    await page.getByLabel('Application').fill('');
+    await page.getByLabel('Application').press('Enter');
+
+    // The seeded histories end days before now, so every case has waited at least a day.
+    await page.getByLabel('Age').selectOption('1');
+    await rowsMatch('minAgeDays=1');
+    await page.getByLabel('Age').selectOption('');
+    await screenshot('console-review-queue-filters');
+  });
+
   it('approves a help-desk exception request from the queue, as a reviewer other than the requester', async () => {
     if (!requestedException) return; // an external demo server has no request of this test's own
     const { exceptionId } = requestedException;

@@ -172,10 +172,14 @@ export interface ReviewItem {
   severity?: ReviewSeverity;
   occurrences?: number;
   lastOccurredAt?: string;
+  /** The key name of the reviewer holding the case; null while nobody does. */
+  assignee?: string | null;
   detail: Record<string, unknown>;
 }
 
 export const REVIEW_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+/** The event catalog's channels, which the queue filters by. */
+export const CHANNELS = ['web', 'vpn', 'saas', 'privileged', 'api'] as const;
 export type ReviewSeverity = (typeof REVIEW_SEVERITIES)[number];
 
 /** `GET /v1/reviews/summary`: the top of the queue. */

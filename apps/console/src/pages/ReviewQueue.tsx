@@ -3,6 +3,7 @@ import {
   api,
   ApiError,
   CAN,
+  CHANNELS,
   describeScope,
   ExceptionRecord,
   hasAnyRole,
@@ -26,6 +27,13 @@ const OUTCOMES = [
   { value: 'remediated', label: 'Remediated' },
   { value: 'false-positive', label: 'False positive' },
 ];
+/** Minimum ages a team filters by: everything, then what has waited a day, a week, a month. */
+const AGES = [
+  { value: '', label: 'any' },
+  { value: '1', label: 'over 1 day' },
+  { value: '7', label: 'over 7 days' },
+  { value: '30', label: 'over 30 days' },
+];
 const PAGE_SIZE = 50;
 /** The route's largest page. */
 const MAX_SHOWN = 500;
@@ -42,6 +50,12 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
   const [status, setStatus] = useState<ReviewStatus>('open');
   const [kind, setKind] = useState('');
   const [severity, setSeverity] = useState('');
+  const [channel, setChannel] = useState('');
+  const [minAgeDays, setMinAgeDays] = useState('');
+  const [holder, setHolder] = useState<'' | 'me' | 'nobody'>('');
+  // The application filter applies when the field is left or submitted, not on every keystroke.
+  const [applicationDraft, setApplicationDraft] = useState('');
+  const [applicationId, setApplicationId] = useState('');
   const [minPosition, setMinPosition] = useState<number>();
   const [shown, setShown] = useState(PAGE_SIZE);
   const [announcement, setAnnouncement] = useState('');
@@ -56,10 +70,15 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
       limit: String(shown),
       ...(kind && { kind }),
       ...(severity && { severity }),
+      ...(channel && { channel }),
+      ...(applicationId && { applicationId }),
+      ...(minAgeDays && { minAgeDays }),
+      ...(holder === 'me' && { assignee: principal.keyName }),
+      ...(holder === 'nobody' && { unassigned: 'true' }),
       ...(minPosition !== undefined && { minPosition: String(minPosition) }),
     });
     return api<{ items: ReviewItem[]; nextCursor: string | null }>(`/v1/reviews?${query}`);
-  }, [status, kind, severity, minPosition, shown]);
+  }, [status, kind, severity, channel, applicationId, minAgeDays, holder, minPosition, shown]);
   const summary = useLoad(
     () => api<ReviewSummary>(`/v1/reviews/summary${minPosition !== undefined ? `?minPosition=${minPosition}` : ''}`),
     [minPosition],
@@ -67,7 +86,12 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
 
   if (!hasAnyRole(principal, CAN.readReviews)) return <NotAllowed what="reading the review queue" />;
 
-  async function act(item: ReviewItem, action: 'acknowledge' | 'resolve' | 'escalate', body: Record<string, string>, done: string) {
+  async function act(
+    item: ReviewItem,
+    action: 'acknowledge' | 'resolve' | 'escalate' | 'take',
+    body: Record<string, string>,
+    done: string,
+  ) {
     setActionError(undefined);
     try {
       const answer = await api(`/v1/reviews/${segment(item.itemId)}/${action}`, { method: 'POST', body });
@@ -105,7 +129,14 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
       <PageHeading>Review queue</PageHeading>
       <ErrorNotice error={summary.error} what="load the queue summary" />
       {summary.data && <QueueSummary summary={summary.data} />}
-      <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter the queue">
+      <form
+        className="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setApplicationId(applicationDraft.trim());
+        }}
+        aria-label="Filter the queue"
+      >
         <label htmlFor="review-status">Status</label>
         <select id="review-status" value={status} onChange={(event) => setStatus(event.target.value as ReviewStatus)}>
           {STATUSES.map((value) => (
@@ -125,6 +156,35 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
           {REVIEW_SEVERITIES.map((value) => (
             <option key={value}>{value}</option>
           ))}
+        </select>
+        <label htmlFor="review-channel">Channel</label>
+        <select id="review-channel" value={channel} onChange={(event) => setChannel(event.target.value)}>
+          <option value="">any</option>
+          {CHANNELS.map((value) => (
+            <option key={value}>{value}</option>
+          ))}
+        </select>
+        <label htmlFor="review-application">Application</label>
+        <input
+          id="review-application"
+          value={applicationDraft}
+          placeholder="any"
+          onChange={(event) => setApplicationDraft(event.target.value)}
+          onBlur={() => setApplicationId(applicationDraft.trim())}
+        />
+        <label htmlFor="review-age">Age</label>
+        <select id="review-age" value={minAgeDays} onChange={(event) => setMinAgeDays(event.target.value)}>
+          {AGES.map((age) => (
+            <option key={age.value} value={age.value}>
+              {age.label}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="review-assignee">Assignee</label>
+        <select id="review-assignee" value={holder} onChange={(event) => setHolder(event.target.value as typeof holder)}>
+          <option value="">anyone</option>
+          <option value="me">me</option>
+          <option value="nobody">nobody</option>
         </select>
       </form>
       <p role="status" className="announcement">
@@ -150,6 +210,7 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
               <th scope="col">Application</th>
               <th scope="col">Occurred</th>
               <th scope="col">Age and SLA</th>
+              <th scope="col">Assignee</th>
               {canAct && <th scope="col">Actions</th>}
             </tr>
           </thead>
@@ -202,6 +263,7 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
                   )}
                   {item.dueAt && <span className="muted small"> due {formatTime(item.dueAt)}</span>}
                 </td>
+                <td data-testid="assignee">{item.assignee ?? '—'}</td>
                 {canAct && (
                   <td className="actions">
                     {editing?.itemId === item.itemId ? (
@@ -213,6 +275,16 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
                       />
                     ) : (
                       <>
+                        {item.status !== 'resolved' && item.assignee !== principal.keyName && (
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => act(item, 'take', {}, 'Taken')}
+                            aria-label={`Take ${item.kind} for ${item.subjectId}`}
+                          >
+                            Take
+                          </button>
+                        )}
                         {item.status === 'open' && (
                           <button type="button" className="secondary" onClick={() => act(item, 'acknowledge', {}, 'Acknowledged')}>
                             Acknowledge
@@ -264,7 +336,7 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
 
 /** Acknowledge, resolve with one outcome and note, or escalate with one reason, every selected case. */
 function BulkActionForm({ count, onSubmit }: { count: number; onSubmit: (body: Record<string, unknown>, done: string) => Promise<void> }) {
-  const [action, setAction] = useState<'acknowledge' | 'resolve' | 'escalate'>('resolve');
+  const [action, setAction] = useState<'acknowledge' | 'resolve' | 'escalate' | 'take'>('resolve');
   const [outcome, setOutcome] = useState(OUTCOMES[0].value);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -275,6 +347,7 @@ function BulkActionForm({ count, onSubmit }: { count: number; onSubmit: (body: R
     const note = text.trim();
     if (action === 'resolve') await onSubmit({ action, outcome, note }, 'Resolved');
     else if (action === 'escalate') await onSubmit({ action, reason: note }, 'Escalated');
+    else if (action === 'take') await onSubmit({ action }, 'Took');
     else await onSubmit({ action, ...(note && { note }) }, 'Acknowledged');
     setBusy(false);
   }
@@ -287,6 +360,7 @@ function BulkActionForm({ count, onSubmit }: { count: number; onSubmit: (body: R
         <option value="acknowledge">acknowledge</option>
         <option value="resolve">resolve</option>
         <option value="escalate">escalate</option>
+        <option value="take">take</option>
       </select>
       {action === 'resolve' && (
         <>
@@ -300,8 +374,12 @@ function BulkActionForm({ count, onSubmit }: { count: number; onSubmit: (body: R
           </select>
         </>
       )}
-      <label htmlFor="bulk-text">{action === 'escalate' ? 'Reason' : 'Note'}</label>
-      <input id="bulk-text" value={text} onChange={(event) => setText(event.target.value)} required={action !== 'acknowledge'} />
+      {action !== 'take' && (
+        <>
+          <label htmlFor="bulk-text">{action === 'escalate' ? 'Reason' : 'Note'}</label>
+          <input id="bulk-text" value={text} onChange={(event) => setText(event.target.value)} required={action !== 'acknowledge'} />
+        </>
+      )}
       <button type="submit" disabled={busy}>
         Apply to {count} selected
       </button>
