@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchContext, BenchOptions } from './harness/bench-context';
-import { summarizeProfiles } from './harness/cpu-profile-summary';
+import { readWindowFacts, ServerWindowFacts, summarizeProfiles } from './harness/cpu-profile-summary';
 import { snapshotBuild } from './harness/ledger-server';
 import { machineFacts, sourceFacts } from './harness/machine';
 import { DEFAULT_WORK_DIR, REPO_ROOT, RESULTS_DIR } from './harness/paths';
@@ -103,8 +103,11 @@ async function main(): Promise<void> {
       outcome.loadAverage = { before: loadBefore, after: loadavg().map((load) => Math.round(load * 100) / 100) };
       outcomes.push(outcome);
       process.stderr.write(`  ${outcome.result.status} in ${outcome.seconds.toFixed(1)} s\n`);
-      if (profileDir && outcome.result.status !== 'not-available')
-        reportProfile(join(profileDir, scenario.id), (await snapshotBuild(context)).root);
+      if (profileDir && outcome.result.status !== 'not-available') {
+        const dir = join(profileDir, scenario.id);
+        reportProfile(dir, (await snapshotBuild(context)).root);
+        outcome.serverWindows = reportWindows(dir, outcome.result.figures);
+      }
     }
     // The scan ceiling costs seconds over the table the append ceiling already filled: recorded for B8, which is to come.
     if (context.isMeasured('rawAppend')) await rawScanCeiling(context);
@@ -130,13 +133,14 @@ async function main(): Promise<void> {
     machine: { ...machineBefore, loadAverageAfter: machineFacts().loadAverage },
     source,
     ceilings: context.measuredCeilings(),
-    scenarios: outcomes.map(({ scenario, result, seconds, loadAverage }) => ({
+    scenarios: outcomes.map(({ scenario, result, seconds, loadAverage, serverWindows }) => ({
       id: scenario.id,
       title: scenario.title,
       target: scenario.target,
       seconds,
       loadAverage,
       ...result,
+      ...(serverWindows && { serverWindows }),
     })),
   };
   mkdirSync(resolve(cli.out, '..'), { recursive: true });
@@ -160,6 +164,34 @@ function reportProfile(dir: string, buildRoot: string): void {
   } catch (error) {
     process.stderr.write(`  no CPU profile to summarise in ${dir}: ${error instanceof Error ? error.message : String(error)}\n`);
   }
+}
+
+/**
+ * The server's CPU time and event-loop delay in each measured window (profiled runs only). CPU per
+ * unit of work divides by the scenario's first throughput figure times the window: approximate,
+ * since the window also holds the moment of the hop before the load starts.
+ */
+function reportWindows(dir: string, figures: Figure[]): Array<ServerWindowFacts & { cpuMsPerUnit?: number }> | undefined {
+  let windows: ServerWindowFacts[];
+  try {
+    windows = readWindowFacts(dir);
+  } catch {
+    return undefined;
+  }
+  const throughput = figures.find((figure) => /\/s$/.test(figure.unit));
+  return windows.map((window) => {
+    const cpuMs = window.cpuUserMs + window.cpuSystemMs;
+    const units = throughput ? throughput.value * (window.wallMs / 1000) : 0;
+    const cpuMsPerUnit = units > 0 ? cpuMs / units : undefined;
+    const delay = window.eventLoopDelayMs;
+    process.stderr.write(
+      `  measured window: ${(window.wallMs / 1000).toFixed(1)} s, server CPU ${(cpuMs / 1000).toFixed(1)} s ` +
+        `(${(cpuMs / window.wallMs).toFixed(2)} cores)` +
+        (cpuMsPerUnit !== undefined ? `, ≈${cpuMsPerUnit.toFixed(3)} ms CPU per ${throughput!.unit.replace(/\/s$/, '')}` : '') +
+        `\n  event-loop delay: p50 ${delay.p50} ms, p99 ${delay.p99} ms, p99.9 ${delay.p999} ms, max ${delay.max} ms\n`,
+    );
+    return { ...window, ...(cpuMsPerUnit !== undefined && { cpuMsPerUnit }) };
+  });
 }
 
 main().catch((error: unknown) => {

@@ -91,7 +91,8 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     async profileWindow<T>(work: () => Promise<T>): Promise<T> {
       const dir = options.cpuProfileDir;
       if (!dir) return work();
-      const windowsWritten = () => readdirSync(dir).filter((name) => name.startsWith('window-')).length;
+      // The profile is written last, after the window's facts (see profile-window.js).
+      const windowsWritten = () => readdirSync(dir).filter((name) => name.startsWith('window-') && name.endsWith('.cpuprofile')).length;
       const before = windowsWritten();
       child.stdin!.write('window\n');
       // The server is idle before the load, so the line is read at once; a moment covers the hop.

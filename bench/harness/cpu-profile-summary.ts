@@ -91,3 +91,19 @@ function shortenUrl(url: string, buildRoot: string): string {
   const inBuild = relative(buildRoot, path);
   return inBuild.startsWith('..') ? relative(REPO_ROOT, path) : join('dist', inBuild);
 }
+
+/** What profile-window.js measured over one measured window of a profiled server. */
+export interface ServerWindowFacts {
+  wallMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  eventLoopDelayMs: { p50: number; p99: number; p999: number; max: number; mean: number; samples: number };
+}
+
+/** The measured windows' facts in a profile directory, in the order they were written. */
+export function readWindowFacts(profileDir: string): ServerWindowFacts[] {
+  return readdirSync(profileDir)
+    .filter((name) => name.endsWith('.window.json'))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(profileDir, name), 'utf8')) as ServerWindowFacts);
+}

@@ -1,3 +1,4 @@
+import type { ServerWindowFacts } from './cpu-profile-summary';
 import { Figure, Scenario, ScenarioResult } from './scenario';
 
 export interface ScenarioOutcome {
@@ -6,6 +7,8 @@ export interface ScenarioOutcome {
   seconds: number;
   /** The machine's 1, 5 and 15 minute load averages around the scenario: how much else was running. */
   loadAverage?: { before: number[]; after: number[] };
+  /** Profiled runs: the server's CPU and event-loop delay in each measured window. */
+  serverWindows?: Array<ServerWindowFacts & { cpuMsPerUnit?: number }>;
 }
 
 export function formatFigure(figure: Figure): string {
