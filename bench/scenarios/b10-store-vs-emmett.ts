@@ -81,13 +81,20 @@ function installPeers(context: BenchContext): Promise<string | undefined> {
   const args = [hasLock ? 'ci' : 'install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund'];
   context.log(`installing Emmett into bench/peers (npm ${args[0]}, compiles sqlite3: the first run takes a minute or more)`);
   return new Promise((resolve) => {
-    const child = spawn('npm', args, { cwd: PEERS_DIR, stdio: ['ignore', 'ignore', 'pipe'], timeout: INSTALL_TIMEOUT_MS });
+    const child = spawn('npm', args, { cwd: PEERS_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Our own timer rather than spawn's `timeout`: when npm cannot start, spawn's timer is never
+    // cleared and would keep the whole run alive for the full ten minutes after it has finished.
+    const timer = setTimeout(() => child.kill('SIGTERM'), INSTALL_TIMEOUT_MS);
+    const settle = (failure: string | undefined) => {
+      clearTimeout(timer);
+      resolve(failure);
+    };
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-    child.on('error', (error) => resolve(`npm could not start: ${error.message}`));
+    child.on('error', (error) => settle(`npm could not start: ${error.message}`));
     child.on('close', (code, signal) => {
-      if (code === 0) resolve(undefined);
-      else resolve(`npm ${args[0]} in bench/peers ${signal ? `was stopped by ${signal}` : `exited with ${code}`}: ${lastLines(stderr)}`);
+      if (code === 0) settle(undefined);
+      else settle(`npm ${args[0]} in bench/peers ${signal ? `was stopped by ${signal}` : `exited with ${code}`}: ${lastLines(stderr)}`);
     });
   });
 }
