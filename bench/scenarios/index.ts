@@ -11,6 +11,7 @@ import { authenticationsQuery } from './b7-authentications-query';
 import { postgresAuthenticationsQuery } from './b7-pg-authentications-query';
 import { ocsfExport } from './b8-ocsf-export';
 import { apiMemory } from './b9-api-memory';
+import { storeVersusEmmett } from './b10-store-vs-emmett';
 
 /**
  * Issue 9's scenarios, in its order, each PostgreSQL variant (issue 19) after its SQLite one;
@@ -29,4 +30,5 @@ export const SCENARIOS: readonly Scenario[] = [
   postgresAuthenticationsQuery,
   ocsfExport,
   apiMemory,
+  storeVersusEmmett,
 ];
