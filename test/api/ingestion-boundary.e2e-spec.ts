@@ -222,8 +222,15 @@ describe('the ingestion boundary: limits per key and per address (issue 15)', ()
   it('D5: one budget per key across all routes, and 429 with Retry-After', async () => {
     const limited = await startLedger({ LEDGER_RATE_LIMIT_PER_MINUTE: '5' });
     try {
-      const routes = ['/v1/policy', '/v1/audit/checkpoints', '/v1/policy', '/v1/exceptions', '/v1/audit/authentications?limit=1'];
-      for (const path of routes) expect((await limited.get(path, 'all')).status).toBeLessThan(400);
+      // Routes that read the store, not the read models: right after start, on a busy machine, a read-model
+      // route may still answer 503 "unavailable, retry later" (PostgreSQL schema being created), which is
+      // not what this test is about.
+      const routes = ['/v1/policy', '/v1/audit/checkpoints', '/v1/policy', '/v1/exceptions', '/v1/whoami'];
+      for (const path of routes) {
+        const answer = await limited.get(path, 'all');
+        // The whole answer on failure: a 503 says which part was unavailable.
+        if (answer.status >= 400) expect({ path, status: answer.status, body: answer.body }).toBeUndefined();
+      }
       const throttled = await limited.get('/v1/projections', 'all');
       expectProblem(throttled, 429);
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
