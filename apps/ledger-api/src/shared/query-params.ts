@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsRfc3339DateTime } from '@ledger/domain';
 import { MinPositionParams } from '../projections/read-consistency';
 
@@ -43,6 +43,11 @@ export function OptionalIntParam(min: number, max?: number) {
 /** An optional identifier in a query string: at most 200 characters of the given alphabet. */
 export function OptionalIdParam(alphabet: RegExp, message: string) {
   return applyDecorators(IsOptional(), IsString(), MaxLength(200), Matches(alphabet, { message }));
+}
+
+/** An optional API key name, as a reviewer's key is named (an assignee): any text, at most 200 characters. */
+export function OptionalKeyNameParam() {
+  return applyDecorators(IsOptional(), IsString(), IsNotEmpty(), MaxLength(200));
 }
 
 /** The opaque cursor a previous page returned. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { InvalidQueryError } from '@ledger/core';
-import { OptionalIdParam, OptionalIntParam, PageParams } from '../../shared/query-params';
+import { OptionalIdParam, OptionalIntParam, OptionalKeyNameParam, PageParams } from '../../shared/query-params';
 import { REVIEW_ITEM_KINDS, REVIEW_ITEM_STATUSES, ReviewItemKind, ReviewItemStatus } from '@ledger/domain/projections';
 import { ListReviewsQuery } from './list-reviews.query';
 import { RequireRoles } from '../../access/roles';
@@ -48,10 +48,7 @@ export class ListReviewsParams extends PageParams {
   minAgeDays?: number;
 
   /** Cases the reviewer with this key name holds. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @OptionalKeyNameParam()
   assignee?: string;
 
   /** `true`: only cases nobody holds. */

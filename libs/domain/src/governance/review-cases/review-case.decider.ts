@@ -1,6 +1,6 @@
 import { Decider, DomainRuleViolation } from '../../decider';
 import { streamName } from '../../event-catalog/stream-names';
-import { REVIEW_CASE_CATEGORY, ReviewCaseEvent, ReviewCaseOutcome } from './review-case-events';
+import { isReviewCaseEventType, REVIEW_CASE_CATEGORY, ReviewCaseEvent, ReviewCaseOutcome } from './review-case-events';
 
 /** `open` until someone acts; `resolved` until the case occurs again (see `decideReviewCase`). */
 export const REVIEW_CASE_STATUSES = ['open', 'acknowledged', 'escalated', 'resolved'] as const;
@@ -125,30 +125,21 @@ export function decideReviewCase(command: ReviewCaseCommand, current: ReviewCase
 }
 
 export function evolveReviewCase(state: ReviewCaseState, event: ReviewCaseEvent): ReviewCaseState {
+  // Any action but a resolution on a resolved case starts a new round (the decider allowed it because the case
+  // re-opened): open again, and nobody's until someone takes or acknowledges it.
+  const current =
+    state.status === 'resolved' && event.type !== 'assurance.review.resolved' && isReviewCaseEventType(event.type)
+      ? { ...state, status: 'open' as const, assignee: undefined, resolution: undefined }
+      : state;
   switch (event.type) {
-    // An action after a resolution starts a new round (the decider allowed it because the case re-opened), in
-    // which nobody holds the case until someone takes or acknowledges it.
     case 'assurance.review.acknowledged': {
-      const assignee = state.status === 'resolved' ? undefined : state.assignee;
-      return {
-        ...state,
-        status: 'acknowledged',
-        acknowledgedBy: event.data.acknowledgedBy,
-        assignee: assignee ?? event.data.acknowledgedBy,
-        resolution: undefined,
-      };
+      const { acknowledgedBy } = event.data;
+      return { ...current, status: 'acknowledged', acknowledgedBy, assignee: current.assignee ?? acknowledgedBy };
     }
-    case 'assurance.review.escalated': {
-      const assignee = state.status === 'resolved' ? undefined : state.assignee;
-      return { ...state, status: 'escalated', escalations: state.escalations + 1, assignee, resolution: undefined };
-    }
+    case 'assurance.review.escalated':
+      return { ...current, status: 'escalated', escalations: current.escalations + 1 };
     case 'assurance.review.assigned':
-      return {
-        ...state,
-        status: state.status === 'resolved' ? 'open' : state.status,
-        assignee: event.data.assignee,
-        resolution: undefined,
-      };
+      return { ...current, assignee: event.data.assignee };
     case 'assurance.review.resolved': {
       const { resolvedBy, outcome, at, occurrences } = event.data;
       return { ...state, status: 'resolved', resolution: { resolvedBy, outcome, at, occurrences: occurrences ?? 1 } };

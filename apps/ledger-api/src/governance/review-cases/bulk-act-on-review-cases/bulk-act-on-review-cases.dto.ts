@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { CHANNELS, REVIEW_CASE_OUTCOMES, REVIEW_SEVERITIES, ReviewCaseOutcome } from '@ledger/domain';
 import { REVIEW_ITEM_KINDS } from '@ledger/domain/projections';
+import { OptionalKeyNameParam } from '../../../shared/query-params';
 import { BULK_CASE_LIMIT, BulkCaseFilter } from './bulk-act-on-review-cases.command';
 
 const NOTE_LIMIT = 4000;
@@ -46,10 +47,7 @@ export class BulkCaseFilterDto implements BulkCaseFilter {
   severity?: BulkCaseFilter['severity'];
 
   /** The reviewer holding the cases, as their key is named. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @OptionalKeyNameParam()
   assignee?: string;
 
   /** `true`: only cases nobody holds. */
