@@ -303,7 +303,10 @@ describe('help-desk console in Chromium', () => {
     const toTake = (await api<{ items: ReviewItem[] }>('/v1/reviews?status=open&limit=500')).items.find((item) => item.itemId === first)!;
     await page.getByRole('button', { name: `Take ${toTake.kind} for ${toTake.subjectId}` }).click();
     await page.getByText(`Taken: ${toTake.kind} for ${toTake.subjectId}.`).waitFor();
-    await expect(page.locator(`tr[data-item-id="${first}"]`).getByTestId('assignee').textContent()).resolves.toBe(keyName);
+    // The announcement comes before the queue is read again: wait for the row to show the new assignee.
+    const assigneeCell = page.locator(`tr[data-item-id="${first}"]`).getByTestId('assignee');
+    await assigneeCell.filter({ hasText: keyName }).waitFor();
+    await expect(assigneeCell.textContent()).resolves.toBe(keyName);
 
     await page.getByLabel('Assignee').selectOption('me');
     expect(await rowsMatch(`assignee=${encodeURIComponent(keyName)}`)).toContain(first);
