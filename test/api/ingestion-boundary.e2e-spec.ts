@@ -108,6 +108,14 @@ describe('the ingestion boundary (issue 15)', () => {
     expectProblem(await ledger.request('POST', '/v1/decisions', { body: decision, as: 'emitter' }), 400, 'context.signals[0]');
   });
 
+  it('an object holding a constructor key, in an attribute, an extension or the data, is a 400 naming it, not a 500', async () => {
+    const hostile = { constructor: 'a' };
+    const event = authenticationSucceeded(`u-${randomUUID()}`);
+    expectProblem(await ledger.post({ ...event, id: hostile }, CE), 400, 'id');
+    expectProblem(await ledger.post({ ...event, specversion: '0.3', x: hostile }, CE), 400, 'x');
+    expectProblem(await ledger.post({ ...event, data: { ...event.data, extra: hostile } }, CE), 400, 'data.extra.constructor');
+  });
+
   it('D9: a time whose UTC instant is past year 9999 is refused, naming time', async () => {
     const event = enrolledEvent(`u-${randomUUID()}`, { time: '9999-12-31T23:59:59-23:59' });
     const refused = await ledger.post(event, CE);

@@ -25,11 +25,20 @@ export function validateEventData(type: EventType, data: unknown): CatalogIssue[
   if (!isPlainObject(data)) {
     return [{ path: '', reason: `event data must be a JSON object, got ${describeKind(data)}` }];
   }
-  const instance = plainToInstance(dataClassOf(type), data);
-  const issues = uniqueIssues([...droppedKeyIssues(data, ''), ...flatten(validateSync(instance, VALIDATOR_OPTIONS), '')]);
+  const issues = fieldIssues(type, data);
   // Cross-field rules only once every field is valid on its own, so each issue stays worth reading.
   if (issues.length === 0 && type === 'assurance.authenticator.enrolled') return enrollmentContradictions(data);
   return issues;
+}
+
+/** class-validator's verdict, field by field: the source of every rule and every message. */
+function fieldIssues(type: EventType, data: Record<string, unknown>): CatalogIssue[] {
+  // Refused wherever they are, and reported alone: class-transformer throws on an undeclared
+  // object that holds a `constructor` key, so it never sees one.
+  const dropped = droppedKeyIssues(data, '');
+  if (dropped.length > 0) return uniqueIssues(dropped);
+  const instance = plainToInstance(dataClassOf(type), data);
+  return uniqueIssues(flatten(validateSync(instance, VALIDATOR_OPTIONS), ''));
 }
 
 /**

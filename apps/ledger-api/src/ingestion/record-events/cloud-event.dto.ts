@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
 import { EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
 import { FieldIssue } from '@ledger/core';
@@ -54,6 +53,16 @@ export class CloudEventEnvelopeDto {
 }
 
 const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data']);
+
+/** class-validator's verdict on the context attributes; it alone words the issues. */
+function envelopeIssues(body: Record<string, unknown>, index: number): FieldIssue[] {
+  // The declared attributes only, assigned by name: `data` and the extensions are checked below, and
+  // class-transformer would throw on an attribute holding an object with a `constructor` key.
+  const envelope = new CloudEventEnvelopeDto();
+  for (const name of CONTEXT_ATTRIBUTES) if (name in body) Object.assign(envelope, { [name]: body[name] });
+  return flatten(validateSync(envelope, { forbidUnknownValues: true }), index);
+}
+
 /** CloudEvents extension attribute names: lower-case letters and digits. */
 const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
 const MAX_EXTENSION_VALUE_LENGTH = 1000;
@@ -99,12 +108,7 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
     return { issues: [{ index, field: '', reason: `an event may nest at most ${MAX_EVENT_DEPTH} levels deep` }] };
   }
   const body = raw as Record<string, unknown>;
-  // The envelope only: `data` is checked against its catalog class below, and copying it
-  // through class-transformer here as well would double the cost of a wide body.
-  const { data: _data, ...attributes } = body;
-  const envelope = plainToInstance(CloudEventEnvelopeDto, attributes);
-  envelope.data = body.data as Record<string, unknown>;
-  const issues = flatten(validateSync(envelope, { forbidUnknownValues: true }), index);
+  const issues = envelopeIssues(body, index);
 
   const extensions: IncomingCloudEvent['extensions'] = {};
   for (const [name, value] of Object.entries(body)) {
@@ -138,6 +142,7 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
   }
   if (issues.length > 0) return { issues };
 
+  const envelope = body as unknown as CloudEventEnvelopeDto;
   return {
     event: {
       specversion: '1.0',
