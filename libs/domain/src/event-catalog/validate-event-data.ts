@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, ValidationError, validateSync } from 'class-validator';
 import { dataClassOf, EVENT_TYPES, EventType, isKnownEventType } from './catalog';
+import { compileAcceptor } from './compiled-validation';
 import { enrollmentContradictions } from './enrollment-consistency';
 
 export interface CatalogIssue {
@@ -17,6 +18,18 @@ const VALIDATOR_OPTIONS = {
   validationError: { target: true, value: true },
 } as const;
 
+const acceptors = new Map<EventType, (data: unknown) => boolean>();
+
+/** The type's rules compiled once, on first use: accepted data skips class-validator's generic executor. */
+function acceptorOf(type: EventType): (data: unknown) => boolean {
+  let accepts = acceptors.get(type);
+  if (!accepts) {
+    accepts = compileAcceptor(dataClassOf(type), { closed: true });
+    acceptors.set(type, accepts);
+  }
+  return accepts;
+}
+
 /** Returns every problem with `data` for the given event type; an empty list means valid. */
 export function validateEventData(type: EventType, data: unknown): CatalogIssue[] {
   if (!isKnownEventType(type)) {
@@ -25,7 +38,7 @@ export function validateEventData(type: EventType, data: unknown): CatalogIssue[
   if (!isPlainObject(data)) {
     return [{ path: '', reason: `event data must be a JSON object, got ${describeKind(data)}` }];
   }
-  const issues = fieldIssues(type, data);
+  const issues = acceptorOf(type)(data) ? [] : fieldIssues(type, data);
   // Cross-field rules only once every field is valid on its own, so each issue stays worth reading.
   if (issues.length === 0 && type === 'assurance.authenticator.enrolled') return enrollmentContradictions(data);
   return issues;

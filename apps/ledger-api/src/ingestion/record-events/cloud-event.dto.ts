@@ -1,5 +1,5 @@
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
-import { EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
+import { compileAcceptor, EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
 import { FieldIssue } from '@ledger/core';
 import { exceedsJsonDepth } from '../../shared/json-bounds';
 import { isReservedSource, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE, reservedSourceIssue } from './event-boundary';
@@ -53,6 +53,9 @@ export class CloudEventEnvelopeDto {
 }
 
 const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data']);
+
+/** Extension attributes are checked below, so the envelope's own rules leave other properties open. */
+const acceptsEnvelope = compileAcceptor(CloudEventEnvelopeDto, { closed: false });
 
 /** class-validator's verdict on the context attributes; it alone words the issues. */
 function envelopeIssues(body: Record<string, unknown>, index: number): FieldIssue[] {
@@ -108,7 +111,7 @@ export function parseCloudEvent(raw: unknown, index: number): { event?: Incoming
     return { issues: [{ index, field: '', reason: `an event may nest at most ${MAX_EVENT_DEPTH} levels deep` }] };
   }
   const body = raw as Record<string, unknown>;
-  const issues = envelopeIssues(body, index);
+  const issues = acceptsEnvelope(body) ? [] : envelopeIssues(body, index);
 
   const extensions: IncomingCloudEvent['extensions'] = {};
   for (const [name, value] of Object.entries(body)) {
