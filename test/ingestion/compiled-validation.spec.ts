@@ -1,10 +1,23 @@
 import * as fc from 'fast-check';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { compileAcceptor, EVENT_TYPES, EventType, validateEventData } from '@ledger/domain';
+import { acceptorOf, EVENT_TYPES, EventType, validateEventData } from '@ledger/domain';
 import { dataClassOf } from '../../libs/domain/src/event-catalog/catalog';
 import { CloudEventEnvelopeDto, parseCloudEvent } from '../../apps/ledger-api/src/ingestion/record-events/cloud-event.dto';
 import { generateEstate } from '../../libs/estate-generator/src';
+import { DecideAccessDto } from '../../apps/ledger-api/src/policy/decide-access/decide-access.dto';
+import { PublishPolicyDto } from '../../apps/ledger-api/src/policy/publish-policy/publish-policy.dto';
+import {
+  ApproveExceptionDto,
+  ExceptionReasonDto,
+  RequestExceptionDto,
+} from '../../apps/ledger-api/src/governance/exceptions/exception-dto';
+import {
+  AcknowledgeCaseDto,
+  EscalateCaseDto,
+  ResolveCaseDto,
+} from '../../apps/ledger-api/src/governance/review-cases/act-on-review-case/act-on-review-case.dto';
+import { BulkActionDto } from '../../apps/ledger-api/src/governance/review-cases/bulk-act-on-review-cases/bulk-act-on-review-cases.dto';
 
 /**
  * The compiled validators may only ever say "class-validator would accept this": a value they accept
@@ -28,8 +41,8 @@ function classValidatorAcceptsEnvelope(body: Record<string, unknown>): boolean {
   return validateSync(envelope, { forbidUnknownValues: true }).length === 0;
 }
 
-const dataAcceptors = new Map(EVENT_TYPES.map((type) => [type, compileAcceptor(dataClassOf(type), { closed: true })]));
-const acceptsEnvelope = compileAcceptor(CloudEventEnvelopeDto, { closed: false });
+const dataAcceptors = new Map(EVENT_TYPES.map((type) => [type, acceptorOf(dataClassOf(type), { closed: true })]));
+const acceptsEnvelope = acceptorOf(CloudEventEnvelopeDto, { closed: false });
 
 /** Values where JSON Schema and class-validator are known to count or match differently, and plain wrong ones. */
 const trickyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -152,6 +165,42 @@ describe('compiled validation (the ingestion fast path)', () => {
         const { data, ...attributes } = event as unknown as Record<string, unknown>;
         const body = { ...mutations.reduce((value, next) => mutate(value, next), attributes), data };
         if (acceptsEnvelope(body)) expect(classValidatorAcceptsEnvelope(body)).toBe(true);
+      }),
+      { numRuns: CASES, seed: 20261206 },
+    );
+  });
+
+  it('compiles every request body the API validates', () => {
+    const bodies = [
+      DecideAccessDto,
+      PublishPolicyDto,
+      RequestExceptionDto,
+      ApproveExceptionDto,
+      ExceptionReasonDto,
+      AcknowledgeCaseDto,
+      EscalateCaseDto,
+      ResolveCaseDto,
+      BulkActionDto,
+    ];
+    for (const body of bodies) expect(typeof acceptorOf(body, { closed: true })).toBe('function');
+  });
+
+  it('never accepts a decision request that class-validator refuses', () => {
+    const acceptsDecision = acceptorOf(DecideAccessDto, { closed: true });
+    const valid = estate.slice(0, 50).map((event, index) => ({
+      subjectId: event.subject,
+      channel: ['web', 'vpn', 'saas', 'privileged', 'api'][index % 5],
+      applicationId: `app-${index}`,
+      ...(index % 2 === 0 && { sessionId: `s-${index}` }),
+      context: { signals: index % 3 === 0 ? [] : ['new-device'], ...(index % 4 === 0 && { ipAddress: '10.0.0.1', riskLevel: 'low' }) },
+    }));
+    expect(valid.filter((body) => !acceptsDecision(body))).toEqual([]);
+    fc.assert(
+      fc.property(fc.constantFrom(...valid), fc.array(mutation, { minLength: 1, maxLength: 3 }), (body, mutations) => {
+        const mutated = mutations.reduce((value, next) => mutate(value, next), body as Record<string, unknown>);
+        if (acceptsDecision(mutated)) {
+          expect(validateSync(plainToInstance(DecideAccessDto, mutated), DATA_OPTIONS)).toEqual([]);
+        }
       }),
       { numRuns: CASES, seed: 20261206 },
     );

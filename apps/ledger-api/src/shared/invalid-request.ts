@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { acceptorOf } from '@ledger/domain';
 
 export interface RequestFieldIssue {
   /** Dotted path inside the request body, e.g. `context.signals[0]` or `policy.sessions.aal2.idleTimeoutSeconds`. */
@@ -28,6 +29,8 @@ export function validatedBody<T extends object>(dtoClass: ClassConstructor<T>, b
     throw new InvalidRequestError('invalid-request', 'the body must be a JSON object', [{ field: '', reason: 'must be a JSON object' }]);
   }
   const instance = plainToInstance(dtoClass, body);
+  // An accepted body skips class-validator's generic executor; a refused one is worded by it.
+  if (acceptorOf(dtoClass, { closed: true })(body)) return instance;
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) throw new InvalidRequestError('invalid-request', 'invalid request body', fieldIssuesOf(errors));
   return instance;

@@ -1,5 +1,6 @@
 import Ajv, { type AnySchemaObject } from 'ajv';
 import type { DataValidationCxt } from 'ajv/dist/types';
+import { TransformationType } from 'class-transformer';
 import type { MetadataStorage as ClassTransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
@@ -38,15 +39,17 @@ function argumentsOf(rule: ValidationMetadata, object: unknown, value: unknown):
   };
 }
 
-/** One rule as class-validator's executor applies it: `each` rules to every element of an array, the others to the value. */
-function passes(rule: ValidationMetadata, object: unknown, value: unknown): boolean {
-  if (rule.validateIf && !rule.validateIf(object, value)) return true;
-  return getMetadataStorage()
-    .getTargetValidatorConstraints(rule.constraintCls)
-    .every(({ instance }) => {
+/** One rule, with its constraints looked up once, applied as class-validator's executor applies it. */
+function compiledRule(rule: ValidationMetadata): (object: unknown, value: unknown) => boolean {
+  const constraints = getMetadataStorage().getTargetValidatorConstraints(rule.constraintCls);
+  return (object, value) => {
+    if (rule.validateIf && !rule.validateIf(object, value)) return true;
+    return constraints.every(({ instance }) => {
+      // `each` rules apply to every element of an array, the others to the value.
       const check = (item: unknown) => instance.validate(item, argumentsOf(rule, object, value)) === true;
       return rule.each && Array.isArray(value) ? value.every(check) : check(value);
     });
+  };
 }
 
 /** A property is validated only when every ValidateIf / IsOptional condition on it holds. */
@@ -59,8 +62,8 @@ ajv.addKeyword({
   keyword: 'classValidatorRules',
   schemaType: 'array',
   compile: (indices: number[]) => {
-    const compiled = indices.map((index) => rules[index]);
-    return (value: unknown, context?: DataValidationCxt) => compiled.every((rule) => passes(rule, context?.parentData, value));
+    const compiled = indices.map((index) => compiledRule(rules[index]));
+    return (value: unknown, context?: DataValidationCxt) => compiled.every((passes) => passes(context?.parentData, value));
   },
 });
 ajv.addKeyword({
@@ -83,6 +86,23 @@ ajv.addKeyword({
   },
 });
 
+/**
+ * class-validator judges the instance class-transformer builds, the acceptor the plain value. They
+ * are the same values unless class-transformer changes them, so a class that transforms, exposes
+ * or excludes a property has no compiled form.
+ */
+function refuseTransformedProperties(target: Constructor, metadata: ValidationMetadata[]): void {
+  const changed = [
+    ...defaultMetadataStorage.getExposedMetadatas(target).map(({ propertyName }) => propertyName),
+    ...defaultMetadataStorage.getExcludedMetadatas(target).map(({ propertyName }) => propertyName),
+    ...metadata
+      .map(({ propertyName }) => propertyName)
+      .filter((property) => defaultMetadataStorage.findTransformMetadatas(target, property, TransformationType.PLAIN_TO_CLASS).length > 0),
+  ];
+  if (changed.length > 0)
+    throw new Error(`${target.name}: class-transformer changes ${[...new Set(changed)].join(', ')}; no compiled form`);
+}
+
 function nestedClassOf(rule: ValidationMetadata): Constructor | undefined {
   return defaultMetadataStorage.findTypeMetadata(rule.target as Constructor, rule.propertyName)?.typeFunction() as Constructor | undefined;
 }
@@ -96,6 +116,7 @@ function nestedClassOf(rule: ValidationMetadata): Constructor | undefined {
  */
 function schemaOf(target: Constructor, options: AcceptorOptions, definitions: Record<string, AnySchemaObject>): AnySchemaObject {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(target, '', false, false);
+  refuseTransformedProperties(target, metadata);
   // forbidUnknownValues: a class without rules is refused by class-validator.
   if (metadata.length === 0) return { not: {} };
   const byProperty = new Map<string, ValidationMetadata[]>();
@@ -142,13 +163,28 @@ function schemaOf(target: Constructor, options: AcceptorOptions, definitions: Re
 }
 
 /**
- * Compiles a class's class-validator rules once into an Ajv function that answers one question:
+ * A class's class-validator rules, compiled once (on first use) into an Ajv function that answers one question:
  * would class-validator accept this plain JSON value? `true` is a promise that it would; `false`
  * means "ask class-validator", which alone words the issues. class-validator stays the only source
  * of the rules; this spares accepted input class-transformer's copy and the generic executor's
  * metadata look-ups and error objects.
  */
-export function compileAcceptor(target: Constructor, options: AcceptorOptions): (value: unknown) => boolean {
+export function acceptorOf(target: Constructor, options: AcceptorOptions): (value: unknown) => boolean {
+  const compiled = acceptors[options.closed ? 'closed' : 'open'];
+  let accepts = compiled.get(target);
+  if (!accepts) {
+    accepts = compile(target, options);
+    compiled.set(target, accepts);
+  }
+  return accepts;
+}
+
+const acceptors = {
+  closed: new WeakMap<Constructor, (value: unknown) => boolean>(),
+  open: new WeakMap<Constructor, (value: unknown) => boolean>(),
+};
+
+function compile(target: Constructor, options: AcceptorOptions): (value: unknown) => boolean {
   const definitions: Record<string, AnySchemaObject> = {};
   const root = schemaOf(target, options, definitions);
   const validate = ajv.compile({ ...root, definitions });

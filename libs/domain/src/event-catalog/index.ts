@@ -11,7 +11,7 @@ export {
   UnknownEventTypeError,
 } from './catalog';
 export { type CatalogIssue, validateEventData } from './validate-event-data';
-export { type AcceptorOptions, compileAcceptor } from './compiled-validation';
+export { type AcceptorOptions, acceptorOf } from './compiled-validation';
 export { type EventTypeSchema, eventTypeSchemas } from './json-schemas';
 export * from './upcasting';
 export * from './stream-names';

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, ValidationError, validateSync } from 'class-validator';
 import { dataClassOf, EVENT_TYPES, EventType, isKnownEventType } from './catalog';
-import { compileAcceptor } from './compiled-validation';
+import { acceptorOf } from './compiled-validation';
 import { enrollmentContradictions } from './enrollment-consistency';
 
 export interface CatalogIssue {
@@ -18,18 +18,6 @@ const VALIDATOR_OPTIONS = {
   validationError: { target: true, value: true },
 } as const;
 
-const acceptors = new Map<EventType, (data: unknown) => boolean>();
-
-/** The type's rules compiled once, on first use: accepted data skips class-validator's generic executor. */
-function acceptorOf(type: EventType): (data: unknown) => boolean {
-  let accepts = acceptors.get(type);
-  if (!accepts) {
-    accepts = compileAcceptor(dataClassOf(type), { closed: true });
-    acceptors.set(type, accepts);
-  }
-  return accepts;
-}
-
 /** Returns every problem with `data` for the given event type; an empty list means valid. */
 export function validateEventData(type: EventType, data: unknown): CatalogIssue[] {
   if (!isKnownEventType(type)) {
@@ -38,7 +26,8 @@ export function validateEventData(type: EventType, data: unknown): CatalogIssue[
   if (!isPlainObject(data)) {
     return [{ path: '', reason: `event data must be a JSON object, got ${describeKind(data)}` }];
   }
-  const issues = acceptorOf(type)(data) ? [] : fieldIssues(type, data);
+  // Accepted data skips class-validator's generic executor; refused data is worded by class-validator.
+  const issues = acceptorOf(dataClassOf(type), { closed: true })(data) ? [] : fieldIssues(type, data);
   // Cross-field rules only once every field is valid on its own, so each issue stays worth reading.
   if (issues.length === 0 && type === 'assurance.authenticator.enrolled') return enrollmentContradictions(data);
   return issues;

@@ -1,5 +1,5 @@
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, validateSync, ValidationError } from 'class-validator';
-import { compileAcceptor, EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
+import { acceptorOf, EVENT_TYPES, EventType, IsRfc3339DateTime, validateEventData } from '@ledger/domain';
 import { FieldIssue } from '@ledger/core';
 import { exceedsJsonDepth } from '../../shared/json-bounds';
 import { isReservedSource, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE, reservedSourceIssue } from './event-boundary';
@@ -55,7 +55,7 @@ export class CloudEventEnvelopeDto {
 const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data']);
 
 /** Extension attributes are checked below, so the envelope's own rules leave other properties open. */
-const acceptsEnvelope = compileAcceptor(CloudEventEnvelopeDto, { closed: false });
+const acceptsEnvelope = acceptorOf(CloudEventEnvelopeDto, { closed: false });
 
 /** class-validator's verdict on the context attributes; it alone words the issues. */
 function envelopeIssues(body: Record<string, unknown>, index: number): FieldIssue[] {
