@@ -37,3 +37,14 @@ export class EventStoreUnavailableError extends Error {
     super(message);
   }
 }
+
+/** An event id that is not a UUID: the port requires UUIDs, as EventStoreDB does. Nothing is written. */
+export class InvalidEventIdError extends Error {
+  readonly name = 'InvalidEventIdError';
+  constructor(
+    readonly eventId: string,
+    message = `event id ${JSON.stringify(eventId)} is not a UUID`,
+  ) {
+    super(message);
+  }
+}
