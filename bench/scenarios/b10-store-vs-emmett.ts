@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { EstateCloudEvent, generateEstate } from '../../libs/estate-generator/src';
 import { EventToAppend, SqliteEventStore } from '../../libs/event-store/src';
+import { eventIdFor } from '../../libs/core/src/shared/event-ids';
 import { BenchContext } from '../harness/bench-context';
 import { REPO_ROOT } from '../harness/paths';
 import { Figure, notAvailable, Scenario, ScenarioResult } from '../harness/scenario';
@@ -61,7 +62,8 @@ function benchEvents(seed: number, count: number): BenchEvent[] {
 
 function toEvent(cloudEvent: EstateCloudEvent): EventToAppend {
   return {
-    id: cloudEvent.id,
+    // The id the ledger derives and stores: a UUID of (source, id).
+    id: eventIdFor(cloudEvent.source, cloudEvent.id),
     type: cloudEvent.type,
     // A spread copy is a plain object type, which the port's Record accepts where the named data interfaces are not.
     data: { ...cloudEvent.data },
