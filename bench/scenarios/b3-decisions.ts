@@ -6,6 +6,7 @@ import { loadBatches } from '../harness/batch-loader';
 import { capabilityScenario } from '../harness/capability-scenario';
 import { shardBatches } from '../harness/estate-feed';
 import { runHttpLoad } from '../harness/http-load';
+import { readModelsCaughtUp } from '../harness/ingested-ledger-server';
 import { LedgerServer, startLedgerServer } from '../harness/ledger-server';
 import { ScenarioResult } from '../harness/scenario';
 
@@ -69,6 +70,10 @@ export async function seededDecisionServer(
   );
   if (seeding.failures.length > 0)
     return { server, failed: { status: 'failed', figures: [], notes: seeding.failures.map((failure) => `seeding refused: ${failure}`) } };
+  // Decisions are measured on a steady server: a year of history loaded in minutes leaves the
+  // projections catching up for a while, and that catch-up is B4's to measure, not B3's.
+  context.log(`${id}: waiting for the read models to catch up with the seeded history`);
+  await readModelsCaughtUp(server);
   return { seeded: { server, subjects, seededEvents: seeding.events, requests: decisionRequests(context.options.seed, subjects) } };
 }
 
