@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { acceptorOf, EVENT_TYPES, EventType, validateEventData } from '@ledger/domain';
 import { dataClassOf } from '../../libs/domain/src/event-catalog/catalog';
-import { CloudEventEnvelopeDto, parseCloudEvent } from '../../apps/ledger-api/src/ingestion/record-events/cloud-event.dto';
+import { CloudEventEnvelopeDto, envelopeIssues, parseCloudEvent } from '../../apps/ledger-api/src/ingestion/record-events/cloud-event.dto';
 import { generateEstate } from '../../libs/estate-generator/src';
 import { DecideAccessDto } from '../../apps/ledger-api/src/policy/decide-access/decide-access.dto';
 import { PublishPolicyDto } from '../../apps/ledger-api/src/policy/publish-policy/publish-policy.dto';
@@ -33,12 +33,8 @@ function classValidatorAcceptsData(type: EventType, data: unknown): boolean {
   return validateSync(plainToInstance(dataClassOf(type), data as object), DATA_OPTIONS).length === 0;
 }
 
-const ENVELOPE_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data'];
-
 function classValidatorAcceptsEnvelope(body: Record<string, unknown>): boolean {
-  const envelope = new CloudEventEnvelopeDto();
-  for (const name of ENVELOPE_ATTRIBUTES) if (name in body) Object.assign(envelope, { [name]: body[name] });
-  return validateSync(envelope, { forbidUnknownValues: true }).length === 0;
+  return envelopeIssues(body, 0).length === 0;
 }
 
 const dataAcceptors = new Map(EVENT_TYPES.map((type) => [type, acceptorOf(dataClassOf(type), { closed: true })]));

@@ -162,6 +162,11 @@ function schemaOf(target: Constructor, options: AcceptorOptions, definitions: Re
   };
 }
 
+const acceptors = {
+  closed: new WeakMap<Constructor, (value: unknown) => boolean>(),
+  open: new WeakMap<Constructor, (value: unknown) => boolean>(),
+};
+
 /**
  * A class's class-validator rules, compiled once (on first use) into an Ajv function that answers one question:
  * would class-validator accept this plain JSON value? `true` is a promise that it would; `false`
@@ -178,11 +183,6 @@ export function acceptorOf(target: Constructor, options: AcceptorOptions): (valu
   }
   return accepts;
 }
-
-const acceptors = {
-  closed: new WeakMap<Constructor, (value: unknown) => boolean>(),
-  open: new WeakMap<Constructor, (value: unknown) => boolean>(),
-};
 
 function compile(target: Constructor, options: AcceptorOptions): (value: unknown) => boolean {
   const definitions: Record<string, AnySchemaObject> = {};

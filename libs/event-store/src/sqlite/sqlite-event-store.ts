@@ -54,7 +54,8 @@ interface PendingAppend {
 /**
  * Event ids are UUIDs (the port requires them, as EventStoreDB does) and are stored as their 16
  * bytes. Random ids scatter every append over the unique index; 16-byte keys instead of 36-character
- * text make that index less than half the size, and 100-event appends about a fifth cheaper. Ids are
+ * text make that index less than half the size, and 100-event appends into a 100,000-event store
+ * 14% faster (B10). Ids are
  * read back in lower case, as EventStoreDB returns them.
  */
 const EVENTS_TABLE = (name: string) => `
@@ -93,11 +94,12 @@ function eventIdOf(key: Buffer): string {
 }
 
 /**
- * Stores written before ids were keys hold them as text. They are copied once into the new
- * table, in one transaction, when the store is first opened: history, positions and hashes are
- * unchanged, since the chain never covered the id's spelling.
+ * Creates the events table, or brings an older one to this shape. Stores written before ids were
+ * keys hold them as text: they are copied once into the new table, in one transaction, when the
+ * store is first opened. History, positions and hashes are unchanged, since the chain never
+ * covered the id's spelling.
  */
-function migrateTextEventIds(db: Database.Database): void {
+function openEventsTable(db: Database.Database): void {
   db.transaction(() => {
     const column = db.prepare<[], { type: string }>("SELECT type FROM pragma_table_info('events') WHERE name = 'event_id'").get();
     if (!column) {
@@ -187,7 +189,7 @@ export class SqliteEventStore implements EventStore {
     // default cache then re-reads them from the OS on each batch (B1 was 11% faster with 32 MB).
     this.db.pragma('cache_size = -32768');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    migrateTextEventIds(this.db);
+    openEventsTable(this.db);
     this.livePollIntervalMs = options.livePollIntervalMs ?? 250;
     this.appended.setMaxListeners(0);
 

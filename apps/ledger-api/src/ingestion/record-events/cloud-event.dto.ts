@@ -58,7 +58,7 @@ const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subj
 const acceptsEnvelope = acceptorOf(CloudEventEnvelopeDto, { closed: false });
 
 /** class-validator's verdict on the context attributes; it alone words the issues. */
-function envelopeIssues(body: Record<string, unknown>, index: number): FieldIssue[] {
+export function envelopeIssues(body: Record<string, unknown>, index: number): FieldIssue[] {
   // The declared attributes only, assigned by name: `data` and the extensions are checked below, and
   // class-transformer would throw on an attribute holding an object with a `constructor` key.
   const envelope = new CloudEventEnvelopeDto();
