@@ -39,6 +39,33 @@ const PAGE_SIZE = 50;
 const MAX_SHOWN = 500;
 
 /** Writes answer the position they were stored at; reading at least that far shows their effect at once. */
+/** A filter over a closed list of values, where the empty value means any of them. */
+function AnyOfFilter({
+  id,
+  label,
+  value,
+  values,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  values: readonly string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">any</option>
+        {values.map((option) => (
+          <option key={option}>{option}</option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 function positionOf(answer: unknown): number | undefined {
   const position = (answer as { position?: unknown } | undefined)?.position;
   return typeof position === 'number' ? position : undefined;
@@ -143,27 +170,9 @@ export function ReviewQueue({ principal }: { principal: Principal }) {
             <option key={value}>{value}</option>
           ))}
         </select>
-        <label htmlFor="review-kind">Kind</label>
-        <select id="review-kind" value={kind} onChange={(event) => setKind(event.target.value)}>
-          <option value="">any</option>
-          {KINDS.map((value) => (
-            <option key={value}>{value}</option>
-          ))}
-        </select>
-        <label htmlFor="review-severity">Severity</label>
-        <select id="review-severity" value={severity} onChange={(event) => setSeverity(event.target.value)}>
-          <option value="">any</option>
-          {REVIEW_SEVERITIES.map((value) => (
-            <option key={value}>{value}</option>
-          ))}
-        </select>
-        <label htmlFor="review-channel">Channel</label>
-        <select id="review-channel" value={channel} onChange={(event) => setChannel(event.target.value)}>
-          <option value="">any</option>
-          {CHANNELS.map((value) => (
-            <option key={value}>{value}</option>
-          ))}
-        </select>
+        <AnyOfFilter id="review-kind" label="Kind" value={kind} values={KINDS} onChange={setKind} />
+        <AnyOfFilter id="review-severity" label="Severity" value={severity} values={REVIEW_SEVERITIES} onChange={setSeverity} />
+        <AnyOfFilter id="review-channel" label="Channel" value={channel} values={CHANNELS} onChange={setChannel} />
         <label htmlFor="review-application">Application</label>
         <input
           id="review-application"
